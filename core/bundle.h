@@ -1,0 +1,57 @@
+/*
+ * bundle.h — everything the pipeline learnt about one item, written to the
+ * case in one piece.
+ *
+ * A bundle owns a copy of the walk entry, the item's errors, the records
+ * its plugins emitted and its child items (bundles themselves).  It is a
+ * write_op: the writer applies the whole bundle inside one transaction,
+ * so an item is either entirely in the case or not at all — which is what
+ * makes an interrupted run resumable.
+ */
+#ifndef EXHIBIT_BUNDLE_H
+#define EXHIBIT_BUNDLE_H
+
+#include "casedb.h"
+#include "walk.h"
+#include "writer.h"
+
+typedef struct bundle_error {
+	struct bundle_error *next;
+	char *plugin;
+	int64_t offset;
+	char *message;
+} bundle_error;
+
+typedef struct bundle_record {
+	struct bundle_record *next;
+	char *table;
+	exhibit_field *fields;
+	size_t n_fields;
+} bundle_record;
+
+typedef struct bundle_analysis {
+	struct bundle_analysis *next;
+	char *plugin;
+	const char *status;
+} bundle_analysis;
+
+typedef struct bundle {
+	write_op op;                 /* first: a bundle is a write op */
+	file_row row;
+	walk_entry entry;            /* owned copy; row.entry points here */
+	bundle_error *errors, **errors_tail;
+	bundle_record *records, **records_tail;
+	bundle_analysis *analyses;
+	struct bundle *children, **children_tail, *next_sibling;
+} bundle;
+
+/* bundle_new — a bundle holding a deep copy of e. NULL when out of memory. */
+bundle *bundle_new(const walk_entry *e);
+void bundle_free(bundle *b);
+
+void bundle_add_error(bundle *b, const char *plugin, int64_t offset, const char *message);
+int bundle_add_record(bundle *b, const char *table, const exhibit_field *fields, size_t n);
+void bundle_add_analysis(bundle *b, const char *plugin, const char *status);
+void bundle_add_child(bundle *b, bundle *child);
+
+#endif

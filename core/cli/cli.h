@@ -1,0 +1,23 @@
+/*
+ * cli.h — the exhibit command line: one function per subcommand, each
+ * returning the process exit status (see EXIT STATUS in exhibit --help).
+ */
+#ifndef EXHIBIT_CLI_H
+#define EXHIBIT_CLI_H
+
+enum {
+	EXIT_OK = 0,          /* everything was done */
+	EXIT_INCOMPLETE = 1,  /* done, but something could not be read or analysed */
+	EXIT_USAGE = 2,       /* the command line was wrong */
+	EXIT_FATAL = 3        /* nothing could be done (case unwritable, ...) */
+};
+
+int cmd_process(int argc, char **argv);
+int cmd_plugins(int argc, char **argv);
+
+/* cli_load_plugins — the registry from the default directory and dirs;
+ * refusals are printed to stderr (or as JSON events). */
+struct plugin_registry;
+struct plugin_registry *cli_load_plugins(char **dirs, int n_dirs, int use_default, int json);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * cmd_process.c — `exhibit process IMAGE... --case DIR`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "casedb.h"
+#include "cli.h"
+#include "pipeline.h"
+#include "plugins.h"
+#include "progress.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: exhibit process EVIDENCE... --case DIR [OPTION]...\n"
+		"Walk every volume and file system of each EVIDENCE (a disk image: raw, split raw,\n"
+		"E01/Ex01, VMDK, VHD, AFF; or a directory), hash every file (MD5, SHA-1, SHA-256),\n"
+		"identify its type, run the plugins, and write the case to DIR.  Evidence is\n"
+		"opened read-only.  Running again on the same case resumes or adds evidence.\n"
+		"\n"
+		"  -c, --case DIR          the case directory (created if missing)\n"
+		"  -j, --jobs N            worker threads (default: every core)\n"
+		"  -p, --plugin-dir DIR    also load plugins from DIR (repeatable)\n"
+		"      --no-default-plugins  do not load plugins from %s\n"
+		"      --max-depth N       deepest child item (default 8)\n"
+		"      --no-image-hash     do not hash whole images (stored hashes still read)\n"
+		"      --json              JSON lines events on stdout instead of a progress bar\n"
+		"  -q, --quiet             no progress bar\n"
+		"  -h, --help              this help\n"
+		"\n"
+		"Exit status: 0 all done; 1 done but something could not be read or analysed\n"
+		"(see the v_errors view); 2 usage error; 3 nothing could be done.\n",
+		EXHIBIT_PLUGINDIR);
+}
+
+typedef struct process_args {
+	const char *case_dir;
+	unsigned jobs, max_depth;
+	char **plugin_dirs;
+	int n_plugin_dirs;
+	int use_default_plugins, hash_images, json, quiet;
+} process_args;
+
+static int parse_args(int argc, char **argv, process_args *a)
+{
+	static const struct option options[] = {
+		{ "case", required_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "plugin-dir", required_argument, NULL, 'p' },
+		{ "no-default-plugins", no_argument, NULL, 'N' },
+		{ "max-depth", required_argument, NULL, 'd' },
+		{ "no-image-hash", no_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(a, 0, sizeof *a);
+	a->max_depth = 8;
+	a->use_default_plugins = a->hash_images = 1;
+	a->plugin_dirs = calloc((size_t)argc, sizeof *a->plugin_dirs);
+	while ((c = getopt_long(argc, argv, "c:j:p:qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'c': a->case_dir = optarg; break;
+		case 'j': a->jobs = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'p': a->plugin_dirs[a->n_plugin_dirs++] = optarg; break;
+		case 'N': a->use_default_plugins = 0; break;
+		case 'd': a->max_depth = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'H': a->hash_images = 0; break;
+		case 'J': a->json = 1; break;
+		case 'q': a->quiet = 1; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (!a->case_dir || optind >= argc) {
+		fprintf(stderr, "exhibit process: %s\n",
+		        !a->case_dir ? "--case DIR is required" : "no evidence given");
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static int64_t count(casedb *db, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t n = 0;
+
+	if (sqlite3_prepare_v2(casedb_handle(db), sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	return n;
+}
+
+static void print_summary(casedb *db, const process_args *a, const pipeline_stats *st,
+                          double secs, int rc)
+{
+	double mb = (double)atomic_load(&st->bytes_done) / 1e6;
+
+	if (a->json) {
+		printf("{\"event\":\"summary\",\"case\":\"%s/case.db\",\"evidence\":%lld,\"files\":%lld,"
+		       "\"deleted\":%lld,\"unique_content\":%lld,\"errors\":%lld,\"seconds\":%.3f,"
+		       "\"mb_per_s\":%.1f,\"complete\":%s}\n", a->case_dir,
+		       (long long)count(db, "SELECT count(*) FROM evidence"),
+		       (long long)count(db, "SELECT count(*) FROM files"),
+		       (long long)count(db, "SELECT count(*) FROM files WHERE name_allocated = 0"),
+		       (long long)count(db, "SELECT count(*) FROM content"),
+		       (long long)count(db, "SELECT count(*) FROM errors"), secs,
+		       secs > 0 ? mb / secs : 0, rc == 0 ? "true" : "false");
+		return;
+	}
+	printf("Case:            %s/case.db\n", a->case_dir);
+	printf("Evidence items:  %lld\n", (long long)count(db, "SELECT count(*) FROM evidence"));
+	printf("Files and dirs:  %lld (%lld deleted)\n",
+	       (long long)count(db, "SELECT count(*) FROM files"),
+	       (long long)count(db, "SELECT count(*) FROM files WHERE name_allocated = 0"));
+	printf("Unique content:  %lld\n", (long long)count(db, "SELECT count(*) FROM content"));
+	printf("App databases:   %lld\n", (long long)count(db, "SELECT count(*) FROM v_app_databases"));
+	printf("Problems:        %lld (query the v_errors view)\n",
+	       (long long)count(db, "SELECT count(*) FROM errors"));
+	printf("This run:        %.1f MB hashed in %.1f s (%.1f MB/s)%s\n", mb, secs,
+	       secs > 0 ? mb / secs : 0, rc == 0 ? "" : ", INCOMPLETE: see the problems above");
+	printf("Open it with:    sqlite3 %s/case.db 'SELECT path, size, sha256 FROM v_files LIMIT 20'\n",
+	       a->case_dir);
+}
+
+int cmd_process(int argc, char **argv)
+{
+	process_args a;
+	plugin_registry *reg;
+	casedb *db = NULL;
+	exhibit_error err;
+	pipeline_stats stats;
+	pipeline_options opts;
+	progress prog;
+	int rc, parsed = parse_args(argc, argv, &a);
+
+	if (parsed != 0) {
+		free(a.plugin_dirs);
+		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	exhibit_error_clear(&err);
+	if (casedb_open(a.case_dir, &db, &err) < 0) {
+		fprintf(stderr, "exhibit process: %s\n", err.message);
+		free(a.plugin_dirs);
+		return EXIT_FATAL;
+	}
+	reg = cli_load_plugins(a.plugin_dirs, a.n_plugin_dirs, a.use_default_plugins, a.json);
+	memset(&stats, 0, sizeof stats);
+	memset(&opts, 0, sizeof opts);
+	opts.jobs = a.jobs;
+	opts.max_depth = a.max_depth;
+	opts.hash_images = a.hash_images;
+	opts.max_sqlite_bytes = (uint64_t)512 << 20;
+	opts.plugins = reg;
+	opts.event = progress_event;
+	opts.event_ctx = &prog;
+	progress_start(&prog, a.json ? PROGRESS_JSON
+	               : (!a.quiet && isatty(STDERR_FILENO)) ? PROGRESS_BAR : PROGRESS_QUIET, &stats);
+	rc = pipeline_run(db, (const char *const *)argv + optind, (size_t)(argc - optind), &opts,
+	                  &stats, &err);
+	progress_stop(&prog);
+	if (rc < 0)
+		fprintf(stderr, "exhibit process: %s\n", err.message);
+	print_summary(db, &a, &stats, progress_elapsed(&prog), rc);
+	casedb_close(db);
+	plugin_registry_free(reg);
+	free(a.plugin_dirs);
+	return rc < 0 ? EXIT_FATAL : rc > 0 ? EXIT_INCOMPLETE : EXIT_OK;
+}

@@ -1,0 +1,57 @@
+/*
+ * main.c — exhibit's entry point: picks the subcommand.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "config.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: exhibit COMMAND [OPTION]...\n"
+		"Process seized-device disk images into a reviewable, verifiable case.\n"
+		"\n"
+		"Commands:\n"
+		"  process IMAGE... --case DIR   walk, hash, identify and analyse evidence\n"
+		"  plugins                       list the plugins exhibit loads\n"
+		"  version                       print the version\n"
+		"\n"
+		"Run 'exhibit COMMAND --help' for a command's options.\n"
+		"\n"
+		"Exit status:\n"
+		"  0  everything was done\n"
+		"  1  done, but something could not be read or analysed (see v_errors)\n"
+		"  2  the command line was wrong\n"
+		"  3  nothing could be done (the case could not be opened, ...)\n");
+}
+
+int main(int argc, char **argv)
+{
+	/* libtsk turns local-time file systems (FAT) into Unix time with the
+	 * process's zone; pin it so results do not depend on the workstation. */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "process"))
+		return cmd_process(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "plugins"))
+		return cmd_plugins(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
+		printf("exhibit %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "exhibit: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,185 @@
+/*
+ * exhibit/plugin.h — the plugin SDK: the whole ABI between the exhibit host
+ * and its plugins.
+ *
+ * A plugin is a shared object that exports one function,
+ *
+ *     const exhibit_plugin *exhibit_plugin_entry(void);
+ *
+ * returning a static descriptor.  The host refuses a descriptor whose
+ * abi_version differs from EXHIBIT_ABI_VERSION, naming both versions.
+ *
+ * Plugins are pure.  They receive an item (bytes plus metadata) through the
+ * host's callbacks and answer with records and child items through the same
+ * callbacks.  A plugin never opens the case database, a file, a socket or a
+ * thread of its own, and keeps no global mutable state: the host may call
+ * analyze() on many items at once from several threads.  Everything a plugin
+ * touches arrives through the exhibit_host_api table, so a plugin can be
+ * unit-tested and fuzzed with a stub host.
+ *
+ * Strings are UTF-8 and NUL-terminated.  Sizes and offsets are 64-bit.
+ * Memory handed to a callback stays owned by the caller; the host copies
+ * what it keeps.
+ */
+#ifndef EXHIBIT_PLUGIN_H
+#define EXHIBIT_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped on any incompatible change to this header. */
+#define EXHIBIT_ABI_VERSION 1u
+
+/* The symbol every plugin exports. */
+#define EXHIBIT_PLUGIN_ENTRY "exhibit_plugin_entry"
+
+/* Return codes of callbacks and of analyze(). */
+enum {
+	EXHIBIT_OK = 0,
+	EXHIBIT_ERR = -1,       /* generic failure; details went to report_error */
+	EXHIBIT_ERR_READ = -2,  /* the evidence could not be read */
+	EXHIBIT_ERR_LIMIT = -3, /* a size, depth or time limit was reached */
+	EXHIBIT_ERR_FORMAT = -4 /* the content is not what it claimed to be */
+};
+
+/* Opaque per-call context; the host passes it back to every callback. */
+typedef struct exhibit_host exhibit_host;
+
+/* What the host knows about the item being analysed. */
+typedef struct exhibit_item {
+	const char *path;      /* full path inside its evidence, '/'-separated */
+	const char *name;      /* last path component */
+	uint64_t size;         /* content length in bytes */
+	const char *mime_type; /* sniffed from content, never from the name */
+	const char *sha256;    /* lowercase hex of the content */
+	unsigned depth;        /* 0 for file-system items, +1 per child level */
+} exhibit_item;
+
+/* A typed value for a record field. */
+typedef enum exhibit_value_type {
+	EXHIBIT_NULL = 0,
+	EXHIBIT_INT,  /* 64-bit signed integer */
+	EXHIBIT_REAL, /* double */
+	EXHIBIT_TEXT, /* UTF-8, NUL-terminated */
+	EXHIBIT_BLOB  /* bytes + length */
+} exhibit_value_type;
+
+typedef struct exhibit_field {
+	const char *name; /* a column of the record's table in schemas/case.sql */
+	exhibit_value_type type;
+	int64_t i;
+	double r;
+	const char *text;
+	const void *blob;
+	size_t blob_len;
+} exhibit_field;
+
+/* Helpers for building field arrays readably. */
+#define EXHIBIT_FIELD_INT(n, v) { (n), EXHIBIT_INT, (int64_t)(v), 0, NULL, NULL, 0 }
+#define EXHIBIT_FIELD_TEXT(n, v) { (n), (v) ? EXHIBIT_TEXT : EXHIBIT_NULL, 0, 0, (v), NULL, 0 }
+#define EXHIBIT_FIELD_REAL(n, v) { (n), EXHIBIT_REAL, 0, (v), NULL, NULL, 0 }
+
+struct sqlite3; /* from <sqlite3.h>; plugins that query databases link it */
+
+/*
+ * The host's side of the contract.  Every function takes the exhibit_host
+ * the host passed to analyze().
+ */
+typedef struct exhibit_host_api {
+	uint32_t abi_version;
+
+	/*
+	 * read — copy up to len bytes of the item's content starting at offset.
+	 * RETURN: the number of bytes copied (0 at or past the end), or a
+	 * negative EXHIBIT_ERR_* code; the host has already recorded why.
+	 */
+	int64_t (*read)(exhibit_host *host, uint64_t offset, void *buf, size_t len);
+
+	/*
+	 * emit_record — store one record about the item.  record_type names a
+	 * table of the case database that accepts plugin records (see
+	 * schemas/case.sql, "plugin record tables"); each field names one of
+	 * its columns.  The host adds the item's identity itself.
+	 * RETURN: EXHIBIT_OK, or EXHIBIT_ERR for an unknown table or column.
+	 */
+	int (*emit_record)(exhibit_host *host, const char *record_type,
+	                   const exhibit_field *fields, size_t n_fields);
+
+	/*
+	 * emit_child — hand back content found inside the item (an attachment,
+	 * a WAL, a thumbnail).  The host stores it content-addressed, hashes it,
+	 * and queues it as an item of its own with path "<item path>/<name>"
+	 * and source "embedded".
+	 * RETURN: EXHIBIT_OK, EXHIBIT_ERR_LIMIT when the depth limit is reached.
+	 */
+	int (*emit_child)(exhibit_host *host, const char *name, const void *data,
+	                  size_t len);
+
+	/*
+	 * report_error — record a problem with the item at a byte offset (or
+	 * -1 when no offset applies).  The run goes on; the message lands in
+	 * v_errors with the plugin's name.
+	 */
+	void (*report_error)(exhibit_host *host, int64_t offset, const char *message);
+
+	/*
+	 * open_sqlite — open the item's content as an untrusted SQLite
+	 * database: a private read-only copy, defensive mode, trusted_schema
+	 * off, no triggers or views executed, limits and a statement time
+	 * limit set.  Close it with close_sqlite.
+	 * RETURN: EXHIBIT_OK with *db set, or an EXHIBIT_ERR_* code (already
+	 * reported).
+	 */
+	int (*open_sqlite)(exhibit_host *host, struct sqlite3 **db);
+	void (*close_sqlite)(exhibit_host *host, struct sqlite3 *db);
+} exhibit_host_api;
+
+/* A carving signature: magic bytes expected at an offset into a file. */
+typedef struct exhibit_signature {
+	uint32_t offset;
+	const unsigned char *bytes;
+	size_t len;
+} exhibit_signature;
+
+typedef enum exhibit_plugin_kind {
+	EXHIBIT_PLUGIN_ANALYZER = 1, /* analyses items and emits records */
+	EXHIBIT_PLUGIN_CARVER = 2    /* finds content in unallocated space */
+} exhibit_plugin_kind;
+
+/*
+ * The descriptor a plugin returns.  An item is dispatched to the plugin
+ * when its sniffed MIME type is in mime_types, or its name matches one of
+ * name_patterns (fnmatch(3) globs, case-insensitive), or its first bytes
+ * match one of signatures.  Lists are NULL-terminated.
+ */
+typedef struct exhibit_plugin {
+	uint32_t abi_version; /* EXHIBIT_ABI_VERSION */
+	const char *name;     /* short, unique: "app-databases" */
+	const char *version;
+	const char *description;
+	exhibit_plugin_kind kind;
+	const char *const *mime_types;
+	const char *const *name_patterns;
+	const exhibit_signature *signatures;
+	size_t n_signatures;
+
+	/*
+	 * analyze — examine one item.  Called concurrently from several
+	 * threads; must not keep state between calls.
+	 * RETURN: EXHIBIT_OK, or an EXHIBIT_ERR_* code (the host records the
+	 * failure against the item and the plugin, and the run goes on).
+	 */
+	int (*analyze)(const exhibit_host_api *api, exhibit_host *host,
+	               const exhibit_item *item);
+} exhibit_plugin;
+
+typedef const exhibit_plugin *(*exhibit_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EXHIBIT_PLUGIN_H */

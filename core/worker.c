@@ -1,0 +1,419 @@
+/*
+ * worker.c — what a worker thread does with one item: read its content
+ * once, in chunks, feeding the three digests; sniff its type from the
+ * first bytes; claim the content (SHA-256) so that duplicates are never
+ * analysed twice; and run the plugins that accept it, through the host
+ * callbacks of exhibit/plugin.h implemented here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hash.h"
+#include "run.h"
+#include "sniff.h"
+#include "text.h"
+#include "untrusted_sqlite.h"
+
+#define READ_CHUNK (1u << 20)
+
+typedef struct worker {
+	run *r;
+	content_reader *reader;
+	multi_hash *mh;
+	unsigned char *buf;
+} worker;
+
+struct exhibit_host {
+	worker *w;
+	bundle *b;
+	const content_location *loc;
+	const exhibit_plugin *plugin;
+	unsigned depth;
+	int reported;
+};
+
+static void process_content(worker *w, bundle *b, const content_location *loc, unsigned depth);
+
+/* ---------------------------------------------------------------- hashing */
+
+static void item_problem(worker *w, bundle *b, const char *plugin, int64_t offset,
+                         const char *message)
+{
+	bundle_add_error(b, plugin, offset, message);
+	run_problem(w->r, b->entry.path, plugin, offset, message);
+}
+
+/* hash_content — read loc once, hashing it; keep its first bytes in head. */
+static int hash_content(worker *w, bundle *b, const content_location *loc,
+                        unsigned char *head, size_t *head_len)
+{
+	exhibit_error err;
+	uint64_t offset = 0;
+
+	*head_len = 0;
+	exhibit_error_clear(&err);
+	if (multi_hash_reset(w->mh, &err) < 0)
+		goto fail;
+	while (offset < loc->size) {
+		int64_t got = content_reader_read(w->reader, loc, offset, w->buf, READ_CHUNK, &err);
+
+		if (got < 0)
+			goto fail;
+		if (got == 0) {
+			exhibit_error_set(&err, -2, (int64_t)offset,
+			                  "content ends at offset %llu of %llu bytes",
+			                  (unsigned long long)offset, (unsigned long long)loc->size);
+			goto fail;
+		}
+		if (*head_len < SNIFF_HEAD_BYTES) {
+			size_t take = (size_t)got < SNIFF_HEAD_BYTES - *head_len
+				? (size_t)got : SNIFF_HEAD_BYTES - *head_len;
+			memcpy(head + *head_len, w->buf, take);
+			*head_len += take;
+		}
+		if (multi_hash_update(w->mh, w->buf, (size_t)got, &err) < 0)
+			goto fail;
+		offset += (uint64_t)got;
+		atomic_fetch_add(&w->r->stats->bytes_done, (uint64_t)got);
+	}
+	if (multi_hash_final(w->mh, &b->row.d, &err) < 0)
+		goto fail;
+	b->row.has_digests = 1;
+	return 0;
+fail:
+	b->row.status = "error";
+	item_problem(w, b, NULL, err.offset, err.message);
+	return -1;
+}
+
+/* ---------------------------------------------------------------- host API */
+
+static int64_t host_read(exhibit_host *h, uint64_t offset, void *buf, size_t len)
+{
+	exhibit_error err;
+	int64_t got;
+
+	exhibit_error_clear(&err);
+	got = content_reader_read(h->w->reader, h->loc, offset, buf, len, &err);
+	if (got < 0) {
+		item_problem(h->w, h->b, h->plugin->name, err.offset, err.message);
+		h->reported = 1;
+		return EXHIBIT_ERR_READ;
+	}
+	return got;
+}
+
+static int host_emit_record(exhibit_host *h, const char *table, const exhibit_field *fields,
+                            size_t n)
+{
+	exhibit_error err;
+
+	if (!table || (n && !fields) ||
+	    record_schema_check(casedb_record_schema(h->w->r->db), table, fields, n, &err) < 0) {
+		item_problem(h->w, h->b, h->plugin->name, -1,
+		             table ? err.message : "emit_record without a record type");
+		h->reported = 1;
+		return EXHIBIT_ERR;
+	}
+	return bundle_add_record(h->b, table, fields, n) < 0 ? EXHIBIT_ERR : EXHIBIT_OK;
+}
+
+static void host_report_error(exhibit_host *h, int64_t offset, const char *message)
+{
+	item_problem(h->w, h->b, h->plugin->name, offset, message ? message : "(no message)");
+	h->reported = 1;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* store_blob — keep a child's bytes in the case's content store as
+ * content/ab/<sha256>, written once, atomically (temp file + rename). */
+static char *store_blob(worker *w, const unsigned char sha256[32], const void *data,
+                        size_t len, exhibit_error *err)
+{
+	char hex[65], *rel = NULL, *full = NULL, *tmp = NULL, *dir = NULL;
+	const char *base = w->r->content_dir;
+	int fd;
+
+	hex_encode(sha256, 32, hex);
+	if (asprintf(&rel, "content/%.2s/%s", hex, hex) < 0 ||
+	    asprintf(&dir, "%s/content/%.2s", base, hex) < 0 ||
+	    asprintf(&full, "%s/%s", base, rel) < 0 ||
+	    asprintf(&tmp, "%s.tmp.%ld", full, (long)pthread_self()) < 0)
+		goto fail;
+	if (access(full, F_OK) == 0)
+		goto done;
+	{
+		char *content_root = NULL;
+		if (asprintf(&content_root, "%s/content", base) >= 0) {
+			mkdir(content_root, 0750);
+			free(content_root);
+		}
+	}
+	mkdir(dir, 0750);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		goto fail;
+	}
+	close(fd);
+	if (rename(tmp, full) < 0) {
+		exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", full, strerror(errno));
+		unlink(tmp);
+		goto fail;
+	}
+done:
+	free(dir);
+	free(full);
+	free(tmp);
+	return rel;
+fail:
+	free(rel);
+	free(dir);
+	free(full);
+	free(tmp);
+	return NULL;
+}
+
+static walk_entry child_entry(const bundle *parent, const char *path, const char *name,
+                              size_t len)
+{
+	walk_entry e;
+
+	memset(&e, 0, sizeof e);
+	e.path = path;
+	e.name = name;
+	e.attr_type = e.attr_id = -1;
+	e.type = 'r';
+	e.size = len;
+	e.name_allocated = parent->entry.name_allocated;
+	e.meta_allocated = parent->entry.meta_allocated;
+	e.has_content = 1;
+	return e;
+}
+
+static int host_emit_child(exhibit_host *h, const char *name, const void *data, size_t len)
+{
+	worker *w = h->w;
+	char *clean = NULL, *path = NULL;
+	content_location loc;
+	walk_entry e;
+	bundle *child;
+	exhibit_error err;
+
+	if (h->depth + 1 > w->r->opts->max_depth) {
+		host_report_error(h, -1, "child item refused: the depth limit is reached");
+		return EXHIBIT_ERR_LIMIT;
+	}
+	clean = text_escape_utf8(name ? name : "", name ? strlen(name) : 0);
+	if (!clean || asprintf(&path, "%s/%s", h->b->entry.path, clean) < 0) {
+		free(clean);
+		return EXHIBIT_ERR;
+	}
+	e = child_entry(h->b, path, clean, len);
+	child = bundle_new(&e);
+	free(path);
+	free(clean);
+	if (!child)
+		return EXHIBIT_ERR;
+	child->row.id = atomic_fetch_add(&w->r->next_file_id, 1);
+	child->row.evidence_id = h->b->row.evidence_id;
+	child->row.fs_id = h->b->row.fs_id;
+	child->row.parent_id = h->b->row.id;
+	child->row.source = "embedded";
+	memset(&loc, 0, sizeof loc);
+	loc.kind = CONTENT_MEMORY;
+	loc.data = data;
+	loc.size = len;
+	process_content(w, child, &loc, h->depth + 1);
+	exhibit_error_clear(&err);
+	if (child->row.has_digests &&
+	    !(child->row.stored = store_blob(w, child->row.d.sha256, data, len, &err)))
+		item_problem(w, child, NULL, -1, err.message);
+	bundle_add_child(h->b, child);
+	return EXHIBIT_OK;
+}
+
+static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
+{
+	uint64_t size = h->loc->size, offset = 0;
+	unsigned char *bytes;
+	exhibit_error err;
+	int rc;
+
+	*db = NULL;
+	if (size > h->w->r->opts->max_sqlite_bytes) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "database of %llu bytes is larger than the %llu-byte limit",
+		         (unsigned long long)size,
+		         (unsigned long long)h->w->r->opts->max_sqlite_bytes);
+		host_report_error(h, -1, msg);
+		return EXHIBIT_ERR_LIMIT;
+	}
+	bytes = malloc(size ? size : 1);
+	if (!bytes)
+		return EXHIBIT_ERR;
+	while (offset < size) {
+		int64_t got = host_read(h, offset, bytes + offset, (size_t)(size - offset));
+		if (got <= 0) {
+			free(bytes);
+			return EXHIBIT_ERR_READ;
+		}
+		offset += (uint64_t)got;
+	}
+	exhibit_error_clear(&err);
+	rc = untrusted_sqlite_open(bytes, (size_t)size, db, &err);
+	free(bytes);
+	if (rc < 0) {
+		host_report_error(h, err.offset, err.message);
+		return EXHIBIT_ERR_FORMAT;
+	}
+	return EXHIBIT_OK;
+}
+
+static void host_close_sqlite(exhibit_host *h, struct sqlite3 *db)
+{
+	(void)h;
+	untrusted_sqlite_close(db);
+}
+
+static const exhibit_host_api host_api = {
+	EXHIBIT_ABI_VERSION,
+	host_read,
+	host_emit_record,
+	host_emit_child,
+	host_report_error,
+	host_open_sqlite,
+	host_close_sqlite,
+};
+
+/* ---------------------------------------------------------------- analysis */
+
+static void run_plugin(worker *w, bundle *b, const content_location *loc,
+                       const exhibit_plugin *p, unsigned depth)
+{
+	exhibit_host host = { w, b, loc, p, depth, 0 };
+	char sha[65];
+	exhibit_item item;
+	int rc;
+
+	hex_encode(b->row.d.sha256, 32, sha);
+	item.path = b->entry.path;
+	item.name = b->entry.name;
+	item.size = loc->size;
+	item.mime_type = b->row.mime_type;
+	item.sha256 = sha;
+	item.depth = depth;
+	rc = p->analyze(&host_api, &host, &item);
+	if (rc < 0 && !host.reported) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "the plugin failed (code %d) without saying why", rc);
+		item_problem(w, b, p->name, -1, msg);
+	}
+	bundle_add_analysis(b, p->name, rc < 0 ? "error" : "ok");
+}
+
+static void analyse(worker *w, bundle *b, const content_location *loc,
+                    const unsigned char *head, size_t head_len, unsigned depth)
+{
+	const plugin_registry *reg = w->r->opts->plugins;
+
+	for (size_t i = 0; reg && i < plugin_registry_count(reg); i++) {
+		const exhibit_plugin *p = plugin_registry_get(reg, i);
+
+		if (p->kind == EXHIBIT_PLUGIN_ANALYZER &&
+		    plugin_accepts(p, b->row.mime_type, b->entry.name, head, head_len))
+			run_plugin(w, b, loc, p, depth);
+	}
+}
+
+static void process_content(worker *w, bundle *b, const content_location *loc, unsigned depth)
+{
+	unsigned char *head = malloc(SNIFF_HEAD_BYTES);
+	size_t head_len = 0;
+	const sniff_type *type;
+
+	if (!head) {
+		item_problem(w, b, NULL, -1, "out of memory");
+		return;
+	}
+	if (hash_content(w, b, loc, head, &head_len) == 0) {
+		type = sniff_content(head, head_len, loc->size);
+		b->row.mime_type = strdup(type->mime_type);
+		b->row.extension_mismatch = sniff_extension_mismatch(type, b->entry.name);
+		if (sha_set_claim(w->r->analysed, b->row.d.sha256) == 1) {
+			b->row.analysed = 1;
+			analyse(w, b, loc, head, head_len, depth);
+		}
+	}
+	free(head);
+}
+
+static void process_item(worker *w, work_item *it)
+{
+	bundle *b = it->b;
+	content_location loc;
+
+	if (b->entry.has_content) {
+		memset(&loc, 0, sizeof loc);
+		loc.src = &it->ev->src;
+		loc.size = b->entry.size;
+		loc.attr_type = b->entry.attr_type;
+		loc.attr_id = b->entry.attr_id;
+		if (b->entry.local_path) {
+			loc.kind = CONTENT_LOCAL;
+			loc.local_path = b->entry.local_path;
+		} else {
+			loc.kind = CONTENT_FS;
+			loc.fs_offset = b->entry.fs_offset;
+			loc.meta_addr = b->entry.meta_addr;
+		}
+		process_content(w, b, &loc, 0);
+	}
+	writer_push(w->r->w, &b->op);
+	atomic_fetch_add(&w->r->stats->items_done, 1);
+}
+
+void *worker_main(void *arg)
+{
+	worker w = { arg, content_reader_new(), multi_hash_new(NULL), malloc(READ_CHUNK) };
+	queue_node *node;
+
+	if (!w.reader || !w.mh || !w.buf) {
+		run_problem(w.r, "(worker)", NULL, -1, "a worker could not start: out of memory");
+		goto out;
+	}
+	while ((node = queue_pop(&w.r->work))) {
+		work_item *it = (work_item *)node;
+
+		process_item(&w, it);
+		free(it);
+	}
+out:
+	content_reader_free(w.reader);
+	multi_hash_free(w.mh);
+	free(w.buf);
+	return NULL;
+}

@@ -1,0 +1,270 @@
+-- case.sql — the exhibit case database, schema version 1.
+--
+-- This file is the contract between exhibit and every reviewer or tool that
+-- opens a case.  Tables hold facts; the v_* views at the end are the stable
+-- interface (their names and columns do not change between versions; later
+-- versions only add).  Conventions:
+--   * digests are stored as BLOBs (16/20/32 bytes) and shown as lowercase hex
+--     by the views;
+--   * times are stored as Unix seconds (INTEGER) plus nanoseconds, with a
+--     precision and a source, and shown as ISO-8601 UTC text by the views;
+--   * sizes and offsets are 64-bit integers, offsets are from the start of
+--     the image unless a column says otherwise;
+--   * text is UTF-8; bytes that were not valid UTF-8 in the evidence are
+--     kept as \xNN escapes, never dropped.
+-- The schema version is PRAGMA user_version; core/casedb.c migrates older
+-- cases forward when it opens them.
+
+PRAGMA foreign_keys = ON;
+
+-- Key/value facts about the case: creation time, tool version, schema.
+CREATE TABLE case_info (
+	key   TEXT PRIMARY KEY,
+	value TEXT
+);
+
+-- One row per evidence item: a disk image (all its segments) or a directory.
+CREATE TABLE evidence (
+	id              INTEGER PRIMARY KEY,
+	path            TEXT NOT NULL,          -- first segment, as given
+	segments        TEXT NOT NULL,          -- every segment, newline-separated
+	format          TEXT NOT NULL,          -- raw, split-raw, ewf, vmdk, vhd, aff, directory
+	size            INTEGER,                -- media size in bytes
+	md5             BLOB,                   -- computed over the media
+	sha1            BLOB,
+	sha256          BLOB,
+	stored_md5      BLOB,                   -- as recorded by the acquisition (EWF)
+	stored_sha1     BLOB,
+	case_number     TEXT,
+	evidence_number TEXT,
+	examiner        TEXT,
+	description     TEXT,
+	notes           TEXT,
+	acquired        TEXT,                   -- acquisition date as the image states it
+	acquisition_software TEXT,
+	sector_size     INTEGER,
+	status          TEXT NOT NULL DEFAULT 'walking', -- walking, walked, done
+	added           TEXT NOT NULL           -- ISO-8601 UTC
+);
+
+-- Partitions of a volume system (MBR, GPT, ...), including unallocated slots.
+CREATE TABLE volumes (
+	id          INTEGER PRIMARY KEY,
+	evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+	vs_type     TEXT NOT NULL,              -- dos, gpt, mac, bsd, sun, none
+	slot        INTEGER,                    -- partition address in the table
+	offset      INTEGER NOT NULL,           -- bytes from the start of the image
+	length      INTEGER NOT NULL,
+	description TEXT,
+	allocated   INTEGER NOT NULL            -- 0 for unpartitioned space
+);
+CREATE INDEX volumes_evidence ON volumes(evidence_id);
+
+-- File systems found in the evidence.
+CREATE TABLE filesystems (
+	id          INTEGER PRIMARY KEY,
+	evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+	offset      INTEGER NOT NULL,           -- bytes from the start of the image
+	fs_type     TEXT NOT NULL,              -- as libtsk names it: ext4, fat32, ntfs, ...
+	block_size  INTEGER,
+	block_count INTEGER,
+	time_source TEXT,                       -- what the times mean (UTC, or local time of an unknown zone)
+	UNIQUE (evidence_id, offset)
+);
+
+-- One row per unique content, addressed by SHA-256.
+CREATE TABLE content (
+	id          INTEGER PRIMARY KEY,
+	sha256      BLOB NOT NULL UNIQUE,
+	md5         BLOB NOT NULL,
+	sha1        BLOB NOT NULL,
+	size        INTEGER NOT NULL,
+	mime_type   TEXT,
+	stored      TEXT,                       -- path in the case's content store, if kept
+	analysed    INTEGER NOT NULL DEFAULT 0  -- the plugins have seen it (resume key)
+);
+
+-- One row per place something was found: a file-system entry (allocated or
+-- deleted), a carved range, an embedded child.  Directories and entries
+-- without content have content_id NULL.
+CREATE TABLE files (
+	id          INTEGER PRIMARY KEY,
+	evidence_id INTEGER NOT NULL REFERENCES evidence(id),
+	walk_seq    INTEGER NOT NULL,           -- order of discovery; with evidence_id, the resume key
+	fs_id       INTEGER REFERENCES filesystems(id),
+	parent_id   INTEGER REFERENCES files(id), -- the container of an embedded item
+	source      TEXT NOT NULL,              -- fs, carved, embedded, recovered
+	path        TEXT NOT NULL,              -- full path, '/'-separated, from the file-system root
+	name        TEXT NOT NULL,
+	meta_addr   INTEGER,                    -- inode / MFT entry / directory-entry address
+	meta_seq    INTEGER,
+	attr_type   INTEGER,                    -- NTFS attribute type; NULL for the default stream
+	attr_id     INTEGER,
+	attr_name   TEXT,                       -- alternate data stream name
+	type        TEXT NOT NULL,              -- r, d, l, c, b, p, s, h, w, v, -
+	size        INTEGER NOT NULL DEFAULT 0,
+	name_allocated INTEGER NOT NULL,        -- the directory entry is in use
+	meta_allocated INTEGER NOT NULL,        -- the metadata (inode, MFT entry) is in use
+	orphan      INTEGER NOT NULL DEFAULT 0, -- metadata found without a name
+	mode        INTEGER,
+	uid         INTEGER,
+	gid         INTEGER,
+	mtime INTEGER, mtime_ns INTEGER,
+	atime INTEGER, atime_ns INTEGER,
+	ctime INTEGER, ctime_ns INTEGER,
+	crtime INTEGER, crtime_ns INTEGER,
+	time_precision TEXT,                    -- 1ns, 100ns, 1s, 2s, ...
+	content_id  INTEGER REFERENCES content(id),
+	extension_mismatch INTEGER NOT NULL DEFAULT 0,
+	status      TEXT NOT NULL DEFAULT 'done', -- done, error (content unreadable), damaged (overlaps a damaged range)
+	UNIQUE (evidence_id, walk_seq)
+);
+CREATE INDEX files_content ON files(content_id);
+CREATE INDEX files_path ON files(path);
+CREATE INDEX files_parent ON files(parent_id);
+
+-- Where a file's content lies in the image: one row per run.
+CREATE TABLE data_runs (
+	file_id      INTEGER NOT NULL REFERENCES files(id),
+	seq          INTEGER NOT NULL,
+	file_offset  INTEGER NOT NULL,          -- offset of the run inside the file
+	image_offset INTEGER,                   -- bytes from the start of the image; NULL when sparse
+	length       INTEGER NOT NULL,
+	flags        TEXT,                      -- sparse, filler, resident, compressed, encrypted
+	PRIMARY KEY (file_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX data_runs_image ON data_runs(image_offset);
+
+-- Space no file claims: each file system's unallocated blocks and each
+-- disk's unpartitioned space, as ranges for carving.
+CREATE TABLE unallocated (
+	id           INTEGER PRIMARY KEY,
+	evidence_id  INTEGER NOT NULL REFERENCES evidence(id),
+	fs_id        INTEGER REFERENCES filesystems(id),
+	kind         TEXT NOT NULL,             -- fs-unallocated, unpartitioned
+	image_offset INTEGER NOT NULL,
+	length       INTEGER NOT NULL
+);
+CREATE INDEX unallocated_evidence ON unallocated(evidence_id);
+
+-- Ranges of the media that could not be read as acquired (EWF chunks that
+-- fail their checksum, truncated or missing segments, read errors).  Files
+-- whose data runs overlap one are marked status = 'damaged' with an error.
+CREATE TABLE damaged_ranges (
+	id           INTEGER PRIMARY KEY,
+	evidence_id  INTEGER NOT NULL REFERENCES evidence(id),
+	image_offset INTEGER NOT NULL,
+	length       INTEGER NOT NULL,
+	reason       TEXT NOT NULL
+);
+
+-- Every problem met: unreadable ranges, corrupt structures, plugin failures.
+CREATE TABLE errors (
+	id          INTEGER PRIMARY KEY,
+	evidence_id INTEGER REFERENCES evidence(id),
+	file_id     INTEGER REFERENCES files(id),
+	plugin      TEXT,                       -- NULL for the core
+	offset      INTEGER,                    -- bytes, in the item (or the image when file_id is NULL)
+	message     TEXT NOT NULL,
+	at          TEXT NOT NULL
+);
+CREATE INDEX errors_file ON errors(file_id);
+
+-- Plugins that took part in the case.
+CREATE TABLE plugins (
+	name        TEXT PRIMARY KEY,
+	version     TEXT NOT NULL,
+	abi_version INTEGER NOT NULL,
+	description TEXT
+);
+
+-- Which plugin analysed which content, once per content (duplicates are
+-- never analysed twice).
+CREATE TABLE analyses (
+	content_id  INTEGER NOT NULL REFERENCES content(id),
+	plugin      TEXT NOT NULL REFERENCES plugins(name),
+	status      TEXT NOT NULL,              -- ok, error
+	PRIMARY KEY (content_id, plugin)
+) WITHOUT ROWID;
+
+-- Plugin record tables.  A plugin's emit_record(type, fields) inserts into
+-- the table named by type; content_id is added by the host.  Only tables
+-- listed in plugin_record_tables accept plugin records.
+CREATE TABLE plugin_record_tables (
+	name TEXT PRIMARY KEY
+);
+INSERT INTO plugin_record_tables(name) VALUES ('app_databases'), ('app_database_tables');
+
+-- app-databases: one row per SQLite database content.
+CREATE TABLE app_databases (
+	content_id   INTEGER NOT NULL REFERENCES content(id),
+	app          TEXT,                      -- NULL when not recognised
+	app_id       TEXT,                      -- package or bundle id
+	platform     TEXT,
+	matched_by   TEXT,                      -- path, schema, path+schema
+	tables       INTEGER,
+	rows         INTEGER,
+	page_size    INTEGER,
+	encoding     TEXT,
+	user_version INTEGER,
+	journal_mode TEXT
+);
+CREATE INDEX app_databases_content ON app_databases(content_id);
+
+CREATE TABLE app_database_tables (
+	content_id INTEGER NOT NULL REFERENCES content(id),
+	name       TEXT NOT NULL,
+	rows       INTEGER,
+	columns    TEXT
+);
+CREATE INDEX app_database_tables_content ON app_database_tables(content_id);
+
+-- ---------------------------------------------------------------- views --
+
+CREATE VIEW v_evidence AS
+SELECT id, path, format, size,
+       nullif(lower(hex(md5)), '') AS md5, nullif(lower(hex(sha1)), '') AS sha1, nullif(lower(hex(sha256)), '') AS sha256,
+       nullif(lower(hex(stored_md5)), '') AS stored_md5, nullif(lower(hex(stored_sha1)), '') AS stored_sha1,
+       case_number, evidence_number, examiner, acquired
+FROM evidence;
+
+CREATE VIEW v_files AS
+SELECT f.id,
+       f.evidence_id AS evidence,
+       fs.offset AS partition_offset,
+       fs.fs_type,
+       f.path, f.name, f.meta_addr, f.type, f.size,
+       f.name_allocated AS allocated,
+       (f.name_allocated = 0) AS deleted,
+       CASE WHEN f.mtime IS NULL THEN NULL
+            WHEN coalesce(f.mtime_ns, 0) = 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.mtime, 'unixepoch')
+            ELSE strftime('%Y-%m-%dT%H:%M:%S', f.mtime, 'unixepoch') || printf('.%09dZ', f.mtime_ns) END AS mtime,
+       CASE WHEN f.atime IS NULL THEN NULL
+            WHEN coalesce(f.atime_ns, 0) = 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.atime, 'unixepoch')
+            ELSE strftime('%Y-%m-%dT%H:%M:%S', f.atime, 'unixepoch') || printf('.%09dZ', f.atime_ns) END AS atime,
+       CASE WHEN f.ctime IS NULL THEN NULL
+            WHEN coalesce(f.ctime_ns, 0) = 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.ctime, 'unixepoch')
+            ELSE strftime('%Y-%m-%dT%H:%M:%S', f.ctime, 'unixepoch') || printf('.%09dZ', f.ctime_ns) END AS ctime,
+       CASE WHEN f.crtime IS NULL THEN NULL
+            WHEN coalesce(f.crtime_ns, 0) = 0 THEN strftime('%Y-%m-%dT%H:%M:%SZ', f.crtime, 'unixepoch')
+            ELSE strftime('%Y-%m-%dT%H:%M:%S', f.crtime, 'unixepoch') || printf('.%09dZ', f.crtime_ns) END AS crtime,
+       nullif(lower(hex(c.md5)), '') AS md5, nullif(lower(hex(c.sha1)), '') AS sha1, nullif(lower(hex(c.sha256)), '') AS sha256,
+       c.mime_type,
+       f.extension_mismatch,
+       f.source
+FROM files f
+LEFT JOIN filesystems fs ON fs.id = f.fs_id
+LEFT JOIN content c ON c.id = f.content_id;
+
+CREATE VIEW v_app_databases AS
+SELECT f.id AS file_id, f.path, a.app, a.tables, a.rows
+FROM app_databases a
+JOIN files f ON f.content_id = a.content_id;
+
+CREATE VIEW v_errors AS
+SELECT coalesce(f.path, e.path) AS item, r.plugin, r.offset, r.message
+FROM errors r
+LEFT JOIN files f ON f.id = r.file_id
+LEFT JOIN evidence e ON e.id = r.evidence_id;
+
+PRAGMA user_version = 1;

@@ -1,0 +1,26 @@
+#!/bin/sh
+# test.sh — set everything up and run the whole test suite: the unit and
+# integration tests with `make distcheck` (which also proves the tarball
+# builds), the same suite under AddressSanitizer + UndefinedBehaviorSanitizer,
+# and every fuzz target over its seed corpus.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+corpus=${EXHIBIT_CORPUS:-$(cd "$top/.." && pwd)/shared/corpus}
+export EXHIBIT_CORPUS="$corpus"
+[ -d "$corpus" ] || echo "test: NOTE: $corpus is absent; tests that need the corpus will be skipped"
+jobs=$(nproc)
+
+"$top/scripts/setup-debian.sh" "$top/build"
+
+echo "== 1/3 unit + integration tests, make distcheck"
+(cd "$top/build" && make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=-q)
+
+echo "== 2/3 the same suite under ASan + UBSan"
+"$top/scripts/setup-debian.sh" "$top/build-sanitizers" --enable-sanitizers
+(cd "$top/build-sanitizers" && ASAN_OPTIONS=detect_leaks=1 make -s -j"$jobs" check)
+
+echo "== 3/3 fuzz targets over their seed corpora"
+"$top/scripts/setup-debian.sh" "$top/build-fuzz" CC=clang --enable-fuzzers
+(cd "$top/build-fuzz" && make -s -j"$jobs" && FUZZ_SECONDS=0 make -s fuzz)
+echo "test: all suites passed"

@@ -1,0 +1,103 @@
+#!/bin/bash
+# bad_input.sh — hostile and broken evidence: a non-image, a corpus negative
+# sample, a damaged / truncated / incomplete E01, a corrupted file system.
+# Each ends with a clear message naming the file and offset, recorded in
+# v_errors, exit status 1, the other evidence processed, nothing written
+# to the evidence, and no hang.
+. "$EXHIBIT_SOURCE_DIR/tests/integration/lib.sh"
+
+for tool in mkfs.ext4 ewfacquire; do
+	command -v "$tool" >/dev/null || PATH=$PATH:/usr/sbin
+	command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed (scripts/setup-debian.sh installs it)"; exit 77; }
+done
+
+ev="$WORK/evidence"
+mkdir -p "$ev/tree/d"
+# Incompressible but reproducible content, so the E01 spans several segments.
+python3 - "$ev/tree/d" <<'PY'
+import random, sys
+for i in range(1, 41):
+    random.seed(i)
+    with open(f"{sys.argv[1]}/f{i}.bin", "wb") as f:
+        f.write(random.randbytes(i * 3000))
+PY
+echo "hello" > "$ev/tree/hello.txt"
+E2FSPROGS_FAKE_TIME=1700000000 mkfs.ext4 -q -F -b 1024 -U 11111111-2222-3333-4444-555555555555 \
+	-E hash_seed=11111111-2222-3333-4444-555555555555 -d "$ev/tree" "$ev/fs.img" 8M >/dev/null
+ewfacquire -u -q -c fast -f encase6 -S 1MiB -t "$ev/good" "$ev/fs.img" >/dev/null 2>&1
+[ -f "$ev/good.E02" ] || { fail "ewfacquire made several segments"; finish; exit 1; }
+
+# A damaged chunk inside the second segment.
+mkdir -p "$ev/damaged" "$ev/missing" "$ev/truncated"
+cp "$ev"/good.E0* "$ev/damaged/"
+size=$(stat -c %s "$ev/damaged/good.E02")
+printf '\xde\xad\xbe\xef%.0s' $(seq 1 1024) | dd of="$ev/damaged/good.E02" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+# The second segment missing; the second segment cut short.
+cp "$ev/good.E01" "$ev/good.E03" "$ev/missing/"
+cp "$ev/good.E01" "$ev/good.E03" "$ev/truncated/"
+head -c 300000 "$ev/good.E02" > "$ev/truncated/good.E02"
+# Not an image at all; an ext4 whose superblock is destroyed.
+head -c 100000 /dev/urandom > "$ev/random.bin"
+cp "$ev/fs.img" "$ev/nosuper.img"
+dd if=/dev/zero of="$ev/nosuper.img" bs=1024 seek=1 count=1 conv=notrunc 2>/dev/null
+# An ext4 whose inode table is overwritten where the files' inodes are:
+# some files' metadata now points nowhere.
+cp "$ev/fs.img" "$ev/badinodes.img"
+itable=$(dumpe2fs "$ev/fs.img" 2>/dev/null | awk '/Inode table at/ {split($4, a, "-"); print a[1]; exit}')
+python3 - "$ev/badinodes.img" "$(( (itable + 3) * 1024 ))" <<'PY'
+import random, sys
+random.seed(7)
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    f.write(random.randbytes(10 * 1024))
+PY
+
+before=$(find "$ev" -type f -exec sha256sum {} + | sort)
+
+expect_error() { # DESCRIPTION CASE PATTERN
+	if q "$2" "SELECT item || ' @' || coalesce(offset, '-') || ': ' || message FROM v_errors" | grep -q -- "$3"; then
+		pass "$1"
+	else
+		fail "$1: no v_errors row matching [$3]; got: $(q "$2" "SELECT * FROM v_errors" | head -5)"
+	fi
+}
+
+process "$WORK/c-damaged" "$ev/damaged/good.E01"
+check "damaged E01: exit status says incomplete" 1 "$STATUS"
+expect_error "damaged E01: the damaged range is named with its offset" "$WORK/c-damaged" "good.E01 @[0-9]*: EWF chunk checksum error"
+expect_error "damaged E01: the hash mismatch is a finding" "$WORK/c-damaged" "image MD5 mismatch"
+expect_error "damaged E01: the files over the range are named" "$WORK/c-damaged" "/d/f[0-9]*.bin @[0-9]*: content overlaps damaged media"
+check "damaged E01: every other file is still there" 44 "$(q "$WORK/c-damaged" "SELECT count(*) FROM v_files")"
+
+for kind in missing truncated; do
+	process "$WORK/c-$kind" "$ev/$kind/good.E01"
+	check "$kind segment: exit status says incomplete" 1 "$STATUS"
+	expect_error "$kind segment: named with an offset" "$WORK/c-$kind" "good.E01 @[0-9]*: EWF chunk checksum error (damaged, truncated or missing segment)"
+done
+
+# Several pieces of evidence in one run: the bad ones do not stop the good.
+process "$WORK/c-mixed" "$ev/random.bin" "$ev/nosuper.img" "$ev/badinodes.img" "$ev/good.E01"
+check "mixed run: exit status says incomplete" 1 "$STATUS"
+expect_error "random bytes: refused as an image, with file and offset" "$WORK/c-mixed" "random.bin @0: .*no volume system or file system"
+expect_error "destroyed superblock: refused with file and offset" "$WORK/c-mixed" "nosuper.img @0: .*no volume system or file system"
+check "the good E01 in the same run is complete" 44 \
+	"$(q "$WORK/c-mixed" "SELECT count(*) FROM v_files f JOIN v_evidence e ON e.id = f.evidence WHERE e.path LIKE '%good.E01'")"
+check "its stored MD5 is read and matches the media" 1 \
+	"$(q "$WORK/c-mixed" "SELECT md5 = stored_md5 FROM v_evidence WHERE path LIKE '%good.E01'")"
+expect_error "corrupted inode table: the unreadable file is named with an offset" "$WORK/c-mixed" \
+	"/d/f[0-9]*.bin @[0-9]*: cannot read the content: Error in metadata structure"
+check "corrupted inode table: the rest of that file system is still listed" 44 \
+	"$(q "$WORK/c-mixed" "SELECT count(*) FROM v_files f JOIN v_evidence e ON e.id = f.evidence WHERE e.path LIKE '%badinodes.img'")"
+grep -q "offset" "$WORK/c-mixed.err"; check "messages on stderr name offsets" 0 $?
+
+if [ -d "$CORPUS/dfvfs" ]; then
+	process "$WORK/c-bogus" "$CORPUS/dfvfs/bogus.001"
+	check "dfvfs/bogus.001: exit status says incomplete" 1 "$STATUS"
+	expect_error "dfvfs/bogus.001: refused with a clear message" "$WORK/c-bogus" "bogus.001 @0: .*no volume system or file system"
+else
+	echo "SKIP: dfvfs/bogus.001 (no corpus at $CORPUS)"
+fi
+
+after=$(find "$ev" -type f -exec sha256sum {} + | sort)
+check "no evidence file was changed" "$before" "$after"
+finish
