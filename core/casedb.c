@@ -44,7 +44,7 @@ static const char *const statement_sql[ST_COUNT] = {
 	[ST_FS_INSERT] =
 		"INSERT OR IGNORE INTO filesystems(evidence_id, offset, fs_type, block_size, "
 		"block_count, time_source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[ST_FS_ID] = "SELECT id FROM filesystems WHERE evidence_id = ?1 AND offset = ?2",
+	[ST_FS_ID] = "SELECT id FROM filesystems WHERE evidence_id = ?1 AND offset = ?2 AND fs_type = ?3",
 	[ST_RANGE] =
 		"INSERT INTO unallocated(evidence_id, fs_id, kind, image_offset, length) "
 		"VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -521,7 +521,8 @@ int casedb_insert_volume(casedb *db, int64_t evidence_id, const walk_volume *v,
 	return step_done(db, s, err, "cannot record a volume");
 }
 
-int64_t casedb_lookup_filesystem(casedb *db, int64_t evidence_id, uint64_t offset)
+static int64_t lookup_filesystem(casedb *db, int64_t evidence_id, uint64_t offset,
+                                 const char *fs_type)
 {
 	sqlite3_stmt *s = statement(db, ST_FS_ID, NULL);
 	int64_t id = 0;
@@ -530,6 +531,7 @@ int64_t casedb_lookup_filesystem(casedb *db, int64_t evidence_id, uint64_t offse
 		return 0;
 	sqlite3_bind_int64(s, 1, evidence_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
+	sqlite3_bind_text(s, 3, fs_type, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
 		id = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
@@ -551,7 +553,7 @@ int casedb_filesystem_id(casedb *db, int64_t evidence_id, const walk_filesystem 
 	bind_text_or_null(s, 6, fs->time_source);
 	if (step_done(db, s, err, "cannot record a file system") < 0)
 		return -1;
-	*id = casedb_lookup_filesystem(db, evidence_id, fs->offset);
+	*id = lookup_filesystem(db, evidence_id, fs->offset, fs->fs_type ? fs->fs_type : "unknown");
 	return *id > 0 ? 0 : db_fail(db, err, "cannot find a file system just recorded");
 }
 

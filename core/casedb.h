@@ -74,8 +74,6 @@ int casedb_insert_volume(casedb *db, int64_t evidence_id, const walk_volume *v,
                          exhibit_error *err);
 int casedb_filesystem_id(casedb *db, int64_t evidence_id, const walk_filesystem *fs,
                          int64_t *id, exhibit_error *err);
-/* casedb_lookup_filesystem — the id of the file system at offset, or 0. */
-int64_t casedb_lookup_filesystem(casedb *db, int64_t evidence_id, uint64_t offset);
 int casedb_insert_range(casedb *db, int64_t evidence_id, int64_t fs_id,
                         const walk_range *r, exhibit_error *err);
 

@@ -366,14 +366,15 @@ typedef struct walk_ctx {
 	run *r;
 	evidence_run *ev;
 	uint64_t fs_offsets[64];
+	int fs_types[64];
 	int64_t fs_ids[64];
 	int n_fs;
 } walk_ctx;
 
-static int64_t fs_id_for(walk_ctx *c, uint64_t offset)
+static int64_t fs_id_for(walk_ctx *c, uint64_t offset, int type)
 {
 	for (int i = 0; i < c->n_fs; i++)
-		if (c->fs_offsets[i] == offset)
+		if (c->fs_offsets[i] == offset && c->fs_types[i] == type)
 			return c->fs_ids[i];
 	return 0;
 }
@@ -413,6 +414,7 @@ static int on_filesystem(void *ctx, const walk_filesystem *fs)
 	layout_free(&l->op);
 	if (c->n_fs < 64) {
 		c->fs_offsets[c->n_fs] = fs->offset;
+		c->fs_types[c->n_fs] = fs->fs_type_id;
 		c->fs_ids[c->n_fs++] = id;
 	}
 	return 0;
@@ -447,7 +449,7 @@ static int on_entry(void *ctx, const walk_entry *e)
 	it->b->row.id = atomic_fetch_add(&c->r->next_file_id, 1);
 	it->b->row.evidence_id = c->ev->id;
 	it->b->row.walk_seq = (int64_t)e->seq;
-	it->b->row.fs_id = e->has_fs ? fs_id_for(c, e->fs_offset) : 0;
+	it->b->row.fs_id = e->has_fs ? fs_id_for(c, e->fs_offset, e->fs_type) : 0;
 	it->b->row.source = "fs";
 	queue_push(&c->r->work, &it->node);
 	return 0;
@@ -461,7 +463,7 @@ static int on_range(void *ctx, const walk_range *rg)
 	if (!l)
 		return 1;
 	l->evidence_id = c->ev->id;
-	l->fs_id = rg->has_fs ? fs_id_for(c, rg->fs_offset) : 0;
+	l->fs_id = rg->has_fs ? fs_id_for(c, rg->fs_offset, rg->fs_type) : 0;
 	l->range = *rg;
 	l->text = strdup(rg->kind);
 	l->range.kind = l->text;

@@ -13,6 +13,7 @@
 
 typedef struct open_fs {
 	uint64_t offset;
+	int type;
 	TSK_FS_INFO *fs;
 } open_fs;
 
@@ -23,6 +24,7 @@ struct content_reader {
 	int n_fs;
 	TSK_FS_FILE *file;           /* the file last read, kept for the next chunk */
 	uint64_t file_fs_offset, file_meta_addr;
+	int file_fs_type;
 	int local_fd;
 	char *local_path;
 };
@@ -92,9 +94,10 @@ static TSK_FS_INFO *fs_at(content_reader *r, const content_location *loc,
 		r->src = loc->src;
 	}
 	for (int i = 0; i < r->n_fs; i++)
-		if (r->fs[i].offset == loc->fs_offset)
+		if (r->fs[i].offset == loc->fs_offset && r->fs[i].type == loc->fs_type)
 			return r->fs[i].fs;
-	fs = tsk_fs_open_img(r->img, (TSK_OFF_T)loc->fs_offset, TSK_FS_TYPE_DETECT);
+	fs = tsk_fs_open_img(r->img, (TSK_OFF_T)loc->fs_offset,
+	                     loc->fs_type ? (TSK_FS_TYPE_ENUM)loc->fs_type : TSK_FS_TYPE_DETECT);
 	if (!fs) {
 		source_tsk_error(err, -2, -1, "cannot open the file system");
 		return NULL;
@@ -106,6 +109,7 @@ static TSK_FS_INFO *fs_at(content_reader *r, const content_location *loc,
 		r->n_fs--;
 	}
 	r->fs[r->n_fs].offset = loc->fs_offset;
+	r->fs[r->n_fs].type = loc->fs_type;
 	r->fs[r->n_fs].fs = fs;
 	r->n_fs++;
 	return fs;
@@ -117,7 +121,7 @@ static TSK_FS_FILE *file_for(content_reader *r, const content_location *loc,
 	TSK_FS_INFO *fs;
 
 	if (r->file && r->src == loc->src && r->file_fs_offset == loc->fs_offset &&
-	    r->file_meta_addr == loc->meta_addr)
+	    r->file_fs_type == loc->fs_type && r->file_meta_addr == loc->meta_addr)
 		return r->file;
 	close_file(r);
 	fs = fs_at(r, loc, err);
@@ -129,6 +133,7 @@ static TSK_FS_FILE *file_for(content_reader *r, const content_location *loc,
 		return NULL;
 	}
 	r->file_fs_offset = loc->fs_offset;
+	r->file_fs_type = loc->fs_type;
 	r->file_meta_addr = loc->meta_addr;
 	return r->file;
 }

@@ -29,6 +29,7 @@ typedef struct content_location {
 	content_kind kind;
 	const evidence_source *src;
 	uint64_t fs_offset;
+	int fs_type;              /* TSK_FS_TYPE_ENUM, so the same file system opens */
 	uint64_t meta_addr;
 	int attr_type, attr_id;   /* -1: the default data stream */
 	const char *local_path;

@@ -152,7 +152,11 @@ static void fill_from_meta(walk_entry *e, const TSK_FS_FILE *file)
 	e->atime = make_time(m->atime, m->atime_nano);
 	e->ctime = make_time(m->ctime, m->ctime_nano);
 	e->crtime = make_time(m->crtime, m->crtime_nano);
-	e->has_content = m->type == TSK_FS_META_TYPE_REG || m->type == TSK_FS_META_TYPE_VIRT;
+	/* Directories and links have content too (fiwalk hashes them); only
+	 * TSK's virtual directories ($OrphanFiles) have none. */
+	e->has_content = m->type == TSK_FS_META_TYPE_REG || m->type == TSK_FS_META_TYPE_VIRT ||
+	                 ((m->type == TSK_FS_META_TYPE_DIR || m->type == TSK_FS_META_TYPE_LNK) &&
+	                  m->size > 0);
 }
 
 static int emit_entry(image_walk *w, walk_entry *e)
@@ -165,47 +169,68 @@ static int emit_entry(image_walk *w, walk_entry *e)
 	return 0;
 }
 
-static int is_default_data(const TSK_FS_ATTR *attr)
+/* An attribute shown without a ":name" suffix, as fls shows it: the
+ * unnamed data stream and a directory's $I30 index. */
+static int is_unsuffixed(const TSK_FS_ATTR *attr)
 {
-	return !attr->name || !attr->name[0] || !strcmp(attr->name, "$Data");
+	if (!attr->name || !attr->name[0] || !strcmp(attr->name, "$Data"))
+		return 1;
+	return attr->type == TSK_FS_ATTR_TYPE_NTFS_IDXROOT && !strcmp(attr->name, "$I30");
 }
 
-/* NTFS alternate data streams: named $DATA attributes, one entry each,
- * shown as "name:stream" the way fls shows them. */
-static int emit_streams(image_walk *w, TSK_FS_FILE *file, const walk_entry *base)
+static int emit_attribute(image_walk *w, const walk_entry *base, const TSK_FS_ATTR *attr)
 {
-	int count = tsk_fs_file_attr_getsize(file);
+	walk_entry e = *base;
+	char *path = NULL, *name = NULL;
+	int stop;
 
-	for (int i = 0; i < count; i++) {
-		const TSK_FS_ATTR *attr = tsk_fs_file_attr_get_idx(file, i);
-		walk_entry e = *base;
-		char *path, *name;
-		int stop;
-
-		if (!attr || attr->type != TSK_FS_ATTR_TYPE_NTFS_DATA || is_default_data(attr))
-			continue;
-		if (asprintf(&path, "%s:%s", base->path, attr->name) < 0)
-			return 1;
-		if (asprintf(&name, "%s:%s", base->name, attr->name) < 0) {
+	e.size = (uint64_t)(attr->size > 0 ? attr->size : 0);
+	e.has_content = 1;
+	if (!is_unsuffixed(attr)) {
+		if (asprintf(&path, "%s:%s", base->path, attr->name) < 0 ||
+		    asprintf(&name, "%s:%s", base->name, attr->name) < 0) {
 			free(path);
 			return 1;
 		}
 		e.path = path;
 		e.name = name;
-		e.attr_type = (int)attr->type;
-		e.attr_id = (int)attr->id;
 		e.attr_name = attr->name;
-		e.size = (uint64_t)attr->size;
-		e.has_content = 1;
-		e.n_runs = collect_runs(w, attr);
-		e.runs = w->runs;
-		stop = emit_entry(w, &e);
-		free(path);
-		free(name);
-		if (stop)
+	}
+	/* Read this attribute, not the file's default one. */
+	e.attr_type = (int)attr->type;
+	e.attr_id = (int)attr->id;
+	e.n_runs = collect_runs(w, attr);
+	e.runs = w->runs;
+	stop = emit_entry(w, &e);
+	free(path);
+	free(name);
+	return stop;
+}
+
+/* NTFS: one entry per $DATA stream and per $INDEX_ROOT, named the way fls
+ * names them ("file:stream"), and a plain entry only for a file that has
+ * neither — so alternate data streams are items of their own. */
+static int emit_ntfs_entries(image_walk *w, TSK_FS_FILE *file, const walk_entry *base)
+{
+	int count = tsk_fs_file_attr_getsize(file), emitted = 0;
+
+	for (int i = 0; i < count; i++) {
+		const TSK_FS_ATTR *attr = tsk_fs_file_attr_get_idx(file, i);
+
+		if (!attr || (attr->type != TSK_FS_ATTR_TYPE_NTFS_DATA &&
+		              attr->type != TSK_FS_ATTR_TYPE_NTFS_IDXROOT))
+			continue;
+		emitted++;
+		if (emit_attribute(w, base, attr))
 			return 1;
 	}
-	return 0;
+	tsk_error_reset();
+	if (emitted)
+		return 0;
+	{
+		walk_entry e = *base;
+		return emit_entry(w, &e);
+	}
 }
 
 static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, void *ptr)
@@ -221,6 +246,7 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 	memset(&e, 0, sizeof e);
 	e.has_fs = 1;
 	e.fs_offset = (uint64_t)w->fs->offset;
+	e.fs_type = (int)w->fs->ftype;
 	if (asprintf(&path, "/%s%s", parent, file->name->name) < 0)
 		return TSK_WALK_ERROR;
 	e.path = path;
@@ -234,15 +260,17 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 	e.time_precision = time_precision_of(w->fs->ftype);
 	if (file->meta)
 		fill_from_meta(&e, file);
-	attr = file->meta ? tsk_fs_file_attr_get(file) : NULL;
-	if (attr && e.has_content) {
-		e.n_runs = collect_runs(w, attr);
-		e.runs = w->runs;
+	if (file->meta && TSK_FS_TYPE_ISNTFS(w->fs->ftype)) {
+		stop = emit_ntfs_entries(w, file, &e);
+	} else {
+		attr = file->meta ? tsk_fs_file_attr_get(file) : NULL;
+		if (attr && e.has_content) {
+			e.n_runs = collect_runs(w, attr);
+			e.runs = w->runs;
+		}
+		tsk_error_reset(); /* a missing attribute is not a walk failure */
+		stop = emit_entry(w, &e);
 	}
-	tsk_error_reset(); /* a missing attribute is not a walk failure */
-	stop = emit_entry(w, &e);
-	if (!stop && file->meta && TSK_FS_TYPE_ISNTFS(w->fs->ftype))
-		stop = emit_streams(w, file, &e);
 	free(path);
 	return stop ? TSK_WALK_STOP : TSK_WALK_CONT;
 }
@@ -264,6 +292,7 @@ static int flush_range(range_merge *m)
 	m->open = 0;
 	r.has_fs = 1;
 	r.fs_offset = (uint64_t)m->w->fs->offset;
+	r.fs_type = (int)m->w->fs->ftype;
 	r.kind = "fs-unallocated";
 	r.offset = m->start;
 	r.length = m->end - m->start;
@@ -302,18 +331,14 @@ static void walk_unallocated(image_walk *w)
 
 /* ---------------------------------------------------------------- file systems */
 
-static void walk_filesystem_at(image_walk *w, uint64_t offset)
+static void walk_open_filesystem(image_walk *w, uint64_t offset)
 {
 	walk_filesystem info;
 
-	w->fs = tsk_fs_open_img(w->img, (TSK_OFF_T)offset, TSK_FS_TYPE_DETECT);
-	if (!w->fs) {
-		report_problem(w, (int64_t)offset, "no file system that libtsk recognises");
-		return;
-	}
 	w->file_systems_found++;
 	info.offset = offset;
 	info.fs_type = tsk_fs_type_toname(w->fs->ftype);
+	info.fs_type_id = (int)w->fs->ftype;
 	info.block_size = w->fs->block_size;
 	info.block_count = (uint64_t)w->fs->block_count;
 	info.time_source = time_source_of(w->fs->ftype);
@@ -329,6 +354,43 @@ static void walk_filesystem_at(image_walk *w, uint64_t offset)
 		walk_unallocated(w);
 	tsk_fs_close(w->fs);
 	w->fs = NULL;
+}
+
+/* File-system types tried one by one when autodetection refuses an
+ * offset, typically because two file systems' signatures are both there
+ * (a reformatted volume): each one found is walked. */
+static const TSK_FS_TYPE_ENUM candidate_types[] = {
+	TSK_FS_TYPE_NTFS_DETECT, TSK_FS_TYPE_FAT_DETECT, TSK_FS_TYPE_EXFAT,
+	TSK_FS_TYPE_EXT_DETECT, TSK_FS_TYPE_FFS_DETECT, TSK_FS_TYPE_HFS_DETECT,
+	TSK_FS_TYPE_ISO9660_DETECT, TSK_FS_TYPE_APFS_DETECT,
+};
+
+static void walk_filesystem_at(image_walk *w, uint64_t offset)
+{
+	int found = 0;
+
+	w->fs = tsk_fs_open_img(w->img, (TSK_OFF_T)offset, TSK_FS_TYPE_DETECT);
+	if (w->fs) {
+		walk_open_filesystem(w, offset);
+		return;
+	}
+	report_problem(w, (int64_t)offset, "no file system that libtsk recognises unambiguously");
+	for (size_t i = 0; i < sizeof candidate_types / sizeof candidate_types[0] && !w->stopped; i++) {
+		w->fs = tsk_fs_open_img(w->img, (TSK_OFF_T)offset, candidate_types[i]);
+		tsk_error_reset();
+		if (!w->fs)
+			continue;
+		found++;
+		walk_open_filesystem(w, offset);
+	}
+	if (found > 1) {
+		exhibit_error err;
+		exhibit_error_set(&err, -4, (int64_t)offset,
+		                  "%s: %d file systems claim image offset %llu; each was walked",
+		                  w->src->path, found, (unsigned long long)offset);
+		if (w->cb->problem)
+			w->cb->problem(w->cb->ctx, &err);
+	}
 }
 
 /* ---------------------------------------------------------------- volumes */
@@ -353,6 +415,7 @@ static void walk_unpartitioned(image_walk *w, const TSK_VS_INFO *vs, const TSK_V
 
 	r.has_fs = 0;
 	r.fs_offset = 0;
+	r.fs_type = 0;
 	r.kind = "unpartitioned";
 	r.offset = (uint64_t)vs->offset + (uint64_t)part->start * vs->block_size;
 	r.length = (uint64_t)part->len * vs->block_size;

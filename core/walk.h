@@ -33,6 +33,7 @@ typedef struct walk_volume {
 typedef struct walk_filesystem {
 	uint64_t offset;
 	const char *fs_type;   /* ext4, fat32, ntfs, iso9660, ... */
+	int fs_type_id;        /* libtsk's TSK_FS_TYPE_ENUM */
 	uint64_t block_size, block_count;
 	const char *time_source;
 } walk_filesystem;
@@ -56,11 +57,12 @@ typedef struct walk_entry {
 	uint64_t seq;          /* order of discovery within the source */
 	int has_fs;            /* 0 for directory sources */
 	uint64_t fs_offset;
+	int fs_type;           /* libtsk's TSK_FS_TYPE_ENUM of the file system */
 	const char *path;      /* "/dir/name" ("/dir/name:stream" for an ADS) */
 	const char *name;
 	uint64_t meta_addr;
 	uint32_t meta_seq;
-	int attr_type, attr_id; /* -1 for the default data stream */
+	int attr_type, attr_id; /* the attribute to read; -1 for the default one */
 	const char *attr_name;
 	char type;             /* r d l c b p s h w v - */
 	uint64_t size;
@@ -78,6 +80,7 @@ typedef struct walk_entry {
 typedef struct walk_range {
 	int has_fs;
 	uint64_t fs_offset;
+	int fs_type;
 	const char *kind;      /* fs-unallocated, unpartitioned, unrecognised */
 	uint64_t offset, length;
 } walk_range;

@@ -64,12 +64,8 @@ static int hash_content(worker *w, bundle *b, const content_location *loc,
 
 		if (got < 0)
 			goto fail;
-		if (got == 0) {
-			exhibit_error_set(&err, -2, (int64_t)offset,
-			                  "content ends at offset %llu of %llu bytes",
-			                  (unsigned long long)offset, (unsigned long long)loc->size);
-			goto fail;
-		}
+		if (got == 0)
+			break; /* libtsk has no more (NTFS past its initialised size): as icat */
 		if (*head_len < SNIFF_HEAD_BYTES) {
 			size_t take = (size_t)got < SNIFF_HEAD_BYTES - *head_len
 				? (size_t)got : SNIFF_HEAD_BYTES - *head_len;
@@ -359,7 +355,9 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 		item_problem(w, b, NULL, -1, "out of memory");
 		return;
 	}
-	if (hash_content(w, b, loc, head, &head_len) == 0) {
+	if (hash_content(w, b, loc, head, &head_len) == 0 &&
+	    (b->entry.type == 'r' || b->entry.type == 'v')) {
+		/* Directories and links are hashed, never typed or analysed. */
 		type = sniff_content(head, head_len, loc->size);
 		b->row.mime_type = strdup(type->mime_type);
 		b->row.extension_mismatch = sniff_extension_mismatch(type, b->entry.name);
@@ -388,6 +386,7 @@ static void process_item(worker *w, work_item *it)
 		} else {
 			loc.kind = CONTENT_FS;
 			loc.fs_offset = b->entry.fs_offset;
+			loc.fs_type = b->entry.fs_type;
 			loc.meta_addr = b->entry.meta_addr;
 		}
 		process_content(w, b, &loc, 0);

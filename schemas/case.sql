@@ -69,7 +69,7 @@ CREATE TABLE filesystems (
 	block_size  INTEGER,
 	block_count INTEGER,
 	time_source TEXT,                       -- what the times mean (UTC, or local time of an unknown zone)
-	UNIQUE (evidence_id, offset)
+	UNIQUE (evidence_id, offset, fs_type)
 );
 
 -- One row per unique content, addressed by SHA-256.
@@ -98,7 +98,7 @@ CREATE TABLE files (
 	name        TEXT NOT NULL,
 	meta_addr   INTEGER,                    -- inode / MFT entry / directory-entry address
 	meta_seq    INTEGER,
-	attr_type   INTEGER,                    -- NTFS attribute type; NULL for the default stream
+	attr_type   INTEGER,                    -- the attribute read (NTFS: 128 $DATA, 144 $INDEX_ROOT); NULL: the default
 	attr_id     INTEGER,
 	attr_name   TEXT,                       -- alternate data stream name
 	type        TEXT NOT NULL,              -- r, d, l, c, b, p, s, h, w, v, -
