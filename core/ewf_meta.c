@@ -129,28 +129,49 @@ static void read_header_values(libewf_handle_t *h, ewf_meta *meta)
 		meta->compression_level = level;
 }
 
-int ewf_meta_read(char *const segments[], int n_segments, ewf_meta *meta,
-                  exhibit_error *err)
+/* open_segments — a read-only libewf handle on the segments, or NULL. */
+static libewf_handle_t *open_segments(char *const segments[], int n_segments,
+                                      exhibit_error *err)
 {
 	libewf_handle_t *h = NULL;
 	libewf_error_t *lerr = NULL;
-	int rc = 0;
+
+	if (n_segments < 1) {
+		exhibit_error_set(err, -1, -1, "no EWF segment given");
+		return NULL;
+	}
+	if (libewf_handle_initialize(&h, &lerr) != 1) {
+		ewf_fail(err, "cannot initialise libewf", segments[0], lerr);
+		return NULL;
+	}
+	if (libewf_handle_open(h, segments, n_segments, LIBEWF_OPEN_READ, &lerr) != 1) {
+		ewf_fail(err, "not a readable EWF image (missing or damaged segment?)",
+		         segments[0], lerr);
+		libewf_handle_free(&h, NULL);
+		return NULL;
+	}
+	return h;
+}
+
+static void close_segments(libewf_handle_t *h)
+{
+	libewf_handle_close(h, NULL);
+	libewf_handle_free(&h, NULL);
+}
+
+int ewf_meta_read(char *const segments[], int n_segments, ewf_meta *meta,
+                  exhibit_error *err)
+{
+	libewf_handle_t *h;
 
 	memset(meta, 0, sizeof *meta);
-	if (n_segments < 1)
-		return exhibit_error_set(err, -1, -1, "no EWF segment given");
-	if (libewf_handle_initialize(&h, &lerr) != 1)
-		return ewf_fail(err, "cannot initialise libewf", segments[0], lerr);
-	if (libewf_handle_open(h, segments, n_segments, LIBEWF_OPEN_READ, &lerr) != 1) {
-		rc = ewf_fail(err, "not a readable EWF image (missing or damaged segment?)",
-		              segments[0], lerr);
-	} else {
-		read_header_values(h, meta);
-		read_stored_hashes(h, meta);
-		libewf_handle_close(h, NULL);
-	}
-	libewf_handle_free(&h, NULL);
-	return rc;
+	h = open_segments(segments, n_segments, err);
+	if (!h)
+		return err && err->code ? err->code : -2;
+	read_header_values(h, meta);
+	read_stored_hashes(h, meta);
+	close_segments(h);
+	return 0;
 }
 
 void ewf_meta_clear(ewf_meta *meta)
@@ -223,26 +244,17 @@ out:
 int ewf_hash_media(char *const segments[], int n_segments, digests *out,
                    const ewf_hash_callbacks *cb, exhibit_error *err)
 {
-	libewf_handle_t *h = NULL;
-	libewf_error_t *lerr = NULL;
+	libewf_handle_t *h = open_segments(segments, n_segments, err);
 	size64_t size = 0;
 	uint32_t sector_size = 512;
 	int rc;
 
-	if (n_segments < 1)
-		return exhibit_error_set(err, -1, -1, "no EWF segment given");
-	if (libewf_handle_initialize(&h, &lerr) != 1)
-		return ewf_fail(err, "cannot initialise libewf", segments[0], lerr);
-	if (libewf_handle_open(h, segments, n_segments, LIBEWF_OPEN_READ, &lerr) != 1) {
-		rc = ewf_fail(err, "not a readable EWF image (missing or damaged segment?)",
-		              segments[0], lerr);
-	} else {
-		libewf_handle_get_media_size(h, &size, NULL);
-		libewf_handle_get_bytes_per_sector(h, &sector_size, NULL);
-		rc = hash_open_handle(h, size, out, cb, segments[0], err);
-		report_checksum_errors(h, sector_size, cb);
-		libewf_handle_close(h, NULL);
-	}
-	libewf_handle_free(&h, NULL);
+	if (!h)
+		return err && err->code ? err->code : -2;
+	libewf_handle_get_media_size(h, &size, NULL);
+	libewf_handle_get_bytes_per_sector(h, &sector_size, NULL);
+	rc = hash_open_handle(h, size, out, cb, segments[0], err);
+	report_checksum_errors(h, sector_size, cb);
+	close_segments(h);
 	return rc;
 }

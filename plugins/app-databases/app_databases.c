@@ -36,8 +36,6 @@
 #include "exhibit/plugin.h"
 #include "known_apps.h"
 
-#define EXPORTED __attribute__((visibility("default")))
-
 #define HEADER_SIZE 100
 #define MAGIC_SIZE 16
 #define NAME_IN_MESSAGE 200 /* bytes of a hostile name quoted in a message */
@@ -678,9 +676,7 @@ static const exhibit_plugin descriptor = {
 	analyze,
 };
 
-EXPORTED const exhibit_plugin *exhibit_plugin_entry(void);
-
-EXPORTED const exhibit_plugin *exhibit_plugin_entry(void)
+EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void)
 {
 	return &descriptor;
 }

@@ -36,8 +36,6 @@
 #include "exhibit/plugin.h"
 #include "stub_host.h"
 
-const exhibit_plugin *exhibit_plugin_entry(void);
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Paths chosen by input size, so path matching is exercised too. */

@@ -14,6 +14,8 @@
  *     b-trees crafted to loop or to explode.
  */
 #include <check.h>
+
+#include "check_run.h"
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,8 +37,6 @@
 #ifndef EXHIBIT_CORPUS_DIR
 #define EXHIBIT_CORPUS_DIR "../shared/corpus"
 #endif
-
-const exhibit_plugin *exhibit_plugin_entry(void);
 
 /* ---- helpers: bytes ----------------------------------------------------- */
 
@@ -1297,11 +1297,5 @@ static Suite *app_databases_suite(void)
 
 int main(void)
 {
-	SRunner *runner = srunner_create(app_databases_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run_suite(app_databases_suite());
 }

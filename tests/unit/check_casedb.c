@@ -1,6 +1,8 @@
 /* check_casedb.c — the case database: creation, the views' contract,
  * record checking, reopening and refusing what it must refuse. */
 #include <check.h>
+
+#include "check_run.h"
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,17 +149,11 @@ int main(void)
 {
 	Suite *s = suite_create("casedb");
 	TCase *tc = tcase_create("casedb");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, new_case_has_schema_and_views);
 	tcase_add_test(tc, file_row_shows_hex_and_iso_times);
 	tcase_add_test(tc, plugin_records_are_checked);
 	tcase_add_test(tc, reopen_and_refuse);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -1,5 +1,7 @@
 /* check_hash.c — hash.c against published test vectors (RFC 1321, FIPS 180). */
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,8 +91,6 @@ int main(void)
 {
 	Suite *s = suite_create("hash");
 	TCase *tc = tcase_create("digests");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, empty_input);
 	tcase_add_test(tc, abc_in_any_chunking);
@@ -98,9 +98,5 @@ int main(void)
 	tcase_add_test(tc, million_a);
 	tcase_add_test(tc, hex_round_trip_and_rejects);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

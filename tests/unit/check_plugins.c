@@ -1,6 +1,8 @@
 /* check_plugins.c — the registry refuses what it must and dispatches by
  * type, name and signature. */
 #include <check.h>
+
+#include "check_run.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,17 +112,11 @@ int main(void)
 {
 	Suite *s = suite_create("plugins");
 	TCase *tc = tcase_create("registry");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, descriptor_checks);
 	tcase_add_test(tc, duplicate_names_refused);
 	tcase_add_test(tc, accepts_by_type_name_signature);
 	tcase_add_test(tc, broken_shared_object_is_refused_not_fatal);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

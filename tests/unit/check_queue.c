@@ -1,6 +1,8 @@
 /* check_queue.c — the bounded queue keeps order, bounds and closes cleanly
  * under several producers and consumers. */
 #include <check.h>
+
+#include "check_run.h"
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -99,16 +101,10 @@ int main(void)
 {
 	Suite *s = suite_create("queue");
 	TCase *tc = tcase_create("queue");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, fifo_order);
 	tcase_add_test(tc, timed_pop_gives_up);
 	tcase_add_test(tc, many_producers_many_consumers);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -1,5 +1,7 @@
 /* check_sha_set.c — each digest is claimed exactly once, through growth. */
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,14 +37,8 @@ int main(void)
 {
 	Suite *s = suite_create("sha_set");
 	TCase *tc = tcase_create("sha_set");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, claims_once_through_growth);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -9,6 +9,8 @@
 #include "sniff.h"
 
 #include <check.h>
+
+#include "check_run.h"
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1232,11 +1234,5 @@ static Suite *sniff_suite(void)
 
 int main(void)
 {
-	SRunner *runner = srunner_create(sniff_suite());
-	int failed;
-
-	srunner_run_all(runner, CK_NORMAL);
-	failed = srunner_ntests_failed(runner);
-	srunner_free(runner);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return check_run_suite(sniff_suite());
 }

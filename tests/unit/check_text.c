@@ -1,5 +1,7 @@
 /* check_text.c — untrusted bytes become text without losing anything. */
 #include <check.h>
+
+#include "check_run.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,17 +50,11 @@ int main(void)
 {
 	Suite *s = suite_create("text");
 	TCase *tc = tcase_create("escape");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, valid_utf8_passes_through);
 	tcase_add_test(tc, invalid_bytes_are_kept_escaped);
 	tcase_add_test(tc, control_characters_are_escaped);
 	tcase_add_test(tc, json_escape_quotes_and_controls);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -82,6 +82,7 @@ typedef struct exhibit_field {
 #define EXHIBIT_FIELD_INT(n, v) { (n), EXHIBIT_INT, (int64_t)(v), 0, NULL, NULL, 0 }
 #define EXHIBIT_FIELD_TEXT(n, v) { (n), (v) ? EXHIBIT_TEXT : EXHIBIT_NULL, 0, 0, (v), NULL, 0 }
 #define EXHIBIT_FIELD_REAL(n, v) { (n), EXHIBIT_REAL, 0, (v), NULL, NULL, 0 }
+#define EXHIBIT_FIELD_NULL(n) { (n), EXHIBIT_NULL, 0, 0, NULL, NULL, 0 }
 
 struct sqlite3; /* from <sqlite3.h>; plugins that query databases link it */
 
@@ -129,8 +130,11 @@ typedef struct exhibit_host_api {
 	/*
 	 * open_sqlite — open the item's content as an untrusted SQLite
 	 * database: a private read-only copy, defensive mode, trusted_schema
-	 * off, no triggers or views executed, limits and a statement time
-	 * limit set.  Close it with close_sqlite.
+	 * off, no triggers or views executed, limits and a time budget set
+	 * (SQLite may spend at most a few seconds producing any one row).
+	 * Count rows with "SELECT count(*) FROM t WHERE 1": a bare count(*)
+	 * is one uninterruptible step that a crafted database makes endless.
+	 * Close it with close_sqlite.
 	 * RETURN: EXHIBIT_OK with *db set, or an EXHIBIT_ERR_* code (already
 	 * reported).
 	 */
@@ -178,6 +182,13 @@ typedef struct exhibit_plugin {
 } exhibit_plugin;
 
 typedef const exhibit_plugin *(*exhibit_plugin_entry_fn)(void);
+
+/* Marks the one symbol a plugin exports; build plugins with
+ * -fvisibility=hidden so nothing else leaks into the host. */
+#define EXHIBIT_PLUGIN_EXPORT __attribute__((visibility("default")))
+
+/* The entry point every plugin defines. */
+EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void);
 
 #ifdef __cplusplus
 }
