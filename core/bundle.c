@@ -155,6 +155,24 @@ int bundle_add_record(bundle *b, const char *table, const exhibit_field *fields,
 	return 0;
 }
 
+bundle_mark bundle_mark_records(bundle *b)
+{
+	return b->records_tail;
+}
+
+void bundle_drop_records_since(bundle *b, bundle_mark mark)
+{
+	bundle_record *r = *mark;
+
+	*mark = NULL;
+	b->records_tail = mark;
+	while (r) {
+		bundle_record *next = r->next;
+		free_record(r);
+		r = next;
+	}
+}
+
 void bundle_add_analysis(bundle *b, const char *plugin, const char *status)
 {
 	bundle_analysis *a = calloc(1, sizeof *a);

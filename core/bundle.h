@@ -51,6 +51,12 @@ void bundle_free(bundle *b);
 
 void bundle_add_error(bundle *b, const char *plugin, int64_t offset, const char *message);
 int bundle_add_record(bundle *b, const char *table, const exhibit_field *fields, size_t n);
+/* A position in the bundle's records, to drop what came after it (the
+ * records of a plugin that crashed half-way). */
+typedef bundle_record **bundle_mark;
+bundle_mark bundle_mark_records(bundle *b);
+void bundle_drop_records_since(bundle *b, bundle_mark mark);
+
 void bundle_add_analysis(bundle *b, const char *plugin, const char *status);
 void bundle_add_child(bundle *b, bundle *child);
 

@@ -9,6 +9,7 @@
 
 #include "ewf_meta.h"
 #include "hash.h"
+#include "plugin_guard.h"
 #include "run.h"
 
 #define WORK_QUEUE_ITEMS 65536
@@ -626,6 +627,11 @@ int pipeline_run(casedb *db, const char *const *paths, size_t n_paths,
 	unsigned started = 0;
 	int rc;
 
+	if (plugin_guard_install() < 0) {
+		free(workers);
+		free(evs);
+		return exhibit_error_set(err, -1, -1, "cannot install the plugin crash guard");
+	}
 	if (!workers || !evs || prepare_run(&r, db, opts, stats, err) < 0) {
 		free(workers);
 		free(evs);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "plugin_guard.h"
 #include "run.h"
 #include "sniff.h"
 #include "text.h"
@@ -307,13 +308,27 @@ static const exhibit_host_api host_api = {
 
 /* ---------------------------------------------------------------- analysis */
 
+typedef struct plugin_call {
+	const exhibit_plugin *p;
+	exhibit_host *host;
+	const exhibit_item *item;
+} plugin_call;
+
+static int call_analyze(void *arg)
+{
+	plugin_call *c = arg;
+	return c->p->analyze(&host_api, c->host, c->item);
+}
+
 static void run_plugin(worker *w, bundle *b, const content_location *loc,
                        const exhibit_plugin *p, unsigned depth)
 {
 	exhibit_host host = { w, b, loc, p, depth, 0 };
 	char sha[65];
 	exhibit_item item;
-	int rc;
+	plugin_call call = { p, &host, &item };
+	bundle_mark mark = bundle_mark_records(b);
+	int rc, crash;
 
 	hex_encode(b->row.d.sha256, 32, sha);
 	item.path = b->entry.path;
@@ -322,8 +337,15 @@ static void run_plugin(worker *w, bundle *b, const content_location *loc,
 	item.mime_type = b->row.mime_type;
 	item.sha256 = sha;
 	item.depth = depth;
-	rc = p->analyze(&host_api, &host, &item);
-	if (rc < 0 && !host.reported) {
+	rc = plugin_guard_call(call_analyze, &call, &crash);
+	if (crash) {
+		char msg[160];
+		/* What it emitted before crashing may be half-made: drop it. */
+		bundle_drop_records_since(b, mark);
+		snprintf(msg, sizeof msg, "the plugin crashed (%s) on this item; its results for it "
+		         "are dropped and the run goes on", strsignal(crash));
+		item_problem(w, b, p->name, -1, msg);
+	} else if (rc < 0 && !host.reported) {
 		char msg[96];
 		snprintf(msg, sizeof msg, "the plugin failed (code %d) without saying why", rc);
 		item_problem(w, b, p->name, -1, msg);
@@ -400,6 +422,7 @@ void *worker_main(void *arg)
 	worker w = { arg, content_reader_new(), multi_hash_new(NULL), malloc(READ_CHUNK) };
 	queue_node *node;
 
+	plugin_guard_thread_begin();
 	if (!w.reader || !w.mh || !w.buf) {
 		run_problem(w.r, "(worker)", NULL, -1, "a worker could not start: out of memory");
 		goto out;
@@ -411,6 +434,7 @@ void *worker_main(void *arg)
 		free(it);
 	}
 out:
+	plugin_guard_thread_end();
 	content_reader_free(w.reader);
 	multi_hash_free(w.mh);
 	free(w.buf);

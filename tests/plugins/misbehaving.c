@@ -1,0 +1,37 @@
+/*
+ * misbehaving.c — a test plugin that fails in every way a plugin can, so
+ * the tests can show the host survives each: it crashes on items named
+ * "crash*", fails silently on "fail*", emits a record for an unknown
+ * table on "badrecord*", and records the item's name otherwise.
+ */
+#include <string.h>
+
+#include "exhibit/plugin.h"
+
+static const char *const types[] = { "text/plain", NULL };
+
+static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibit_item *item)
+{
+	exhibit_field fields[] = { EXHIBIT_FIELD_TEXT("name", item->name),
+	                           EXHIBIT_FIELD_INT("rows", (int64_t)item->size) };
+
+	if (!strncmp(item->name, "crash", 5)) {
+		volatile int *nowhere = NULL;
+		return *nowhere;
+	}
+	if (!strncmp(item->name, "fail", 4))
+		return EXHIBIT_ERR;
+	if (!strncmp(item->name, "badrecord", 9))
+		return api->emit_record(host, "files", fields, 1);
+	return api->emit_record(host, "app_database_tables", fields, 2);
+}
+
+static const exhibit_plugin descriptor = {
+	EXHIBIT_ABI_VERSION, "misbehaving", "1.0", "fails on purpose (tests only)",
+	EXHIBIT_PLUGIN_ANALYZER, types, NULL, NULL, 0, analyze
+};
+
+EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void)
+{
+	return &descriptor;
+}
