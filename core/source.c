@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "ewf_meta.h"
 
 int source_tsk_error(exhibit_error *err, int code, int64_t offset,
                      const char *context)
@@ -66,6 +65,7 @@ static int probe_image(const char *path, evidence_source *src, exhibit_error *er
 	if (!img)
 		return source_tsk_error(err, -2, 0, path);
 	src->format = format_name(img->itype, img->num_img);
+	src->tsk_type = (int)img->itype;
 	src->size = (uint64_t)img->size;
 	src->sector_size = img->sector_size;
 	/* libtsk found the other segments itself (split raw, E01 glob). */
@@ -114,7 +114,7 @@ TSK_IMG_INFO *source_open_image(const evidence_source *src, exhibit_error *err)
 	TSK_IMG_INFO *img;
 
 	img = tsk_img_open_utf8(src->n_segments, (const char *const *)src->segments,
-	                        TSK_IMG_TYPE_DETECT, src->sector_size);
+	                        (TSK_IMG_TYPE_ENUM)src->tsk_type, src->sector_size);
 	if (!img)
 		source_tsk_error(err, -2, 0, src->path);
 	return img;

@@ -22,6 +22,8 @@ typedef struct evidence_source {
 	const char *format;  /* raw, split-raw, ewf, vmdk, vhd, aff, directory */
 	uint64_t size;       /* media size in bytes (images) */
 	unsigned sector_size;
+	int tsk_type;        /* TSK_IMG_TYPE_ENUM found by the probe: reopening
+	                      * with it skips libtsk's format detection */
 } evidence_source;
 
 /*
