@@ -56,7 +56,7 @@ START_TEST(file_row_shows_hex_and_iso_times)
 {
 	casedb *db;
 	exhibit_error err;
-	evidence_source src = { SOURCE_DIRECTORY, "/evidence", NULL, 0, "directory", 0, 0 };
+	evidence_source src = { .kind = SOURCE_DIRECTORY, .path = "/evidence", .format = "directory" };
 	walk_entry e;
 	file_row row;
 	int64_t ev;
