@@ -257,7 +257,7 @@ static int configure_connection(casedb *db, exhibit_error *err)
 	/* WAL: readers (review) never block the writer; NORMAL sync is
 	 * crash-safe for the process dying (kill -9) — the resume case. */
 	return exec_sql(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;", err);
+	                    "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;", err);
 }
 
 int casedb_open(const char *case_dir, casedb **out, exhibit_error *err)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parallel_hash.h"
 #include "text.h"
 
 static int ewf_fail(exhibit_error *err, const char *what, const char *path,
@@ -209,35 +210,31 @@ static int hash_open_handle(libewf_handle_t *h, uint64_t size, digests *out,
                             const ewf_hash_callbacks *cb, const char *path,
                             exhibit_error *err)
 {
-	multi_hash *mh = multi_hash_new(err);
-	unsigned char *buf = malloc(EWF_HASH_CHUNK);
+	parallel_hash *ph = parallel_hash_new(EWF_HASH_CHUNK, err);
 	uint64_t offset = 0;
-	int rc = 0;
+	int rc;
 
-	if (!mh || !buf) {
-		rc = exhibit_error_set(err, -1, -1, "out of memory");
-		goto out;
-	}
+	if (!ph)
+		return -1;
 	while (offset < size) {
 		size_t want = size - offset < EWF_HASH_CHUNK ? (size_t)(size - offset) : EWF_HASH_CHUNK;
 		libewf_error_t *lerr = NULL;
-		ssize_t got = libewf_handle_read_buffer(h, buf, want, &lerr);
+		ssize_t got = libewf_handle_read_buffer(h, parallel_hash_next(ph), want, &lerr);
 
 		if (got <= 0) {
 			rc = ewf_fail(err, "the media cannot be read through to its end", path, lerr);
 			if (err)
 				err->offset = (int64_t)offset;
-			goto out;
+			parallel_hash_free(ph);
+			return rc;
 		}
-		multi_hash_update(mh, buf, (size_t)got, NULL);
+		parallel_hash_submit(ph, (size_t)got);
 		offset += (uint64_t)got;
 		if (cb && cb->progress)
 			cb->progress(cb->ctx, (uint64_t)got);
 	}
-	rc = multi_hash_final(mh, out, err);
-out:
-	multi_hash_free(mh);
-	free(buf);
+	rc = parallel_hash_finish(ph, out, err);
+	parallel_hash_free(ph);
 	return rc;
 }
 

@@ -9,11 +9,12 @@
 
 #include "ewf_meta.h"
 #include "hash.h"
+#include "parallel_hash.h"
 #include "plugin_guard.h"
 #include "run.h"
 
-#define WORK_QUEUE_ITEMS 65536
-#define WRITER_QUEUE_OPS 8192
+#define WORK_QUEUE_ITEMS 4096
+#define WRITER_QUEUE_OPS 4096
 #define IMAGE_HASH_CHUNK (4u << 20)
 
 /* ---------------------------------------------------------------- events */
@@ -287,32 +288,30 @@ static int hash_with_tsk(hash_job *job, digests *d, exhibit_error *err)
 {
 	evidence_run *ev = job->ev;
 	TSK_IMG_INFO *img = source_open_image(&ev->src, err);
-	multi_hash *mh = multi_hash_new(err);
-	char *buf = malloc(IMAGE_HASH_CHUNK);
+	parallel_hash *ph = img ? parallel_hash_new(IMAGE_HASH_CHUNK, err) : NULL;
 	uint64_t offset = 0;
 	int rc = -1;
 
-	if (!img || !mh || !buf)
+	if (!img || !ph)
 		goto out;
 	while (offset < ev->src.size) {
 		size_t want = ev->src.size - offset < IMAGE_HASH_CHUNK
 			? (size_t)(ev->src.size - offset) : IMAGE_HASH_CHUNK;
-		ssize_t got = tsk_img_read(img, (TSK_OFF_T)offset, buf, want);
+		ssize_t got = tsk_img_read(img, (TSK_OFF_T)offset, (char *)parallel_hash_next(ph), want);
 
 		if (got <= 0) {
 			source_tsk_error(err, -2, (int64_t)offset, "the image cannot be read through to its end");
 			goto out;
 		}
-		multi_hash_update(mh, buf, (size_t)got, NULL);
+		parallel_hash_submit(ph, (size_t)got);
 		offset += (uint64_t)got;
 		count_hashed(job, (uint64_t)got);
 	}
-	rc = multi_hash_final(mh, d, err);
+	rc = parallel_hash_finish(ph, d, err);
 out:
+	parallel_hash_free(ph);
 	if (img)
 		tsk_img_close(img);
-	multi_hash_free(mh);
-	free(buf);
 	return rc;
 }
 

@@ -38,6 +38,8 @@ static void draw_bar(progress *p)
 	double secs = progress_elapsed(p);
 	uint64_t done = atomic_load(&s->bytes_done), total = atomic_load(&s->bytes_walked);
 	uint64_t items = atomic_load(&s->items_done), walked = atomic_load(&s->items_walked);
+	uint64_t image_done = atomic_load(&s->image_bytes_hashed);
+	uint64_t image_total = atomic_load(&s->image_bytes_total);
 	int finished_walk = atomic_load(&s->walk_finished);
 	double frac = total ? (double)done / (double)total : 0;
 	double rate = secs > 0 ? (double)done / secs : 0;
@@ -57,10 +59,16 @@ static void draw_bar(progress *p)
 		long left = (long)((double)(total - done) / rate);
 		snprintf(eta, sizeof eta, "%02ld:%02ld", left / 60, left % 60);
 	}
-	fprintf(stderr, "\r[%s] %3.0f%% %s/%s%s  %llu/%llu%s items  %s/s  ETA %s ", bar,
+	fprintf(stderr, "\r[%s] %3.0f%% %s/%s%s  %llu/%llu%s items  %s/s  ETA %s", bar,
 	        frac * 100, done_s, total_s, finished_walk ? "" : "+",
 	        (unsigned long long)items, (unsigned long long)walked,
 	        finished_walk ? "" : "+", rate_s, eta);
+	/* The walk stays only a little ahead of the workers (bounded memory),
+	 * so until it ends the totals grow ("+"); the whole-image hash shows
+	 * how far through the media the run is. */
+	if (image_total)
+		fprintf(stderr, "  image hash %3.0f%%", 100.0 * (double)image_done / (double)image_total);
+	fputc(' ', stderr);
 	fflush(stderr);
 	p->bar_shown = 1;
 }

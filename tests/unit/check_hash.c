@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "parallel_hash.h"
 
 static void digest_of(const char *data, size_t len, size_t chunk, digests *d)
 {
@@ -87,6 +88,47 @@ START_TEST(hex_round_trip_and_rejects)
 }
 END_TEST
 
+START_TEST(parallel_digests_equal_sequential)
+{
+	size_t len = 5 * 1000 * 1000 + 17, chunk = 65536 + 3;
+	unsigned char *data = malloc(len);
+	parallel_hash *ph = parallel_hash_new(chunk, NULL);
+	digests seq, par;
+
+	for (size_t i = 0; i < len; i++)
+		data[i] = (unsigned char)(i * 2654435761u >> 13);
+	digest_of((const char *)data, len, 4096, &seq);
+	ck_assert_ptr_nonnull(ph);
+	for (size_t off = 0; off < len; off += chunk) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		memcpy(parallel_hash_next(ph), data + off, n);
+		parallel_hash_submit(ph, n);
+	}
+	ck_assert_int_eq(parallel_hash_finish(ph, &par, NULL), 0);
+	parallel_hash_free(ph);
+	ck_assert_mem_eq(seq.md5, par.md5, 16);
+	ck_assert_mem_eq(seq.sha1, par.sha1, 20);
+	ck_assert_mem_eq(seq.sha256, par.sha256, 32);
+	free(data);
+}
+END_TEST
+
+START_TEST(parallel_empty_stream_and_early_free)
+{
+	parallel_hash *ph = parallel_hash_new(1024, NULL);
+	digests d;
+
+	ck_assert_int_eq(parallel_hash_finish(ph, &d, NULL), 0);
+	parallel_hash_free(ph);
+	assert_hex(d.sha256, 32, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	/* Freed half-way (a read error): no hang, no leak. */
+	ph = parallel_hash_new(1024, NULL);
+	memset(parallel_hash_next(ph), 'x', 1024);
+	parallel_hash_submit(ph, 1024);
+	parallel_hash_free(ph);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("hash");
@@ -97,6 +139,8 @@ int main(void)
 	tcase_add_test(tc, reset_between_streams);
 	tcase_add_test(tc, million_a);
 	tcase_add_test(tc, hex_round_trip_and_rejects);
+	tcase_add_test(tc, parallel_digests_equal_sequential);
+	tcase_add_test(tc, parallel_empty_stream_and_early_free);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
