@@ -111,6 +111,28 @@ static int step_done(casedb *db, sqlite3_stmt *s, exhibit_error *err, const char
 	return 0;
 }
 
+/* prepare_once / finish_once — a statement used once: prepared (or the
+ * failure recorded in err as what), then stepped and finalised. */
+static sqlite3_stmt *prepare_once(casedb *db, const char *sql, const char *what,
+                                  exhibit_error *err)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(db->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		db_fail(db, err, what);
+		return NULL;
+	}
+	return s;
+}
+
+static int finish_once(casedb *db, sqlite3_stmt *s, const char *what, exhibit_error *err)
+{
+	int rc = step_done(db, s, err, what);
+
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int exec_sql(casedb *db, const char *sql, exhibit_error *err)
 {
 	char *msg = NULL;
@@ -392,14 +414,14 @@ int casedb_insert_evidence(casedb *db, const evidence_source *src, int64_t *id,
 
 int casedb_set_evidence_ewf(casedb *db, int64_t id, const ewf_meta *m, exhibit_error *err)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = prepare_once(db,
+		"UPDATE evidence SET case_number = ?2, evidence_number = ?3, examiner = ?4, "
+		"description = ?5, notes = ?6, acquired = ?7, acquisition_software = ?8, "
+		"stored_md5 = ?9, stored_sha1 = ?10 WHERE id = ?1",
+		"cannot record the EWF metadata", err);
 
-	if (sqlite3_prepare_v2(db->db,
-	        "UPDATE evidence SET case_number = ?2, evidence_number = ?3, examiner = ?4, "
-	        "description = ?5, notes = ?6, acquired = ?7, acquisition_software = ?8, "
-	        "stored_md5 = ?9, stored_sha1 = ?10 WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(db, err, "cannot record the EWF metadata");
+	if (!s)
+		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	bind_text_or_null(s, 2, m->case_number);
 	bind_text_or_null(s, 3, m->evidence_number);
@@ -412,41 +434,34 @@ int casedb_set_evidence_ewf(casedb *db, int64_t id, const ewf_meta *m, exhibit_e
 		sqlite3_bind_blob(s, 9, m->md5, sizeof m->md5, SQLITE_STATIC);
 	if (m->has_sha1)
 		sqlite3_bind_blob(s, 10, m->sha1, sizeof m->sha1, SQLITE_STATIC);
-	rc = step_done(db, s, err, "cannot record the EWF metadata");
-	sqlite3_finalize(s);
-	return rc;
+	return finish_once(db, s, "cannot record the EWF metadata", err);
 }
 
 int casedb_set_evidence_hashes(casedb *db, int64_t id, const digests *d, exhibit_error *err)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = prepare_once(db,
+		"UPDATE evidence SET md5 = ?2, sha1 = ?3, sha256 = ?4 WHERE id = ?1",
+		"cannot record the image hashes", err);
 
-	if (sqlite3_prepare_v2(db->db, "UPDATE evidence SET md5 = ?2, sha1 = ?3, sha256 = ?4 "
-	                       "WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(db, err, "cannot record the image hashes");
+	if (!s)
+		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_blob(s, 2, d->md5, MD5_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 3, d->sha1, SHA1_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, d->sha256, SHA256_LEN, SQLITE_STATIC);
-	rc = step_done(db, s, err, "cannot record the image hashes");
-	sqlite3_finalize(s);
-	return rc;
+	return finish_once(db, s, "cannot record the image hashes", err);
 }
 
 int casedb_set_evidence_status(casedb *db, int64_t id, const char *status, exhibit_error *err)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = prepare_once(db, "UPDATE evidence SET status = ?2 WHERE id = ?1",
+	                               "cannot update the evidence status", err);
 
-	if (sqlite3_prepare_v2(db->db, "UPDATE evidence SET status = ?2 WHERE id = ?1", -1, &s,
-	                       NULL) != SQLITE_OK)
-		return db_fail(db, err, "cannot update the evidence status");
+	if (!s)
+		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_text(s, 2, status, -1, SQLITE_STATIC);
-	rc = step_done(db, s, err, "cannot update the evidence status");
-	sqlite3_finalize(s);
-	return rc;
+	return finish_once(db, s, "cannot update the evidence status", err);
 }
 
 int casedb_forget_layout(casedb *db, int64_t evidence_id, exhibit_error *err)
@@ -463,19 +478,18 @@ int casedb_forget_layout(casedb *db, int64_t evidence_id, exhibit_error *err)
 int casedb_insert_damaged_range(casedb *db, int64_t evidence_id, uint64_t offset,
                                 uint64_t length, const char *reason, exhibit_error *err)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = prepare_once(db,
+		"INSERT INTO damaged_ranges(evidence_id, image_offset, length, reason) "
+		"VALUES (?1, ?2, ?3, ?4)",
+		"cannot record a damaged range", err);
 
-	if (sqlite3_prepare_v2(db->db, "INSERT INTO damaged_ranges(evidence_id, image_offset, "
-	                       "length, reason) VALUES (?1, ?2, ?3, ?4)", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(db, err, "cannot record a damaged range");
+	if (!s)
+		return -1;
 	sqlite3_bind_int64(s, 1, evidence_id);
 	sqlite3_bind_int64(s, 2, (sqlite3_int64)offset);
 	sqlite3_bind_int64(s, 3, (sqlite3_int64)length);
 	sqlite3_bind_text(s, 4, reason, -1, SQLITE_STATIC);
-	rc = step_done(db, s, err, "cannot record a damaged range");
-	sqlite3_finalize(s);
-	return rc;
+	return finish_once(db, s, "cannot record a damaged range", err);
 }
 
 int64_t casedb_mark_damaged_files(casedb *db, int64_t evidence_id, exhibit_error *err)
@@ -720,20 +734,18 @@ int casedb_insert_error(casedb *db, int64_t evidence_id, int64_t file_id,
 
 int casedb_insert_plugin(casedb *db, const exhibit_plugin *p, exhibit_error *err)
 {
-	sqlite3_stmt *s;
-	int rc;
+	sqlite3_stmt *s = prepare_once(db,
+		"INSERT OR REPLACE INTO plugins(name, version, abi_version, description) "
+		"VALUES (?1, ?2, ?3, ?4)",
+		"cannot record a plugin", err);
 
-	if (sqlite3_prepare_v2(db->db,
-	        "INSERT OR REPLACE INTO plugins(name, version, abi_version, description) "
-	        "VALUES (?1, ?2, ?3, ?4)", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(db, err, "cannot record a plugin");
+	if (!s)
+		return -1;
 	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, p->version ? p->version : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 3, (int)p->abi_version);
 	bind_text_or_null(s, 4, p->description);
-	rc = step_done(db, s, err, "cannot record a plugin");
-	sqlite3_finalize(s);
-	return rc;
+	return finish_once(db, s, "cannot record a plugin", err);
 }
 
 int casedb_insert_analysis(casedb *db, const unsigned char sha256[32],
