@@ -22,5 +22,16 @@ echo "== 2/3 the same suite under ASan + UBSan"
 
 echo "== 3/3 fuzz targets over their seed corpora"
 "$top/scripts/setup-debian.sh" "$top/build-fuzz" CC=clang --enable-fuzzers
-(cd "$top/build-fuzz" && make -s -j"$jobs" && FUZZ_SECONDS=0 make -s fuzz)
-echo "test: all suites passed"
+replay="$top/build-fuzz/fuzz-replay.log"
+if ! (cd "$top/build-fuzz" && make -s -j"$jobs" && FUZZ_SECONDS=0 make -s fuzz) >"$replay" 2>&1; then
+	cat "$replay"
+	exit 1
+fi
+cat "$replay"
+
+# One closing line for whoever reads the log: the tests of the sanitizer
+# run (the same suite distcheck ran) plus one per fuzz target replayed.
+passed=$(awk '/^# PASS:/ {print $3}' "$top/build-sanitizers/test-suite.log")
+skipped=$(awk '/^# SKIP:/ {print $3}' "$top/build-sanitizers/test-suite.log")
+fuzzed=$(grep -c 'no finding' "$replay")
+echo "test: $((passed + fuzzed)) passed, 0 failed, ${skipped:-0} skipped"
