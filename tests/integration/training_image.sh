@@ -49,6 +49,20 @@ check "E01: case number, evidence number and examiner from its header" "EXH-TRAI
 same="SELECT partition_offset, path, size, allocated, sha256, mime_type FROM v_files ORDER BY 1, 2, 3"
 check "raw and E01 give the same files and hashes" "$(q "$WORK/raw" "$same" | md5sum)" "$(q "$WORK/e01" "$same" | md5sum)"
 
+# The same disk split into segments, both naming schemes libtsk knows.
+mkdir -p "$WORK/split"
+split -b 30M "$images/training.raw" "$WORK/split/alpha."
+split -b 30M -d -a 3 --numeric-suffixes=1 "$images/training.raw" "$WORK/split/numbered."
+for first in alpha.aa numbered.001; do
+	process "$WORK/c-$first" "$WORK/split/$first"
+	check "split raw $first: processed without problems" 0 "$STATUS"
+	check "split raw $first: all segments found, same image MD5" "split-raw|3|$raw_md5" \
+		"$(q "$WORK/c-$first" "SELECT e.format || '|' || (length(e.segments) - length(replace(e.segments, char(10), '')) + 1) || '|' || v.md5
+		                       FROM evidence e JOIN v_evidence v ON v.id = e.id")"
+	check "split raw $first: the same files and hashes as the whole image" \
+		"$(q "$WORK/raw" "$same" | md5sum)" "$(q "$WORK/c-$first" "$same" | md5sum)"
+done
+
 check "unpartitioned space is recorded for carving" 1 "$(q "$WORK/raw" "SELECT count(*) > 0 FROM unallocated WHERE kind = 'unpartitioned'")"
 check "each file system's unallocated space is recorded" 2 "$(q "$WORK/raw" "SELECT count(DISTINCT fs_id) FROM unallocated WHERE kind = 'fs-unallocated'")"
 check "data runs are recorded" 1 "$(q "$WORK/raw" "SELECT count(*) > 0 FROM data_runs WHERE image_offset IS NOT NULL")"
