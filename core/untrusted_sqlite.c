@@ -383,6 +383,40 @@ int untrusted_sqlite_open_budget(const void *bytes, size_t len,
 	return 0;
 }
 
+int untrusted_sqlite_open_private_file(const char *path,
+                                       const untrusted_sqlite_budget *budget,
+                                       sqlite3 **db, exhibit_error *err)
+{
+	sqlite3 *conn = NULL;
+	char *uri;
+	int rc;
+
+	if (!db || !path)
+		return exhibit_error_set(err, EXHIBIT_ERR, -1,
+		                         "untrusted_sqlite_open_private_file: no database given");
+	*db = NULL;
+	uri = sqlite3_mprintf("file:%s?mode=ro&immutable=1", path);
+	if (!uri)
+		return exhibit_error_set(err, EXHIBIT_ERR, -1, "out of memory");
+	rc = sqlite3_open_v2(uri, &conn,
+	                     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX |
+	                     SQLITE_OPEN_PRIVATECACHE, NULL);
+	sqlite3_free(uri);
+	if (rc == SQLITE_OK)
+		rc = harden(conn, budget);
+	if (rc == SQLITE_OK)
+		rc = load_schema(conn);
+	if (rc != SQLITE_OK)
+		return open_failed(conn, rc, err);
+	*db = conn;
+	return 0;
+}
+
+void untrusted_sqlite_patch_header(unsigned char *head, size_t len)
+{
+	patch_wal_header(head, len);
+}
+
 int untrusted_sqlite_open(const void *bytes, size_t len, sqlite3 **db,
                           exhibit_error *err)
 {

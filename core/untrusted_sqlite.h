@@ -109,6 +109,22 @@ int untrusted_sqlite_open_budget(const void *bytes, size_t len,
                                  sqlite3 **db, exhibit_error *err);
 
 /*
+ * untrusted_sqlite_open_private_file — the same guarantees for a database
+ * too large to hold in memory: the caller wrote a private copy to path
+ * (never the evidence itself) and patched its first bytes with
+ * untrusted_sqlite_patch_header; it is opened read-only and immutable, so
+ * SQLite writes nothing beside it.  The caller removes it after closing.
+ * RETURN: as untrusted_sqlite_open.
+ */
+int untrusted_sqlite_open_private_file(const char *path,
+                                       const untrusted_sqlite_budget *budget,
+                                       sqlite3 **db, exhibit_error *err);
+
+/* untrusted_sqlite_patch_header — the WAL-to-rollback patch described
+ * above, for a private copy whose first len bytes are head. */
+void untrusted_sqlite_patch_header(unsigned char *head, size_t len);
+
+/*
  * untrusted_sqlite_close — finalize any statement the caller left open,
  * close the connection and free the private copy and the budget.  db may
  * be NULL.

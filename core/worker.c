@@ -36,7 +36,13 @@ struct exhibit_host {
 	const exhibit_plugin *plugin;
 	unsigned depth;
 	int reported;
+	sqlite3 *file_db;        /* the open_sqlite connection on a private file */
+	char *file_db_path;
 };
+
+/* Databases up to this size are copied into memory; larger ones into a
+ * private file in the case's tmp/ folder. */
+#define SQLITE_IN_MEMORY_MAX ((uint64_t)64 << 20)
 
 static void process_content(worker *w, bundle *b, const content_location *loc, unsigned depth);
 
@@ -253,12 +259,104 @@ static int host_emit_child(exhibit_host *h, const char *name, const void *data, 
 	return EXHIBIT_OK;
 }
 
-static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
+/* read_all — the whole content into a fresh buffer (NULL: reported). */
+static unsigned char *read_all(exhibit_host *h, uint64_t size)
 {
-	uint64_t size = h->loc->size, offset = 0;
-	unsigned char *bytes;
+	unsigned char *bytes = malloc(size ? size : 1);
+	uint64_t offset = 0;
+
+	while (bytes && offset < size) {
+		int64_t got = host_read(h, offset, bytes + offset, (size_t)(size - offset));
+		if (got <= 0) {
+			free(bytes);
+			return NULL;
+		}
+		offset += (uint64_t)got;
+	}
+	return bytes;
+}
+
+static int open_sqlite_in_memory(exhibit_host *h, struct sqlite3 **db)
+{
+	unsigned char *bytes = read_all(h, h->loc->size);
 	exhibit_error err;
 	int rc;
+
+	if (!bytes)
+		return EXHIBIT_ERR_READ;
+	exhibit_error_clear(&err);
+	rc = untrusted_sqlite_open(bytes, (size_t)h->loc->size, db, &err);
+	free(bytes);
+	if (rc < 0) {
+		host_report_error(h, err.offset, err.message);
+		return rc;
+	}
+	return EXHIBIT_OK;
+}
+
+/* copy_to_private_file — the content, header patched, into path. */
+static int copy_to_private_file(exhibit_host *h, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	uint64_t offset = 0;
+	int rc = EXHIBIT_OK;
+
+	if (fd < 0)
+		return EXHIBIT_ERR;
+	while (offset < h->loc->size && rc == EXHIBIT_OK) {
+		int64_t got = host_read(h, offset, h->w->buf, READ_CHUNK);
+
+		if (got <= 0) {
+			rc = EXHIBIT_ERR_READ;
+			break;
+		}
+		if (offset == 0)
+			untrusted_sqlite_patch_header(h->w->buf, (size_t)got);
+		if (write_all(fd, h->w->buf, (size_t)got) < 0)
+			rc = EXHIBIT_ERR;
+		offset += (uint64_t)got;
+	}
+	close(fd);
+	return rc;
+}
+
+static int open_sqlite_from_file(exhibit_host *h, struct sqlite3 **db)
+{
+	char *dir = NULL, *path = NULL;
+	exhibit_error err;
+	int rc;
+
+	if (h->file_db) {
+		host_report_error(h, -1, "open_sqlite: a large database is already open for this item");
+		return EXHIBIT_ERR_LIMIT;
+	}
+	if (asprintf(&dir, "%s/tmp", h->w->r->content_dir) < 0 ||
+	    asprintf(&path, "%s/sqlite-%ld-%p.db", dir, (long)getpid(), (void *)h) < 0) {
+		free(dir);
+		return EXHIBIT_ERR;
+	}
+	mkdir(dir, 0700);
+	free(dir);
+	rc = copy_to_private_file(h, path);
+	exhibit_error_clear(&err);
+	if (rc == EXHIBIT_OK &&
+	    (rc = untrusted_sqlite_open_private_file(path, NULL, db, &err)) < 0)
+		host_report_error(h, err.offset, err.message);
+	else if (rc == EXHIBIT_ERR)
+		host_report_error(h, -1, "cannot write a private copy of the database into the case's tmp/");
+	if (rc < 0) {
+		unlink(path);
+		free(path);
+		return rc;
+	}
+	h->file_db = *db;
+	h->file_db_path = path;
+	return EXHIBIT_OK;
+}
+
+static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
+{
+	uint64_t size = h->loc->size;
 
 	*db = NULL;
 	if (size > h->w->r->opts->max_sqlite_bytes) {
@@ -269,31 +367,19 @@ static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
 		host_report_error(h, -1, msg);
 		return EXHIBIT_ERR_LIMIT;
 	}
-	bytes = malloc(size ? size : 1);
-	if (!bytes)
-		return EXHIBIT_ERR;
-	while (offset < size) {
-		int64_t got = host_read(h, offset, bytes + offset, (size_t)(size - offset));
-		if (got <= 0) {
-			free(bytes);
-			return EXHIBIT_ERR_READ;
-		}
-		offset += (uint64_t)got;
-	}
-	exhibit_error_clear(&err);
-	rc = untrusted_sqlite_open(bytes, (size_t)size, db, &err);
-	free(bytes);
-	if (rc < 0) {
-		host_report_error(h, err.offset, err.message);
-		return EXHIBIT_ERR_FORMAT;
-	}
-	return EXHIBIT_OK;
+	return size <= SQLITE_IN_MEMORY_MAX ? open_sqlite_in_memory(h, db)
+	                                    : open_sqlite_from_file(h, db);
 }
 
 static void host_close_sqlite(exhibit_host *h, struct sqlite3 *db)
 {
-	(void)h;
 	untrusted_sqlite_close(db);
+	if (db && db == h->file_db) {
+		unlink(h->file_db_path);
+		free(h->file_db_path);
+		h->file_db = NULL;
+		h->file_db_path = NULL;
+	}
 }
 
 static const exhibit_host_api host_api = {
@@ -323,7 +409,7 @@ static int call_analyze(void *arg)
 static void run_plugin(worker *w, bundle *b, const content_location *loc,
                        const exhibit_plugin *p, unsigned depth)
 {
-	exhibit_host host = { w, b, loc, p, depth, 0 };
+	exhibit_host host = { w, b, loc, p, depth, 0, NULL, NULL };
 	char sha[65];
 	exhibit_item item;
 	plugin_call call = { p, &host, &item };
@@ -338,6 +424,13 @@ static void run_plugin(worker *w, bundle *b, const content_location *loc,
 	item.sha256 = sha;
 	item.depth = depth;
 	rc = plugin_guard_call(call_analyze, &call, &crash);
+	if (host.file_db_path) {
+		/* The plugin crashed or forgot close_sqlite: the private copy goes. */
+		if (!crash)
+			untrusted_sqlite_close(host.file_db);
+		unlink(host.file_db_path);
+		free(host.file_db_path);
+	}
 	if (crash) {
 		char msg[160];
 		/* What it emitted before crashing may be half-made: drop it. */

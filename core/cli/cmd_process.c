@@ -160,7 +160,7 @@ int cmd_process(int argc, char **argv)
 	opts.jobs = a.jobs;
 	opts.max_depth = a.max_depth;
 	opts.hash_images = a.hash_images;
-	opts.max_sqlite_bytes = (uint64_t)512 << 20;
+	opts.max_sqlite_bytes = (uint64_t)16 << 30;
 	opts.plugins = reg;
 	opts.event = progress_event;
 	opts.event_ctx = &prog;

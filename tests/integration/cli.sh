@@ -40,4 +40,18 @@ check "--json run exits 0" 0 $?
 grep -q '^{"event":"summary"' "$WORK/json.out"; check "--json ends with a summary event" 0 $?
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$WORK/json.out"
 check "--json output is JSON lines" 0 $?
+# A database too large to copy into memory goes through a private file in
+# the case's tmp/, which is gone afterwards; a WAL-mode header is fine.
+mkdir -p "$WORK/bigdb"
+sqlite3 "$WORK/bigdb/msgstore.db" "PRAGMA journal_mode = WAL;
+	CREATE TABLE messages(_id INTEGER PRIMARY KEY, key_remote_jid TEXT, key_from_me INT, data TEXT, timestamp INT);
+	CREATE TABLE chat_list(_id INTEGER PRIMARY KEY, key_remote_jid TEXT);
+	WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 70000)
+	INSERT INTO messages SELECT x, 'jid' || x, x % 2, printf('%.1000c', 'm'), x FROM c;
+	PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+size=$(stat -c %s "$WORK/bigdb/msgstore.db")
+if [ "$size" -gt $((64 << 20)) ]; then pass "the large database is over the in-memory limit ($size bytes)"; else fail "fixture too small: $size bytes"; fi
+process "$WORK/bigcase" "$WORK/bigdb"
+check "a large database is analysed" "WhatsApp|2|70000" "$(q "$WORK/bigcase" "SELECT app, tables, rows FROM v_app_databases")"
+check "its private copy is removed" "" "$(ls -A "$WORK/bigcase/tmp" 2>/dev/null)"
 finish
