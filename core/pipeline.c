@@ -13,7 +13,7 @@
 #include "plugin_guard.h"
 #include "run.h"
 
-#define WORK_QUEUE_ITEMS 4096
+#define WORK_QUEUE_ITEMS 64  /* batches of up to WORK_BATCH_ITEMS entries */
 #define WRITER_QUEUE_OPS 4096
 #define IMAGE_HASH_CHUNK (4u << 20)
 
@@ -365,6 +365,8 @@ static void start_image_hash(run *r, evidence_run *ev)
 typedef struct walk_ctx {
 	run *r;
 	evidence_run *ev;
+	bundle *pending[WORK_PENDING_MAX];
+	size_t n_pending;
 	uint64_t fs_offsets[64];
 	int fs_types[64];
 	int64_t fs_ids[64];
@@ -425,10 +427,74 @@ static int already_done(const evidence_run *ev, uint64_t seq)
 	return seq < ev->n_done_bits && (ev->done_bits[seq / 8] >> (seq % 8) & 1);
 }
 
+/* Where an entry's content starts in the image; entries without a place
+ * (directories of a directory source, resident data) sort last. */
+static int64_t content_start(const bundle *b)
+{
+	const walk_entry *e = &b->entry;
+
+	for (size_t i = 0; i < e->n_runs; i++)
+		if (e->runs[i].image_offset >= 0)
+			return e->runs[i].image_offset;
+	return INT64_MAX;
+}
+
+static int by_content_start(const void *a, const void *b)
+{
+	const bundle *x = *(bundle *const *)a, *y = *(bundle *const *)b;
+	int64_t ox = content_start(x), oy = content_start(y);
+
+	if (ox != oy)
+		return ox < oy ? -1 : 1;
+	return x->row.walk_seq < y->row.walk_seq ? -1 : x->row.walk_seq > y->row.walk_seq;
+}
+
+static void push_batch(walk_ctx *c, work_item *it)
+{
+	if (it && it->n)
+		queue_push(&c->r->work, &it->node);
+	else
+		free(it);
+}
+
+/* flush_pending — sort what is pending by place and hand it out in
+ * batches of neighbours. */
+static int flush_pending(walk_ctx *c)
+{
+	work_item *it = NULL;
+	uint64_t bytes = 0;
+
+	qsort(c->pending, c->n_pending, sizeof c->pending[0], by_content_start);
+	for (size_t i = 0; i < c->n_pending; i++) {
+		bundle *b = c->pending[i];
+		uint64_t size = b->entry.has_content ? b->entry.size : 0;
+
+		if (it && (it->n == WORK_BATCH_ITEMS || bytes + size > WORK_BATCH_BYTES)) {
+			push_batch(c, it);
+			it = NULL;
+		}
+		if (!it) {
+			if (!(it = calloc(1, sizeof *it))) {
+				for (size_t j = i; j < c->n_pending; j++)
+					bundle_free(c->pending[j]);
+				c->n_pending = 0;
+				return 1;
+			}
+			it->ev = c->ev;
+			bytes = 0;
+		}
+		it->b[it->n++] = b;
+		bytes += size;
+	}
+	push_batch(c, it);
+	c->n_pending = 0;
+	return 0;
+}
+
 static int on_entry(void *ctx, const walk_entry *e)
 {
 	walk_ctx *c = ctx;
-	work_item *it;
+	bundle *b;
 
 	atomic_fetch_add(&c->r->stats->items_walked, 1);
 	if (e->has_content)
@@ -440,19 +506,15 @@ static int on_entry(void *ctx, const walk_entry *e)
 			atomic_fetch_add(&c->r->stats->bytes_done, e->size);
 		return 0;
 	}
-	it = calloc(1, sizeof *it);
-	if (!it || !(it->b = bundle_new(e))) {
-		free(it);
+	if (!(b = bundle_new(e)))
 		return 1;
-	}
-	it->ev = c->ev;
-	it->b->row.id = atomic_fetch_add(&c->r->next_file_id, 1);
-	it->b->row.evidence_id = c->ev->id;
-	it->b->row.walk_seq = (int64_t)e->seq;
-	it->b->row.fs_id = e->has_fs ? fs_id_for(c, e->fs_offset, e->fs_type) : 0;
-	it->b->row.source = "fs";
-	queue_push(&c->r->work, &it->node);
-	return 0;
+	b->row.id = atomic_fetch_add(&c->r->next_file_id, 1);
+	b->row.evidence_id = c->ev->id;
+	b->row.walk_seq = (int64_t)e->seq;
+	b->row.fs_id = e->has_fs ? fs_id_for(c, e->fs_offset, e->fs_type) : 0;
+	b->row.source = "fs";
+	c->pending[c->n_pending++] = b;
+	return c->n_pending == WORK_PENDING_MAX ? flush_pending(c) : 0;
 }
 
 static int on_range(void *ctx, const walk_range *rg)
@@ -574,6 +636,7 @@ static void process_evidence(run *r, evidence_run *ev, const char *path)
 	c.r = r;
 	c.ev = ev;
 	ev->walk_rc = walk_source(&ev->src, &cb, &err);
+	flush_pending(&c);
 	if (ev->walk_rc < 0)
 		record_evidence_problem(r, ev, err.offset, err.message);
 }

@@ -26,12 +26,21 @@ typedef struct evidence_run {
 	int hashing;
 } evidence_run;
 
-/* A walk entry waiting for a worker. */
+/* Walk entries go to the workers in batches of neighbours: the walker
+ * holds up to WORK_PENDING_MAX entries, sorts them by where their content
+ * starts in the image, and hands out runs of neighbouring small files
+ * together, so one worker reads (and, for E01, decompresses) each stretch
+ * of the image once instead of several workers each decompressing the
+ * same chunk for the different small files in it. */
+#define WORK_PENDING_MAX 1024
+#define WORK_BATCH_ITEMS 64
+#define WORK_BATCH_BYTES ((uint64_t)2 << 20)
+
 typedef struct work_item {
 	queue_node node;
 	evidence_run *ev;
-	int64_t fs_id;
-	bundle *b;                /* holds the entry copy; becomes the write op */
+	size_t n;
+	bundle *b[WORK_BATCH_ITEMS]; /* each holds its entry; each becomes a write op */
 } work_item;
 
 typedef struct run {

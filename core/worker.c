@@ -484,14 +484,13 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 	free(head);
 }
 
-static void process_item(worker *w, work_item *it)
+static void process_item(worker *w, evidence_run *ev, bundle *b)
 {
-	bundle *b = it->b;
 	content_location loc;
 
 	if (b->entry.has_content) {
 		memset(&loc, 0, sizeof loc);
-		loc.src = &it->ev->src;
+		loc.src = &ev->src;
 		loc.size = b->entry.size;
 		loc.attr_type = b->entry.attr_type;
 		loc.attr_id = b->entry.attr_id;
@@ -523,7 +522,8 @@ void *worker_main(void *arg)
 	while ((node = queue_pop(&w.r->work))) {
 		work_item *it = (work_item *)node;
 
-		process_item(&w, it);
+		for (size_t i = 0; i < it->n; i++)
+			process_item(&w, it->ev, it->b[i]);
 		free(it);
 	}
 out:
