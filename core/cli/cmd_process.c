@@ -2,6 +2,7 @@
  * cmd_process.c — `exhibit process IMAGE... --case DIR`.
  */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,37 @@ static int parse_args(int argc, char **argv, process_args *a)
 	return 0;
 }
 
+/* case_inside_evidence — 1 when the case directory would be written into
+ * (or is) one of the evidence paths: writing there alters the evidence. */
+static int case_inside_evidence(const char *case_dir, char **evidence, int n)
+{
+	char *parent = strdup(case_dir), *slash, resolved_case[PATH_MAX];
+	int inside = 0;
+
+	/* The case may not exist yet: resolve its nearest existing ancestor. */
+	while (parent && !realpath(parent, resolved_case)) {
+		slash = strrchr(parent, '/');
+		if (!slash || slash == parent) {
+			strcpy(parent, slash == parent ? "/" : ".");
+			continue;
+		}
+		*slash = '\0';
+	}
+	free(parent);
+	for (int i = 0; i < n && !inside; i++) {
+		char resolved_ev[PATH_MAX];
+		size_t len;
+
+		if (!realpath(evidence[i], resolved_ev))
+			continue;
+		len = strlen(resolved_ev);
+		inside = !strcmp(resolved_case, resolved_ev) ||
+		         (!strncmp(resolved_case, resolved_ev, len) &&
+		          (resolved_case[len] == '/' || !strcmp(resolved_ev, "/")));
+	}
+	return inside;
+}
+
 static int64_t count(casedb *db, const char *sql)
 {
 	sqlite3_stmt *s;
@@ -147,6 +179,12 @@ int cmd_process(int argc, char **argv)
 	if (parsed != 0) {
 		free(a.plugin_dirs);
 		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if (case_inside_evidence(a.case_dir, argv + optind, argc - optind)) {
+		fprintf(stderr, "exhibit process: the case %s would be written inside the evidence: "
+		        "choose a case directory outside it\n", a.case_dir);
+		free(a.plugin_dirs);
+		return EXIT_USAGE;
 	}
 	exhibit_error_clear(&err);
 	if (casedb_open(a.case_dir, &db, &err) < 0) {

@@ -29,6 +29,12 @@ process "$WORK/case" "$WORK/ev"
 check "a directory is accepted as evidence" 0 "$STATUS"
 check "its file is hashed" "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03" \
 	"$(q "$WORK/case" "SELECT sha256 FROM v_files WHERE path = '/a.txt'")"
+before=$(find "$WORK/ev" | sort)
+process "$WORK/ev/case" "$WORK/ev"
+check "a case inside directory evidence is refused" 2 "$STATUS"
+grep -q "inside the evidence" "$WORK/ev/case.err"; check "and the message says why" 0 $?
+rm -f "$WORK/ev/case.out" "$WORK/ev/case.err"
+check "and nothing was written into the evidence" "$before" "$(find "$WORK/ev" | sort)"
 q "$WORK/case" "PRAGMA user_version = 42" >/dev/null
 process "$WORK/case" "$WORK/ev"
 check "a case from a newer exhibit is refused" 3 "$STATUS"
