@@ -49,6 +49,15 @@ check "E01: case number, evidence number and examiner from its header" "EXH-TRAI
 same="SELECT partition_offset, path, size, allocated, sha256, mime_type FROM v_files ORDER BY 1, 2, 3"
 check "raw and E01 give the same files and hashes" "$(q "$WORK/raw" "$same" | md5sum)" "$(q "$WORK/e01" "$same" | md5sum)"
 
+# One worker or many: the same case.
+STATUS=0
+"$EXHIBIT" process "$images/training.raw" --case "$WORK/one-job" --quiet --jobs 1 \
+	${EXHIBIT_PLUGIN_DIR:+--plugin-dir "$EXHIBIT_PLUGIN_DIR"} >/dev/null 2>&1 || STATUS=$?
+check "--jobs 1: processed without problems" 0 "$STATUS"
+check "--jobs 1 gives the same files, hashes and app databases as every core" \
+	"$(q "$WORK/raw" "$same; SELECT path, app, tables, rows FROM v_app_databases ORDER BY 1" | md5sum)" \
+	"$(q "$WORK/one-job" "$same; SELECT path, app, tables, rows FROM v_app_databases ORDER BY 1" | md5sum)"
+
 # The same disk split into segments, both naming schemes libtsk knows.
 mkdir -p "$WORK/split"
 split -b 30M "$images/training.raw" "$WORK/split/alpha."
