@@ -85,6 +85,13 @@ void bundle_free(bundle *b)
 		free(a->plugin);
 		free(a);
 	}
+	while (b->labels) {
+		bundle_label *l = b->labels;
+		b->labels = l->next;
+		free(l->plugin);
+		free(l->label);
+		free(l);
+	}
 	while (b->children) {
 		bundle *c = b->children;
 		b->children = c->next_sibling;
@@ -185,6 +192,24 @@ void bundle_add_analysis(bundle *b, const char *plugin, const char *status)
 	b->analyses = a;
 }
 
+void bundle_add_label(bundle *b, const char *plugin, const char *label)
+{
+	bundle_label *l = calloc(1, sizeof *l);
+
+	if (!l)
+		return;
+	l->plugin = strdup(plugin);
+	l->label = strdup(label);
+	if (!l->plugin || !l->label) {
+		free(l->plugin);
+		free(l->label);
+		free(l);
+		return;
+	}
+	l->next = b->labels;
+	b->labels = l;
+}
+
 void bundle_add_child(bundle *b, bundle *child)
 {
 	*b->children_tail = child;
@@ -210,6 +235,8 @@ static int bundle_apply(casedb *db, write_op *op, exhibit_error *err)
 			rc = casedb_insert_record(db, r->table, b->row.d.sha256, r->fields,
 			                          r->n_fields, err);
 	}
+	for (bundle_label *l = b->labels; l && rc == 0; l = l->next)
+		rc = casedb_insert_place_label(db, b->row.id, l->plugin, l->label, err);
 	for (bundle *c = b->children; c && rc == 0; c = c->next_sibling)
 		rc = bundle_apply(db, &c->op, err);
 	return rc;

@@ -35,6 +35,12 @@ typedef struct bundle_analysis {
 	const char *status;
 } bundle_analysis;
 
+typedef struct bundle_label {
+	struct bundle_label *next;
+	char *plugin;
+	char *label;
+} bundle_label;
+
 typedef struct bundle {
 	write_op op;                 /* first: a bundle is a write op */
 	file_row row;
@@ -42,6 +48,7 @@ typedef struct bundle {
 	bundle_error *errors, **errors_tail;
 	bundle_record *records, **records_tail;
 	bundle_analysis *analyses;
+	bundle_label *labels;
 	struct bundle *children, **children_tail, *next_sibling;
 } bundle;
 
@@ -59,5 +66,6 @@ void bundle_drop_records_since(bundle *b, bundle_mark mark);
 
 void bundle_add_analysis(bundle *b, const char *plugin, const char *status);
 void bundle_add_child(bundle *b, bundle *child);
+void bundle_add_label(bundle *b, const char *plugin, const char *label);
 
 #endif

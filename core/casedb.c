@@ -761,6 +761,21 @@ int casedb_insert_analysis(casedb *db, const unsigned char sha256[32],
 	return step_done(db, s, err, "cannot record an analysis");
 }
 
+int casedb_insert_place_label(casedb *db, int64_t file_id, const char *plugin,
+                               const char *label, exhibit_error *err)
+{
+	sqlite3_stmt *s = prepare_once(db,
+		"INSERT OR REPLACE INTO place_labels(file_id, plugin, label) VALUES (?1, ?2, ?3)",
+		"cannot record a place label", err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, file_id);
+	sqlite3_bind_text(s, 2, plugin, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, label, -1, SQLITE_STATIC);
+	return finish_once(db, s, "cannot record a place label", err);
+}
+
 int record_schema_check(const record_schema *rs, const char *table,
                         const exhibit_field *fields, size_t n, exhibit_error *err)
 {

@@ -105,6 +105,8 @@ int casedb_insert_error(casedb *db, int64_t evidence_id, int64_t file_id,
 int casedb_insert_plugin(casedb *db, const exhibit_plugin *p, exhibit_error *err);
 int casedb_insert_analysis(casedb *db, const unsigned char sha256[32],
                            const char *plugin, const char *status, exhibit_error *err);
+int casedb_insert_place_label(casedb *db, int64_t file_id, const char *plugin,
+                               const char *label, exhibit_error *err);
 int casedb_insert_record(casedb *db, const char *table, const unsigned char sha256[32],
                          const exhibit_field *fields, size_t n, exhibit_error *err);
 

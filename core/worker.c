@@ -446,6 +446,41 @@ static void run_plugin(worker *w, bundle *b, const content_location *loc,
 	bundle_add_analysis(b, p->name, rc < 0 ? "error" : "ok");
 }
 
+typedef struct label_call {
+	const exhibit_plugin *p;
+	const char *path;
+	const char *label;
+} label_call;
+
+static int call_label_place(void *arg)
+{
+	label_call *c = arg;
+	c->label = c->p->label_place(c->path);
+	return 0;
+}
+
+/* label_places — every accepting plugin's label for this place; run for
+ * duplicates too, since a label belongs to the place, not the content. */
+static void label_places(worker *w, bundle *b, const unsigned char *head, size_t head_len)
+{
+	const plugin_registry *reg = w->r->opts->plugins;
+
+	for (size_t i = 0; reg && i < plugin_registry_count(reg); i++) {
+		const exhibit_plugin *p = plugin_registry_get(reg, i);
+		label_call call = { p, b->entry.path, NULL };
+		int crash;
+
+		if (!p->label_place ||
+		    !plugin_accepts(p, b->row.mime_type, b->entry.name, head, head_len))
+			continue;
+		plugin_guard_call(call_label_place, &call, &crash);
+		if (crash)
+			item_problem(w, b, p->name, -1, "the plugin crashed labelling this place");
+		else if (call.label && call.label[0])
+			bundle_add_label(b, p->name, call.label);
+	}
+}
+
 static void analyse(worker *w, bundle *b, const content_location *loc,
                     const unsigned char *head, size_t head_len, unsigned depth)
 {
@@ -476,6 +511,7 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 		type = sniff_content(head, head_len, loc->size);
 		b->row.mime_type = strdup(type->mime_type);
 		b->row.extension_mismatch = sniff_extension_mismatch(type, b->entry.name);
+		label_places(w, b, head, head_len);
 		if (sha_set_claim(w->r->analysed, b->row.d.sha256) == 1) {
 			b->row.analysed = 1;
 			analyse(w, b, loc, head, head_len, depth);

@@ -187,6 +187,15 @@ CREATE TABLE analyses (
 	PRIMARY KEY (content_id, plugin)
 ) WITHOUT ROWID;
 
+-- What a plugin says of one place from its path alone (label_place in the
+-- SDK): per place, duplicates included, unlike the per-content records.
+CREATE TABLE place_labels (
+	file_id INTEGER NOT NULL REFERENCES files(id),
+	plugin  TEXT NOT NULL REFERENCES plugins(name),
+	label   TEXT NOT NULL,
+	PRIMARY KEY (file_id, plugin)
+) WITHOUT ROWID;
+
 -- Plugin record tables.  A plugin's emit_record(type, fields) inserts into
 -- the table named by type; content_id is added by the host.  Only tables
 -- listed in plugin_record_tables accept plugin records.
@@ -256,10 +265,15 @@ FROM files f
 LEFT JOIN filesystems fs ON fs.id = f.fs_id
 LEFT JOIN content c ON c.id = f.content_id;
 
+-- The app is what the database's path says (per place) or, failing that,
+-- what its schema says (per content).
 CREATE VIEW v_app_databases AS
-SELECT f.id AS file_id, f.path, a.app, a.tables, a.rows
+SELECT f.id AS file_id, f.path,
+       coalesce(l.label, a.app) AS app,
+       a.tables, a.rows
 FROM app_databases a
-JOIN files f ON f.content_id = a.content_id;
+JOIN files f ON f.content_id = a.content_id
+LEFT JOIN place_labels l ON l.file_id = f.id AND l.plugin = 'app-databases';
 
 CREATE VIEW v_errors AS
 SELECT coalesce(f.path, e.path) AS item, r.plugin, r.offset, r.message

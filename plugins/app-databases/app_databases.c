@@ -506,13 +506,23 @@ static bool survey_has_column(const void *ctx, const char *table_name,
 	return false;
 }
 
+/* identify — the app, from the content alone: analyze() runs once per
+ * unique content, so its answer must not depend on which copy (which path)
+ * the host met first.  What a path says is label_place()'s job. */
 static known_app_match identify(const analysis *a)
 {
 	schema_probe probe = { survey_has_table, survey_has_column,
 	                       &a->survey };
 
-	return known_app_identify(a->item ? a->item->path : NULL,
-	                          a->surveyed ? &probe : NULL);
+	return known_app_identify(NULL, a->surveyed ? &probe : NULL);
+}
+
+/* label_place — the app a database at this path belongs to, by path. */
+static const char *label_place(const char *path)
+{
+	known_app_match m = known_app_identify(path, NULL);
+
+	return m.evidence == KNOWN_APP_BY_PATH && m.app ? m.app->app : NULL;
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -674,6 +684,7 @@ static const exhibit_plugin descriptor = {
 	signatures,
 	sizeof signatures / sizeof signatures[0],
 	analyze,
+	label_place,
 };
 
 EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void)

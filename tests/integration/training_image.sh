@@ -82,6 +82,10 @@ check "duplicates: one content row per unique content" \
 	"$(q "$WORK/raw" "SELECT count(*) FROM content")"
 check "the renamed WhatsApp database is recognised by its schema" "WhatsApp" \
 	"$(q "$WORK/raw" "SELECT app FROM v_app_databases WHERE path LIKE '%/backup.bin'")"
+check "a database found at two places is analysed once and listed at both" "2|1" \
+	"$(q "$WORK/raw" "SELECT count(*) || '|' || count(DISTINCT f.content_id) FROM v_app_databases v
+	                  JOIN files f ON f.id = v.file_id WHERE v.path IN ('/Download/chats-old.db',
+	                  '/data/data/com.android.providers.telephony/databases/mmssms.db')")"
 check "the iOS SMS database is recognised" 1 \
 	"$(q "$WORK/raw" "SELECT count(*) FROM v_app_databases WHERE path LIKE '%Library/SMS/sms.db' AND app IS NOT NULL")"
 check "times are ISO-8601 UTC" 1 \

@@ -41,10 +41,6 @@ name=tsk_corpus
 : "${EXHIBIT_PLUGIN_DIR:=}"
 corpus=${EXHIBIT_CORPUS:-$EXHIBIT_SOURCE_DIR/../shared/corpus}
 
-if [ ! -d "$corpus" ]; then
-	echo "SKIP: $name: test corpus not found at $corpus (set EXHIBIT_CORPUS)"
-	exit 77
-fi
 for tool in mmls fsstat fls icat img_stat unzip python3; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "SKIP: $name: '$tool' not found (install sleuthkit, unzip, python3)"
@@ -71,6 +67,21 @@ for zip in "$corpus"/sleuthkit_test_data/*.zip; do
 		exit 1
 	fi
 done
+
+# Disks generated here for the volume systems the corpus lacks (GPT, MBR
+# with logical partitions, no volume system, exFAT): they run everywhere.
+generated="$work/generated"
+if ! bash "$EXHIBIT_SOURCE_DIR/tests/integration/make_volume_fixtures.sh" "$generated" >"$work/fixtures.log" 2>&1; then
+	echo "NOTE: $name: generated volume fixtures not built ($(tail -1 "$work/fixtures.log")); install e2fsprogs, dosfstools, mtools, fdisk"
+	rm -rf "$generated"
+fi
+if [ ! -d "$corpus" ]; then
+	echo "NOTE: $name: test corpus not found at $corpus (set EXHIBIT_CORPUS): only generated disks are compared"
+	if [ ! -d "$generated" ]; then
+		echo "SKIP: $name: neither the corpus nor generated disks are available"
+		exit 77
+	fi
+fi
 
 python3 - "$EXHIBIT" "$EXHIBIT_PLUGIN_DIR" "$corpus" "$work" <<'PYTHON'
 import collections
@@ -119,6 +130,8 @@ DERIVE = [
 
 def make_derived():
     made, notes = [], []
+    if not os.path.isdir(CORPUS):
+        return made, notes     # derived from corpus images: nothing to derive
     os.makedirs(DERIVED, exist_ok=True)
     for src, off, magic, fs, why in DERIVE:
         path = os.path.join(DFTT, src)
@@ -146,6 +159,8 @@ def rel(path):
         return "sleuthkit_test_data/%s.zip:%s" % (zipname, inner)
     if path.startswith(CORPUS + os.sep):
         return os.path.relpath(path, CORPUS)
+    if path.startswith(os.path.join(WORK, "generated") + os.sep):
+        return "generated/" + os.path.basename(path)
     return path
 
 
@@ -181,6 +196,9 @@ def list_images():
         for n in sorted(files):
             if re.search(r"\.(dd|iso|dmg|raw|img|E01)$", n):
                 images.append(os.path.join(root, n))
+    generated = os.path.join(WORK, "generated")
+    if os.path.isdir(generated):
+        images += [os.path.join(generated, n) for n in sorted(os.listdir(generated))]
     return images
 
 
@@ -232,7 +250,10 @@ def tsk_view(image):
     else:
         parts.append(Part(0, 512, "no volume system"))
     for p in list(parts):
-        r = run(["fsstat", "-o", str(p.sector), image])
+        try:
+            r = run(["fsstat", "-o", str(p.sector), image], timeout=20)
+        except subprocess.TimeoutExpired:
+            continue   # fsstat hangs on some exFAT volumes; fls decides below
         if r.returncode != 0:
             p.problem = first_line(r.stderr) or "fsstat failed"
             if b"Cannot determine file system type" in r.stderr:
@@ -246,7 +267,11 @@ def tsk_view(image):
     for p in parts:
         if p.problem:
             continue
-        r = run(["fsstat"] + p.fs_flag + ["-o", str(p.sector), image])
+        try:
+            r = run(["fsstat"] + p.fs_flag + ["-o", str(p.sector), image], timeout=20)
+        except subprocess.TimeoutExpired:
+            # fsstat of libtsk 4.11 loops on some exFAT volumes; fls does not.
+            r = subprocess.CompletedProcess([], 0, b"File System Type: (fsstat hung)", b"")
         if r.returncode != 0:
             p.problem = first_line(r.stderr) or "fsstat failed"
             continue
@@ -811,6 +836,8 @@ def main():
                 lines.append("  %s (%s): md5 %s%s" % (t, fmt, md5, ", stored_md5 %s" % stored if need_stored else ""))
         tally(ok, ["%-4s split raw / split E01 / E01: %d identical (path, size, allocated, sha256) rows"
                    % ("OK" if ok else "FAIL", len(sets[0]))] + lines)
+    elif not os.path.isdir(CORPUS):
+        print("  skipped: no corpus")
     else:
         tally(False, ["FAIL split raw / split E01 / E01: %s not processed"
                       % ", ".join(t for t, h in zip(trio, have) if not (h and h.get("evidence")))])

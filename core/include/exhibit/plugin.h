@@ -179,6 +179,18 @@ typedef struct exhibit_plugin {
 	 */
 	int (*analyze)(const exhibit_host_api *api, exhibit_host *host,
 	               const exhibit_item *item);
+
+	/*
+	 * label_place — optional (NULL): a short label for one place where
+	 * content this plugin accepts was found, from that place's path alone
+	 * (say, the app a database path belongs to), or NULL for none.
+	 * analyze() runs once per unique content, whichever copy the host
+	 * meets first, so what it emits must depend on the content only;
+	 * facts that come from where a copy lies belong here instead.  The
+	 * host calls this for every place, duplicates included.  Pure, and
+	 * called concurrently.
+	 */
+	const char *(*label_place)(const char *path);
 } exhibit_plugin;
 
 typedef const exhibit_plugin *(*exhibit_plugin_entry_fn)(void);
