@@ -45,10 +45,13 @@ static void draw_bar(progress *p)
 	double rate = secs > 0 ? (double)done / secs : 0;
 	char done_s[32], total_s[32], rate_s[32], eta[32] = "--:--";
 	char bar[31];
-	int filled = (int)(frac * 30);
+	int filled;
 
+	if (!finished_walk && image_total)
+		frac = (double)image_done / (double)image_total; /* totals still grow */
 	if (frac > 1)
 		frac = 1;
+	filled = (int)(frac * 30);
 	for (int i = 0; i < 30; i++)
 		bar[i] = i < filled ? '#' : '.';
 	bar[30] = '\0';
@@ -58,6 +61,11 @@ static void draw_bar(progress *p)
 	if (finished_walk && rate > 0 && total >= done) {
 		long left = (long)((double)(total - done) / rate);
 		snprintf(eta, sizeof eta, "%02ld:%02ld", left / 60, left % 60);
+	} else if (image_total && image_done && image_done < image_total && secs > 1) {
+		/* While the walk's totals still grow, the whole-image hash, which
+		 * moves through the media at a steady pace, gives the estimate. */
+		long left = (long)((double)(image_total - image_done) * secs / (double)image_done);
+		snprintf(eta, sizeof eta, "~%02ld:%02ld", left / 60, left % 60);
 	}
 	fprintf(stderr, "\r[%s] %3.0f%% %s/%s%s  %llu/%llu%s items  %s/s  ETA %s", bar,
 	        frac * 100, done_s, total_s, finished_walk ? "" : "+",
