@@ -730,6 +730,25 @@ int casedb_insert_error(casedb *db, int64_t evidence_id, int64_t file_id,
 	return step_done(db, s, err, "cannot record an error");
 }
 
+int casedb_insert_evidence_problem(casedb *db, int64_t evidence_id, int64_t offset,
+                                   const char *message, exhibit_error *err)
+{
+	sqlite3_stmt *s = prepare_once(db,
+		"INSERT INTO errors(evidence_id, offset, message, at) "
+		"SELECT ?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE NOT EXISTS "
+		"(SELECT 1 FROM errors WHERE evidence_id = ?1 AND file_id IS NULL AND plugin IS NULL "
+		"AND offset IS ?2 AND message = ?3)",
+		"cannot record an error", err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_int64(s, 1, evidence_id);
+	if (offset >= 0)
+		sqlite3_bind_int64(s, 2, offset);
+	sqlite3_bind_text(s, 3, message, -1, SQLITE_STATIC);
+	return finish_once(db, s, "cannot record an error", err);
+}
+
 /* ---------------------------------------------------------------- plugins */
 
 int casedb_insert_plugin(casedb *db, const exhibit_plugin *p, exhibit_error *err)

@@ -100,6 +100,11 @@ int casedb_insert_file(casedb *db, const file_row *row, exhibit_error *err);
 int casedb_insert_error(casedb *db, int64_t evidence_id, int64_t file_id,
                         const char *plugin, int64_t offset, const char *message,
                         exhibit_error *err);
+/* casedb_insert_evidence_problem — an error about the evidence as a whole
+ * (a damaged partition table, an unknown file system), recorded once: a
+ * resumed run walks again and meets the same problems. */
+int casedb_insert_evidence_problem(casedb *db, int64_t evidence_id, int64_t offset,
+                                   const char *message, exhibit_error *err);
 
 /* ---- plugins ---- */
 int casedb_insert_plugin(casedb *db, const exhibit_plugin *p, exhibit_error *err);

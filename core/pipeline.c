@@ -100,8 +100,8 @@ static int apply_range(casedb *db, write_op *op, exhibit_error *err)
 static int apply_error(casedb *db, write_op *op, exhibit_error *err)
 {
 	layout_op *l = (layout_op *)op;
-	return casedb_insert_error(db, l->evidence_id, 0, NULL, l->range.offset == UINT64_MAX
-	                           ? -1 : (int64_t)l->range.offset, l->text, err);
+	return casedb_insert_evidence_problem(db, l->evidence_id, l->range.offset == UINT64_MAX
+	                                      ? -1 : (int64_t)l->range.offset, l->text, err);
 }
 
 static int apply_status(casedb *db, write_op *op, exhibit_error *err)

@@ -89,6 +89,9 @@ expect_error "corrupted inode table: the unreadable file is named with an offset
 check "corrupted inode table: the rest of that file system is still listed" 44 \
 	"$(q "$WORK/c-mixed" "SELECT count(*) FROM v_files f JOIN v_evidence e ON e.id = f.evidence WHERE e.path LIKE '%badinodes.img'")"
 grep -q "offset" "$WORK/c-mixed.err"; check "messages on stderr name offsets" 0 $?
+errors_before=$(q "$WORK/c-mixed" "SELECT count(*) FROM errors")
+process "$WORK/c-mixed" "$ev/random.bin" "$ev/nosuper.img" "$ev/badinodes.img" "$ev/good.E01"
+check "running again records no problem twice" "$errors_before" "$(q "$WORK/c-mixed" "SELECT count(*) FROM errors")"
 
 if [ -d "$CORPUS/dfvfs" ]; then
 	process "$WORK/c-bogus" "$CORPUS/dfvfs/bogus.001"
