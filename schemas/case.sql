@@ -228,6 +228,31 @@ CREATE TABLE app_database_tables (
 );
 CREATE INDEX app_database_tables_content ON app_database_tables(content_id);
 
+-- Hash sets this case was matched against: a copy of each set's identity
+-- from the shared hash database, so the case stands on its own.
+CREATE TABLE hash_sets (
+	id              INTEGER PRIMARY KEY,
+	name            TEXT NOT NULL,
+	kind            TEXT NOT NULL,          -- known-good, known-bad, categorised
+	category_scheme TEXT,                   -- project-vic-us, project-vic-canada, caid-uk (categorised sets)
+	source          TEXT,                   -- where the set came from (file name, publisher, version)
+	imported        TEXT,                   -- ISO-8601 UTC, when it entered the hash database
+	entries         INTEGER,                -- digests in the set
+	set_digest      BLOB NOT NULL,          -- SHA-256 identifying this version of the set
+	UNIQUE (name, set_digest)
+);
+
+-- Content whose MD5, SHA-1 or SHA-256 is in a hash set.
+CREATE TABLE hash_hits (
+	id          INTEGER PRIMARY KEY,
+	content_id  INTEGER NOT NULL REFERENCES content(id),
+	set_id      INTEGER NOT NULL REFERENCES hash_sets(id),
+	algorithm   TEXT NOT NULL,              -- md5, sha1, sha256
+	category    TEXT,                       -- as the set states it (categorised sets), else NULL
+	UNIQUE (content_id, set_id, algorithm)
+);
+CREATE INDEX hash_hits_set ON hash_hits(set_id);
+
 -- ---------------------------------------------------------------- views --
 
 CREATE VIEW v_evidence AS
@@ -280,5 +305,16 @@ SELECT coalesce(f.path, e.path) AS item, r.plugin, r.offset, r.message
 FROM errors r
 LEFT JOIN files f ON f.id = r.file_id
 LEFT JOIN evidence e ON e.id = r.evidence_id;
+
+CREATE VIEW v_hash_hits AS
+SELECT f.id AS file_id, f.path, s.name AS set_name, s.kind, h.category, s.category_scheme,
+       h.algorithm,
+       CASE h.algorithm WHEN 'md5' THEN lower(hex(c.md5))
+                        WHEN 'sha1' THEN lower(hex(c.sha1))
+                        ELSE lower(hex(c.sha256)) END AS digest
+FROM hash_hits h
+JOIN hash_sets s ON s.id = h.set_id
+JOIN content c ON c.id = h.content_id
+JOIN files f ON f.content_id = h.content_id;
 
 PRAGMA user_version = 1;
