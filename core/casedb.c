@@ -417,7 +417,10 @@ int casedb_set_evidence_ewf(casedb *db, int64_t id, const ewf_meta *m, exhibit_e
 	sqlite3_stmt *s = prepare_once(db,
 		"UPDATE evidence SET case_number = ?2, evidence_number = ?3, examiner = ?4, "
 		"description = ?5, notes = ?6, acquired = ?7, acquisition_software = ?8, "
-		"stored_md5 = ?9, stored_sha1 = ?10 WHERE id = ?1",
+		"stored_md5 = ?9, stored_sha1 = ?10, system_date = ?11, "
+		"acquisition_software_version = ?12, acquisition_os = ?13, device_model = ?14, "
+		"device_serial = ?15, media_size = ?16, chunk_size = ?17, compression = ?18 "
+		"WHERE id = ?1",
 		"cannot record the EWF metadata", err);
 
 	if (!s)
@@ -434,6 +437,16 @@ int casedb_set_evidence_ewf(casedb *db, int64_t id, const ewf_meta *m, exhibit_e
 		sqlite3_bind_blob(s, 9, m->md5, sizeof m->md5, SQLITE_STATIC);
 	if (m->has_sha1)
 		sqlite3_bind_blob(s, 10, m->sha1, sizeof m->sha1, SQLITE_STATIC);
+	bind_text_or_null(s, 11, m->system_date);
+	bind_text_or_null(s, 12, m->acquisition_software_version);
+	bind_text_or_null(s, 13, m->acquisition_os);
+	bind_text_or_null(s, 14, m->model);
+	bind_text_or_null(s, 15, m->serial_number);
+	if (m->media_size)
+		sqlite3_bind_int64(s, 16, (sqlite3_int64)m->media_size);
+	if (m->chunk_size)
+		sqlite3_bind_int64(s, 17, m->chunk_size);
+	bind_text_or_null(s, 18, ewf_compression_name(m->compression_level));
 	return finish_once(db, s, "cannot record the EWF metadata", err);
 }
 

@@ -120,7 +120,11 @@ static void read_header_values(libewf_handle_t *h, ewf_meta *meta)
 	meta->notes = header_value(h, "notes");
 	meta->acquired = header_value(h, "acquiry_date");
 	meta->system_date = header_value(h, "system_date");
-	meta->acquisition_software = header_value(h, "acquiry_software_version");
+	meta->acquisition_software = header_value(h, "acquiry_software");
+	meta->acquisition_software_version = header_value(h, "acquiry_software_version");
+	meta->acquisition_os = header_value(h, "acquiry_operating_system");
+	meta->model = header_value(h, "model");
+	meta->serial_number = header_value(h, "serial_number");
 	if (libewf_handle_get_media_size(h, &media, NULL) == 1)
 		meta->media_size = media;
 	libewf_handle_get_bytes_per_sector(h, &meta->bytes_per_sector, NULL);
@@ -128,6 +132,16 @@ static void read_header_values(libewf_handle_t *h, ewf_meta *meta)
 	meta->compression_level = -1;
 	if (libewf_handle_get_compression_values(h, &level, &flags, NULL) == 1)
 		meta->compression_level = level;
+}
+
+const char *ewf_compression_name(int level)
+{
+	switch (level) {
+	case LIBEWF_COMPRESSION_NONE: return "none";
+	case LIBEWF_COMPRESSION_FAST: return "fast";
+	case LIBEWF_COMPRESSION_BEST: return "best";
+	default: return NULL;
+	}
 }
 
 /* open_segments — a read-only libewf handle on the segments, or NULL. */
@@ -185,6 +199,10 @@ void ewf_meta_clear(ewf_meta *meta)
 	free(meta->acquired);
 	free(meta->system_date);
 	free(meta->acquisition_software);
+	free(meta->acquisition_software_version);
+	free(meta->acquisition_os);
+	free(meta->model);
+	free(meta->serial_number);
 	memset(meta, 0, sizeof *meta);
 }
 

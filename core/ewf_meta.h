@@ -23,7 +23,11 @@ typedef struct ewf_meta {
 	char *notes;
 	char *acquired;          /* acquiry_date as libewf renders it */
 	char *system_date;
-	char *acquisition_software;
+	char *acquisition_software;  /* acquiry_software (EWF2) or the software version */
+	char *acquisition_software_version;
+	char *acquisition_os;
+	char *model;             /* of the acquired device, when recorded */
+	char *serial_number;
 	uint64_t media_size;
 	uint32_t bytes_per_sector;
 	uint32_t chunk_size;
@@ -40,6 +44,10 @@ typedef struct ewf_meta {
  */
 int ewf_meta_read(char *const segments[], int n_segments, ewf_meta *meta,
                   exhibit_error *err);
+
+/* ewf_compression_name — "none", "fast" or "best" for a libewf compression
+ * level, NULL when unknown. */
+const char *ewf_compression_name(int level);
 
 /* ewf_meta_clear — free what ewf_meta_read allocated. */
 void ewf_meta_clear(ewf_meta *meta);

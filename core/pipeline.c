@@ -9,13 +9,12 @@
 
 #include "ewf_meta.h"
 #include "hash.h"
-#include "parallel_hash.h"
+#include "image_hash.h"
 #include "plugin_guard.h"
 #include "run.h"
 
 #define WORK_QUEUE_ITEMS 64  /* batches of up to WORK_BATCH_ITEMS entries */
 #define WRITER_QUEUE_OPS 4096
-#define IMAGE_HASH_CHUNK (4u << 20)
 
 /* ---------------------------------------------------------------- events */
 
@@ -283,38 +282,6 @@ static void compare_stored(hash_job *job, const digests *d)
 	ewf_meta_clear(&meta);
 }
 
-/* hash_with_tsk — any image libtsk reads, in order, through its own handle. */
-static int hash_with_tsk(hash_job *job, digests *d, exhibit_error *err)
-{
-	evidence_run *ev = job->ev;
-	TSK_IMG_INFO *img = source_open_image(&ev->src, err);
-	parallel_hash *ph = img ? parallel_hash_new(IMAGE_HASH_CHUNK, err) : NULL;
-	uint64_t offset = 0;
-	int rc = -1;
-
-	if (!img || !ph)
-		goto out;
-	while (offset < ev->src.size) {
-		size_t want = ev->src.size - offset < IMAGE_HASH_CHUNK
-			? (size_t)(ev->src.size - offset) : IMAGE_HASH_CHUNK;
-		ssize_t got = tsk_img_read(img, (TSK_OFF_T)offset, (char *)parallel_hash_next(ph), want);
-
-		if (got <= 0) {
-			source_tsk_error(err, -2, (int64_t)offset, "the image cannot be read through to its end");
-			goto out;
-		}
-		parallel_hash_submit(ph, (size_t)got);
-		offset += (uint64_t)got;
-		count_hashed(job, (uint64_t)got);
-	}
-	rc = parallel_hash_finish(ph, d, err);
-out:
-	parallel_hash_free(ph);
-	if (img)
-		tsk_img_close(img);
-	return rc;
-}
-
 /* Hash the whole image in order while the workers hash the files: the
  * media hash is what the acquisition's stored hash is checked against.
  * EWF goes through libewf directly so damaged chunks are named. */
@@ -327,8 +294,7 @@ static void *image_hash_main(void *arg)
 	int rc;
 
 	exhibit_error_clear(&err);
-	rc = is_ewf ? ewf_hash_media(job->ev->src.segments, job->ev->src.n_segments, &job->d, &cb, &err)
-	            : hash_with_tsk(job, &job->d, &err);
+	rc = image_hash(&job->ev->src, &job->d, &cb, &err);
 	if (rc == 0) {
 		job->have_digests = 1;
 		if (is_ewf)

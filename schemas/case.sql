@@ -41,7 +41,15 @@ CREATE TABLE evidence (
 	description     TEXT,
 	notes           TEXT,
 	acquired        TEXT,                   -- acquisition date as the image states it
+	system_date     TEXT,                   -- the acquiring system's date, as the image states it
 	acquisition_software TEXT,
+	acquisition_software_version TEXT,
+	acquisition_os  TEXT,
+	device_model    TEXT,                   -- of the acquired device (EWF header)
+	device_serial   TEXT,
+	media_size      INTEGER,                -- as the acquisition states it
+	chunk_size      INTEGER,                -- EWF chunk size in bytes
+	compression     TEXT,                   -- EWF compression: none, fast, best, or the level
 	sector_size     INTEGER,
 	status          TEXT NOT NULL DEFAULT 'walking', -- walking, walked, done
 	added           TEXT NOT NULL           -- ISO-8601 UTC
@@ -253,13 +261,105 @@ CREATE TABLE hash_hits (
 );
 CREATE INDEX hash_hits_set ON hash_hits(set_id);
 
+-- ------------------------------------------------------------ custody --
+-- The chain of custody (core/custody.c).  Every command that creates or
+-- changes the case appends one entry: who, where, when (UTC), with which
+-- tool and plugin versions, what it did to what, and what it produced: a
+-- Merkle root over every row of the case and over the content store.
+-- Each entry holds the SHA-256 of the one before and is signed (Ed25519)
+-- by the examiner's key.  `exhibit verify` recomputes all of it.  The
+-- custody tables themselves are outside the rows they cover; they are
+-- protected by the chain and the signatures, and the head of the chain
+-- is also kept in the file custody.head beside case.db.
+
+-- Public keys that signed entries.
+CREATE TABLE custody_keys (
+	fingerprint TEXT PRIMARY KEY,           -- SHA-256 of the raw Ed25519 public key, hex
+	public_key  TEXT NOT NULL,              -- PEM (SubjectPublicKeyInfo)
+	examiner    TEXT,
+	added       TEXT NOT NULL
+);
+
+CREATE TABLE custody_entries (
+	seq             INTEGER PRIMARY KEY,    -- 1, 2, 3, ... without gaps
+	at              TEXT NOT NULL,          -- ISO-8601 UTC, milliseconds
+	examiner        TEXT NOT NULL,
+	host            TEXT NOT NULL,
+	tool_version    TEXT NOT NULL,          -- exhibit's version
+	plugins         TEXT NOT NULL,          -- JSON object: plugin name -> version
+	action          TEXT NOT NULL,          -- process, export, tag, hashset-match, timestamp, ...
+	object          TEXT NOT NULL,          -- what it acted on
+	parameters      TEXT NOT NULL,          -- JSON object
+	rows_added      INTEGER NOT NULL,
+	rows_changed    INTEGER NOT NULL,
+	rows_removed    INTEGER NOT NULL,
+	blobs_added     INTEGER NOT NULL,
+	table_roots     TEXT NOT NULL,          -- one line per covered table: name, rows, Merkle root (hex)
+	rows_root       BLOB NOT NULL,          -- SHA-256 of table_roots: every row of the case after the action
+	delta_root      BLOB NOT NULL,          -- Merkle root over the rows this action added, changed or removed
+	blobs_root      BLOB NOT NULL,          -- Merkle root over the content store after the action
+	output_sha256   BLOB,                   -- what it wrote outside the case (an export), or NULL
+	produced        BLOB NOT NULL,          -- SHA-256 over rows_root, delta_root, blobs_root, output_sha256
+	prev_hash       BLOB NOT NULL,          -- entry_hash of entry seq - 1; 32 zero bytes for the first
+	key_fingerprint TEXT NOT NULL REFERENCES custody_keys(fingerprint),
+	entry_hash      BLOB NOT NULL,          -- exhibit_row_digest of the columns above (core/row_digest.h)
+	signature       BLOB NOT NULL           -- Ed25519 over entry_hash
+);
+
+-- The digest of every covered row as the last entry that wrote it saw it.
+CREATE TABLE custody_rows (
+	tbl     TEXT NOT NULL,
+	row_key BLOB NOT NULL,                  -- exhibit_row_key: the rowid, or the primary key values
+	digest  BLOB NOT NULL,                  -- exhibit_row_digest of the row
+	seq     INTEGER NOT NULL,               -- the entry that last wrote the row
+	PRIMARY KEY (tbl, row_key)
+) WITHOUT ROWID;
+
+-- The SHA-256 of every file of the content store.
+CREATE TABLE custody_blobs (
+	path    TEXT PRIMARY KEY,               -- relative to the case directory
+	sha256  BLOB NOT NULL,
+	size    INTEGER NOT NULL,
+	seq     INTEGER NOT NULL
+);
+
+-- A command under way.  A row left here was interrupted (kill, crash,
+-- power); the next command's entry covers what it wrote, and says so.
+CREATE TABLE custody_open (
+	id       INTEGER PRIMARY KEY,
+	action   TEXT NOT NULL,
+	scope    TEXT,                          -- tables it may change, comma-separated; NULL: every table
+	started  TEXT NOT NULL,
+	examiner TEXT,
+	host     TEXT,
+	pid      INTEGER
+);
+
+-- RFC 3161 trusted timestamps over entries' hashes.
+CREATE TABLE custody_timestamps (
+	id       INTEGER PRIMARY KEY,
+	seq      INTEGER NOT NULL REFERENCES custody_entries(seq),
+	request  BLOB,                          -- DER TimeStampReq
+	reply    BLOB NOT NULL,                 -- DER TimeStampResp
+	gen_time TEXT,                          -- the time the TSA states
+	tsa      TEXT,                          -- the TSA's name from the token
+	added    TEXT NOT NULL
+);
+
 -- ---------------------------------------------------------------- views --
 
 CREATE VIEW v_evidence AS
 SELECT id, path, format, size,
        nullif(lower(hex(md5)), '') AS md5, nullif(lower(hex(sha1)), '') AS sha1, nullif(lower(hex(sha256)), '') AS sha256,
        nullif(lower(hex(stored_md5)), '') AS stored_md5, nullif(lower(hex(stored_sha1)), '') AS stored_sha1,
-       case_number, evidence_number, examiner, acquired
+       case_number, evidence_number, examiner, acquired,
+       description, notes, system_date, acquisition_software, acquisition_software_version,
+       acquisition_os, device_model, device_serial, media_size, chunk_size, compression,
+       CASE WHEN stored_md5 IS NULL AND stored_sha1 IS NULL THEN NULL
+            WHEN md5 IS NULL THEN 'not hashed'
+            WHEN (stored_md5 IS NOT NULL AND stored_md5 <> md5)
+              OR (stored_sha1 IS NOT NULL AND stored_sha1 <> sha1) THEN 'MISMATCH'
+            ELSE 'verified' END AS acquisition_hash
 FROM evidence;
 
 CREATE VIEW v_files AS
@@ -316,5 +416,12 @@ FROM hash_hits h
 JOIN hash_sets s ON s.id = h.set_id
 JOIN content c ON c.id = h.content_id
 JOIN files f ON f.content_id = h.content_id;
+
+CREATE VIEW v_custody AS
+SELECT seq, at, examiner, host, tool_version, action, object, parameters,
+       rows_added, rows_changed, rows_removed, blobs_added,
+       lower(hex(produced)) AS produced, lower(hex(entry_hash)) AS entry_hash,
+       key_fingerprint
+FROM custody_entries;
 
 PRAGMA user_version = 1;

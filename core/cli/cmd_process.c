@@ -10,9 +10,11 @@
 
 #include "casedb.h"
 #include "cli.h"
+#include "custody_cli.h"
 #include "pipeline.h"
 #include "plugins.h"
 #include "progress.h"
+#include "text.h"
 
 static void usage(FILE *out)
 {
@@ -31,6 +33,7 @@ static void usage(FILE *out)
 		"      --no-image-hash     do not hash whole images (stored hashes still read)\n"
 		"      --json              JSON lines events on stdout instead of a progress bar\n"
 		"  -q, --quiet             no progress bar\n"
+		CUSTODY_CLI_HELP
 		"  -h, --help              this help\n"
 		"\n"
 		"Exit status: 0 all done; 1 done but something could not be read or analysed\n"
@@ -44,6 +47,7 @@ typedef struct process_args {
 	char **plugin_dirs;
 	int n_plugin_dirs;
 	int use_default_plugins, hash_images, json, quiet;
+	custody_cli custody;
 } process_args;
 
 static int parse_args(int argc, char **argv, process_args *a)
@@ -58,6 +62,7 @@ static int parse_args(int argc, char **argv, process_args *a)
 		{ "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		CUSTODY_CLI_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -77,7 +82,11 @@ static int parse_args(int argc, char **argv, process_args *a)
 		case 'J': a->json = 1; break;
 		case 'q': a->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		default:
+			if (custody_cli_option(&a->custody, c, optarg))
+				break;
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (!a->case_dir || optind >= argc) {
@@ -165,6 +174,82 @@ static void print_summary(casedb *db, const process_args *a, const pipeline_stat
 	       a->case_dir);
 }
 
+/* json_list — a JSON array of strings. */
+static char *json_list(char **items, int n)
+{
+	size_t cap = 3;
+	char *out, **quoted = calloc((size_t)n + 1, sizeof *quoted);
+
+	for (int i = 0; quoted && i < n; i++) {
+		quoted[i] = text_json_escape(items[i]);
+		cap += (quoted[i] ? strlen(quoted[i]) : 2) + 1;
+	}
+	out = quoted ? calloc(1, cap) : NULL;
+	if (out) {
+		strcat(out, "[");
+		for (int i = 0; i < n; i++) {
+			strcat(out, i ? "," : "");
+			strcat(out, quoted[i] ? quoted[i] : "\"\"");
+		}
+		strcat(out, "]");
+	}
+	for (int i = 0; quoted && i < n; i++)
+		free(quoted[i]);
+	free(quoted);
+	return out;
+}
+
+/* plugins_json — {"name":"version",...} of the plugins that took part. */
+static char *plugins_json(const plugin_registry *reg)
+{
+	size_t n = plugin_registry_count(reg), cap = 3;
+	char *out;
+
+	for (size_t i = 0; i < n; i++)
+		cap += 2 * strlen(plugin_registry_get(reg, i)->name) +
+		       2 * strlen(plugin_registry_get(reg, i)->version) + 8;
+	out = calloc(1, cap);
+	if (!out)
+		return NULL;
+	strcat(out, "{");
+	for (size_t i = 0; i < n; i++) {
+		char *name = text_json_escape(plugin_registry_get(reg, i)->name);
+		char *version = text_json_escape(plugin_registry_get(reg, i)->version);
+		if (name && version)
+			snprintf(out + strlen(out), cap - strlen(out), "%s%s:%s", i ? "," : "", name, version);
+		free(name);
+		free(version);
+	}
+	strcat(out, "}");
+	return out;
+}
+
+/* commit_custody — the signed entry for this run: what it read, with which
+ * options and plugins, and (through the roots) everything it wrote. */
+static int commit_custody(casedb *db, process_args *a, char **evidence, int n_evidence,
+                          const plugin_registry *reg, const pipeline_stats *st, int rc)
+{
+	char *object = json_list(evidence, n_evidence), *dirs = json_list(a->plugin_dirs, a->n_plugin_dirs);
+	char *plugins = plugins_json(reg), *params = NULL;
+	custody_action action = { "process", object, NULL, plugins, NULL, NULL };
+	int ok;
+
+	if (asprintf(&params, "{\"jobs\":%u,\"max_depth\":%u,\"image_hash\":%s,\"plugin_dirs\":%s,"
+	             "\"default_plugins\":%s,\"complete\":%s,\"bytes_hashed\":%llu}", a->jobs,
+	             a->max_depth, a->hash_images ? "true" : "false", dirs ? dirs : "[]",
+	             a->use_default_plugins ? "true" : "false", rc == 0 ? "true" : "false",
+	             (unsigned long long)atomic_load(&st->bytes_done)) < 0)
+		params = NULL;
+	action.parameters = params;
+	ok = custody_cli_commit(&a->custody, casedb_handle(db), a->case_dir, "process", &action,
+	                        a->json || a->quiet);
+	free(object);
+	free(dirs);
+	free(plugins);
+	free(params);
+	return ok;
+}
+
 int cmd_process(int argc, char **argv)
 {
 	process_args a;
@@ -173,6 +258,7 @@ int cmd_process(int argc, char **argv)
 	exhibit_error err;
 	pipeline_stats stats;
 	pipeline_options opts;
+	custody_begun begun;
 	progress prog;
 	int rc, parsed = parse_args(argc, argv, &a);
 
@@ -186,9 +272,19 @@ int cmd_process(int argc, char **argv)
 		free(a.plugin_dirs);
 		return EXIT_USAGE;
 	}
+	/* The key first: a wrong passphrase must not cost a whole run. */
+	if (custody_cli_load(&a.custody, "process") < 0) {
+		free(a.plugin_dirs);
+		return EXIT_USAGE;
+	}
 	exhibit_error_clear(&err);
-	if (casedb_open(a.case_dir, &db, &err) < 0) {
-		fprintf(stderr, "exhibit process: %s\n", err.message);
+	if (casedb_open(a.case_dir, &db, &err) < 0 ||
+	    (exhibit_error_clear(&err),
+	     custody_cli_begin(&a.custody, casedb_handle(db), "process", "process", NULL, &begun) < 0)) {
+		if (err.code)
+			fprintf(stderr, "exhibit process: %s\n", err.message);
+		casedb_close(db);
+		custody_cli_free(&a.custody);
 		free(a.plugin_dirs);
 		return EXIT_FATAL;
 	}
@@ -209,8 +305,11 @@ int cmd_process(int argc, char **argv)
 	progress_stop(&prog);
 	if (rc < 0)
 		fprintf(stderr, "exhibit process: %s\n", err.message);
+	if (commit_custody(db, &a, argv + optind, argc - optind, reg, &stats, rc) < 0 && rc >= 0)
+		rc = -1;
 	print_summary(db, &a, &stats, progress_elapsed(&prog), rc);
 	casedb_close(db);
+	custody_cli_free(&a.custody);
 	plugin_registry_free(reg);
 	free(a.plugin_dirs);
 	return rc < 0 ? EXIT_FATAL : rc > 0 ? EXIT_INCOMPLETE : EXIT_OK;

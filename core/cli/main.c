@@ -17,6 +17,10 @@ static void usage(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  process IMAGE... --case DIR   walk, hash, identify and analyse evidence\n"
+		"  verify CASE                   check the case against its signed chain of custody\n"
+		"  custody CASE                  print the chain of custody\n"
+		"  verify-image IMAGE...         re-hash images against their stored hashes\n"
+		"  keygen                        create the examiner's signing key\n"
 		"  plugins                       list the plugins exhibit loads\n"
 		"  version                       print the version\n"
 		"\n"
@@ -43,6 +47,14 @@ int main(int argc, char **argv)
 		return cmd_process(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "plugins"))
 		return cmd_plugins(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verify"))
+		return cmd_verify(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "verify-image"))
+		return cmd_verify_image(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "custody"))
+		return cmd_custody(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "keygen"))
+		return cmd_keygen(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
