@@ -81,7 +81,8 @@ static int scope_has(const scope_set *s, const char *table)
 {
 	char needle[256];
 
-	if (s->all || !strcmp(table, ROW_DIGEST_SCHEMA_TABLE))
+	/* Every command may add a key (a new examiner) and migrate the schema. */
+	if (s->all || !strcmp(table, ROW_DIGEST_SCHEMA_TABLE) || !strcmp(table, "custody_keys"))
 		return 1;
 	snprintf(needle, sizeof needle, ",%s,", table);
 	return s->names && strstr(s->names, needle) != NULL;

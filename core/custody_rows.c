@@ -212,7 +212,8 @@ int custody_table_roots(sqlite3 *db, char **text, unsigned char rows_root[SHA256
 	int rc, failed = !b.p;
 
 	*text = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT tbl, digest FROM main.custody_rows ORDER BY tbl, row_key",
+	if (sqlite3_prepare_v2(db, "SELECT tbl, row_key || digest || "
+	                       "exhibit_row_key(seq) FROM main.custody_rows ORDER BY tbl, row_key",
 	                       -1, &s, NULL) != SQLITE_OK) {
 		free(b.p);
 		return sql_fail(db, err, "cannot read the row digests");
@@ -470,17 +471,17 @@ int custody_blobs_root(sqlite3 *db, unsigned char root[SHA256_LEN], exhibit_erro
 	merkle m;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, "SELECT path, sha256, size FROM main.custody_blobs ORDER BY path",
-	                       -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT path, sha256 || exhibit_row_key(seq), size "
+	                       "FROM main.custody_blobs ORDER BY path", -1, &s, NULL) != SQLITE_OK)
 		return sql_fail(db, err, "cannot read the content store record");
 	merkle_init(&m);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		unsigned char leaf[4096 + SHA256_LEN + 8];
+		unsigned char leaf[4096 + SHA256_LEN + 9 + 8];
 		size_t path_len = (size_t)sqlite3_column_bytes(s, 0);
 		size_t sha_len = (size_t)sqlite3_column_bytes(s, 1);
 		uint64_t size = (uint64_t)sqlite3_column_int64(s, 2);
 
-		if (path_len >= 4096 || sha_len > SHA256_LEN)
+		if (path_len >= 4096 || sha_len > SHA256_LEN + 9)
 			continue; /* cannot be written by exhibit; verify names it */
 		memcpy(leaf, sqlite3_column_text(s, 0), path_len);
 		leaf[path_len] = 0;

@@ -264,7 +264,7 @@ static int compare_roots(verifier *v)
 
 	if (custody_table_roots(v->db, &now, rows_root, &err) < 0)
 		return -1;
-	if (v->signed_roots && !strcmp(now, v->signed_roots)) {
+	if (v->last_seq == 0 || (v->signed_roots && !strcmp(now, v->signed_roots))) {
 		free(now);
 		return 0;
 	}
@@ -382,8 +382,8 @@ static void check_open_commands(verifier *v)
 	                       -1, &s, NULL) != SQLITE_OK)
 		return;
 	while (sqlite3_step(s) == SQLITE_ROW)
-		report(v, CUSTODY_WARN, "custody log", "'%s' started %s on %s did not finish: what it "
-		       "wrote is not signed yet (run it again to resume)", sqlite3_column_text(s, 0),
+		report(v, CUSTODY_FAIL, "custody log", "'%s' started %s on %s did not finish: what it "
+		       "wrote is not signed (run it again to resume and sign it)", sqlite3_column_text(s, 0),
 		       sqlite3_column_text(s, 1), sqlite3_column_text(s, 2));
 	sqlite3_finalize(s);
 }

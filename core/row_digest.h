@@ -15,8 +15,10 @@
  *                                      the table name, the key and every
  *                                      column in declared order
  *
- * Covered: every ordinary table except the custody log's own tables
- * (custody_*) and SQLite's internal ones, plus the schema itself (as the
+ * Covered: every ordinary table except SQLite's internal ones and the
+ * custody log's own bookkeeping (custody_entries, custody_rows,
+ * custody_blobs, custody_open; custody_keys and custody_timestamps are
+ * covered), plus the schema itself (as the
  * pseudo-table "sqlite_schema", keyed by type and name, without rootpage,
  * which VACUUM changes).
  */

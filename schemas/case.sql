@@ -98,7 +98,8 @@ CREATE TABLE content (
 CREATE TABLE files (
 	id          INTEGER PRIMARY KEY,
 	evidence_id INTEGER NOT NULL REFERENCES evidence(id),
-	walk_seq    INTEGER NOT NULL,           -- order of discovery; with evidence_id, the resume key
+	walk_seq    INTEGER,                    -- order of discovery; with evidence_id, the resume key;
+	                                        -- NULL for items found inside others (their parent's bundle)
 	fs_id       INTEGER REFERENCES filesystems(id),
 	parent_id   INTEGER REFERENCES files(id), -- the container of an embedded item
 	source      TEXT NOT NULL,              -- fs, carved, embedded, recovered
@@ -260,6 +261,40 @@ CREATE TABLE hash_hits (
 	UNIQUE (content_id, set_id, algorithm)
 );
 CREATE INDEX hash_hits_set ON hash_hits(set_id);
+
+-- ------------------------------------------------------------- review --
+-- What reviewers say about items (exhibit tag / note / categorize).  Each
+-- change is a custody entry naming the examiner.
+
+CREATE TABLE review_tags (
+	id       INTEGER PRIMARY KEY,
+	file_id  INTEGER NOT NULL REFERENCES files(id),
+	tag      TEXT NOT NULL,
+	examiner TEXT NOT NULL,
+	at       TEXT NOT NULL,                 -- ISO-8601 UTC
+	UNIQUE (file_id, tag)
+);
+
+CREATE TABLE review_notes (
+	id       INTEGER PRIMARY KEY,
+	file_id  INTEGER NOT NULL REFERENCES files(id),
+	note     TEXT NOT NULL,
+	examiner TEXT NOT NULL,
+	at       TEXT NOT NULL
+);
+CREATE INDEX review_notes_file ON review_notes(file_id);
+
+-- The category a reviewer gave an item, in a category scheme
+-- (project-vic-us, project-vic-canada, caid-uk): one per item and scheme.
+CREATE TABLE review_categories (
+	id              INTEGER PRIMARY KEY,
+	file_id         INTEGER NOT NULL REFERENCES files(id),
+	category_scheme TEXT NOT NULL,
+	category        TEXT NOT NULL,
+	examiner        TEXT NOT NULL,
+	at              TEXT NOT NULL,
+	UNIQUE (file_id, category_scheme)
+);
 
 -- ------------------------------------------------------------ custody --
 -- The chain of custody (core/custody.c).  Every command that creates or

@@ -18,6 +18,9 @@ int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_verify_image(int argc, char **argv);
 int cmd_custody(int argc, char **argv);
+int cmd_tag(int argc, char **argv);
+int cmd_note(int argc, char **argv);
+int cmd_categorize(int argc, char **argv);
 
 /* cli_load_plugins — the registry from the default directory and dirs;
  * refusals are printed to stderr (or as JSON events). */

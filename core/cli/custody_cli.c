@@ -131,6 +131,8 @@ int custody_cli_load(custody_cli *c, const char *command)
 {
 	char *path = c->key_path ? strdup(c->key_path) : signing_default_key_path();
 	const char *name = c->examiner ? c->examiner : getenv("EXHIBIT_EXAMINER");
+	/* the examiner: --examiner, else the key's own name, else
+	 * $EXHIBIT_EXAMINER, else the login name */
 	exhibit_error err;
 
 	exhibit_error_clear(&err);
@@ -145,7 +147,8 @@ int custody_cli_load(custody_cli *c, const char *command)
 	free(path);
 	if (!c->key)
 		return -1;
-	if (!name || !*name)
+	/* Whose key it is says more than the environment's default. */
+	if (!c->examiner && signing_key_examiner(c->key))
 		name = signing_key_examiner(c->key);
 	c->examiner_name = strdup(name && *name ? name : login_name());
 	if (gethostname(c->host, sizeof c->host - 1) != 0)

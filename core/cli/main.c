@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"  custody CASE                  print the chain of custody\n"
 		"  verify-image IMAGE...         re-hash images against their stored hashes\n"
 		"  keygen                        create the examiner's signing key\n"
+		"  tag|note|categorize CASE ITEM VALUE   what a reviewer says about an item\n"
 		"  plugins                       list the plugins exhibit loads\n"
 		"  version                       print the version\n"
 		"\n"
@@ -55,6 +56,12 @@ int main(int argc, char **argv)
 		return cmd_custody(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "keygen"))
 		return cmd_keygen(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "tag"))
+		return cmd_tag(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "note"))
+		return cmd_note(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "categorize"))
+		return cmd_categorize(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;

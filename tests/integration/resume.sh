@@ -73,14 +73,16 @@ for attempt in $(seq 1 10); do
 	process "$WORK/resumed" "$image" "$WORK/many.raw"
 	if [ "$STATUS" = 0 ] && [ "$(q "$WORK/resumed" "$view" | md5sum)" = "$whole_view" ] &&
 	   [ "$(q "$WORK/resumed" "$extra")" = "$whole_extra" ] &&
-	   [ "$(q "$WORK/resumed" "SELECT count(*) FROM (SELECT evidence_id, walk_seq FROM files GROUP BY 1, 2 HAVING count(*) > 1)")" = 0 ]; then
+	   [ "$(q "$WORK/resumed" "SELECT count(*) FROM (SELECT evidence_id, walk_seq FROM files GROUP BY 1, 2 HAVING count(*) > 1)")" = 0 ] &&
+	   "$EXHIBIT" verify "$WORK/resumed" > "$WORK/verify.out" 2>&1; then
 		identical=$((identical + 1))
 		echo "resume: attempt $attempt $how; resumed: identical"
 	else
 		fail "attempt $attempt ($how): the resumed case differs from the uninterrupted run (status $STATUS)"
+		grep FAIL "$WORK/verify.out" 2>/dev/null | head -3
 	fi
 done
 if [ "$partial" -ge 1 ]; then pass "$partial runs were killed with part of the case committed"; else fail "no run was caught with part of the case committed"; fi
 if [ "$killed" -ge 6 ]; then pass "$killed of 10 runs were killed mid-way"; else fail "only $killed of 10 runs were killed mid-way (tests prove less)"; fi
-check "every resumed case equals the uninterrupted run (v_files, content, runs, records, layout, image hash)" 10 "$identical"
+check "every resumed case equals the uninterrupted run (v_files, content, runs, records, layout, image hash) and verifies under custody" 10 "$identical"
 finish

@@ -2,9 +2,12 @@
  * misbehaving.c — a test plugin that fails in every way a plugin can, so
  * the tests can show the host survives each: it crashes on items named
  * "crash*", fails silently on "fail*", emits a record for an unknown
- * table on "badrecord*", and records the item's name otherwise.
+ * table on "badrecord*", hands back a child item on "child*" (so tests
+ * have content in the case's store), and records the item's name
+ * otherwise.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "exhibit/plugin.h"
@@ -26,6 +29,11 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibi
 		return EXHIBIT_ERR;
 	if (!strncmp(item->name, "badrecord", 9))
 		return api->emit_record(host, "files", fields, 1);
+	if (!strncmp(item->name, "child", 5)) {
+		char inner[256];
+		int n = snprintf(inner, sizeof inner, "inside %s", item->name);
+		return api->emit_child(host, "inner.bin", inner, (size_t)n);
+	}
 	return api->emit_record(host, "app_database_tables", fields, 2);
 }
 
