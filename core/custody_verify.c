@@ -12,6 +12,7 @@
 #include "custody_verify.h"
 #include "row_digest.h"
 #include "signing.h"
+#include "timestamp.h"
 
 #define MAX_KEYS 64
 
@@ -388,6 +389,50 @@ static void check_open_commands(verifier *v)
 	sqlite3_finalize(s);
 }
 
+/* ---- time stamps ---- */
+
+static void check_one_timestamp(verifier *v, sqlite3_stmt *s)
+{
+	int64_t id = sqlite3_column_int64(s, 0), seq = sqlite3_column_int64(s, 1);
+	const char *ca = v->opts ? v->opts->tsa_cert_file : NULL;
+	unsigned char entry[SHA256_LEN];
+	timestamp_info info;
+	exhibit_error err;
+	char what[64];
+
+	snprintf(what, sizeof what, "time stamp %lld", (long long)id);
+	v->sum->timestamps++;
+	exhibit_error_clear(&err);
+	if (timestamp_check(sqlite3_column_blob(s, 2), (size_t)sqlite3_column_bytes(s, 2),
+	                    sqlite3_column_blob(s, 3), (size_t)sqlite3_column_bytes(s, 3), ca, &info,
+	                    &err) < 0) {
+		v->sum->timestamps_bad++;
+		report(v, CUSTODY_FAIL, what, "over entry %lld: %s", (long long)seq, err.message);
+		return;
+	}
+	if (custody_entry_hash(v->db, seq, entry, NULL) < 0 || memcmp(entry, info.imprint, SHA256_LEN)) {
+		v->sum->timestamps_bad++;
+		report(v, CUSTODY_FAIL, what, "stamps a hash that is not entry %lld's", (long long)seq);
+		return;
+	}
+	report(v, ca ? CUSTODY_INFO : CUSTODY_WARN, what, "entry %lld existed at %s, says %s%s",
+	       (long long)seq, info.gen_time, info.tsa,
+	       ca ? "" : " (signature checked with the certificate the reply carries; give "
+	                 "--tsa-cert to check it against the TSA certificate you trust)");
+}
+
+static void check_timestamps(verifier *v)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(v->db, "SELECT id, seq, reply, request FROM custody_timestamps ORDER BY id",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(s) == SQLITE_ROW)
+		check_one_timestamp(v, s);
+	sqlite3_finalize(s);
+}
+
 int64_t custody_verify(sqlite3 *db, const char *case_dir, const custody_verify_options *opts,
                        custody_finding_fn fn, void *ctx, custody_verify_summary *sum,
                        exhibit_error *err)
@@ -410,6 +455,7 @@ int64_t custody_verify(sqlite3 *db, const char *case_dir, const custody_verify_o
 	if (rc == 0) {
 		check_head(&v);
 		check_open_commands(&v);
+		check_timestamps(&v);
 		rc = check_rows(&v, err);
 	}
 	if (rc == 0)

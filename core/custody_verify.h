@@ -6,7 +6,7 @@
  * key the case records (whose fingerprint is checked), the head kept in
  * CASE/custody.head (so a truncated log shows), the digest of every row
  * of every covered table and of every content-store file, and the roots
- * the last entry signed.  Each finding goes to a callback, naming the
+ * the last entry signed, and every RFC 3161 time stamp over an entry.  Each finding goes to a callback, naming the
  * entry, the row (table and key) or the blob concerned.
  */
 #ifndef EXHIBIT_CUSTODY_VERIFY_H
@@ -29,6 +29,7 @@ typedef void (*custody_finding_fn)(void *ctx, custody_level level, const char *w
 
 typedef struct custody_verify_options {
 	const char *const *trusted_keys; /* fingerprints every signer must be among; NULL: any */
+	const char *tsa_cert_file;       /* PEM certificate(s) RFC 3161 stamps must chain to; NULL */
 } custody_verify_options;
 
 typedef struct custody_verify_summary {
@@ -37,6 +38,7 @@ typedef struct custody_verify_summary {
 	int64_t rows, rows_bad;
 	int64_t blobs, blobs_bad;
 	int head_ok;
+	int64_t timestamps, timestamps_bad;
 	int64_t failures;
 } custody_verify_summary;
 

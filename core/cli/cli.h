@@ -18,6 +18,7 @@ int cmd_keygen(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_verify_image(int argc, char **argv);
 int cmd_custody(int argc, char **argv);
+int cmd_timestamp(int argc, char **argv);
 int cmd_tag(int argc, char **argv);
 int cmd_note(int argc, char **argv);
 int cmd_categorize(int argc, char **argv);

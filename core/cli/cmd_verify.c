@@ -29,6 +29,7 @@ static void usage(FILE *out)
 		"      --key FINGERPRINT   accept only signatures by this key (repeatable)\n"
 		"      --image PATH        re-hash this image and compare it with the evidence the\n"
 		"                          case recorded (repeatable)\n"
+		"      --tsa-cert CERT     check RFC 3161 time stamps against this TSA certificate\n"
 		"      --json              one JSON object per finding, then a summary\n"
 		"  -v, --verbose           also list every intact entry and key\n"
 		"  -h, --help              this help\n"
@@ -48,7 +49,7 @@ static void print_finding(void *ctx, custody_level level, const char *what, cons
 	static const char *const words[] = { "ok", "WARN", "FAIL" };
 
 	if (level == CUSTODY_INFO && !p->verbose && strcmp(what, "rows") && strcmp(what, "blobs") &&
-	    strcmp(what, "head"))
+	    strcmp(what, "head") && strncmp(what, "time stamp", 10) && strncmp(what, "image", 5))
 		return;
 	if (level == CUSTODY_FAIL && ++p->shown_fail > MAX_SHOWN_PER_KIND * 20)
 		return;
@@ -130,6 +131,7 @@ int cmd_verify(int argc, char **argv)
 	static const struct option options[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "image", required_argument, NULL, 'i' },
+		{ "tsa-cert", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -139,7 +141,7 @@ int cmd_verify(int argc, char **argv)
 	const char **images = calloc((size_t)argc + 1, sizeof *images);
 	int n_keys = 0, n_images = 0, c, rc;
 	printer p = { 0, 0, 0 };
-	custody_verify_options opts = { NULL };
+	custody_verify_options opts = { NULL, NULL };
 	custody_verify_summary sum;
 	exhibit_error err;
 	sqlite3 *db = NULL;
@@ -149,6 +151,7 @@ int cmd_verify(int argc, char **argv)
 		switch (c) {
 		case 'k': keys[n_keys++] = optarg; break;
 		case 'i': images[n_images++] = optarg; break;
+		case 't': opts.tsa_cert_file = optarg; break;
 		case 'J': p.json = 1; break;
 		case 'v': p.verbose = 1; break;
 		case 'h': usage(stdout); free(keys); free(images); return EXIT_OK;

@@ -21,6 +21,7 @@ static void usage(FILE *out)
 		"  custody CASE                  print the chain of custody\n"
 		"  verify-image IMAGE...         re-hash images against their stored hashes\n"
 		"  keygen                        create the examiner's signing key\n"
+		"  timestamp CASE                RFC 3161 time stamps over the custody log\n"
 		"  tag|note|categorize CASE ITEM VALUE   what a reviewer says about an item\n"
 		"  plugins                       list the plugins exhibit loads\n"
 		"  version                       print the version\n"
@@ -56,6 +57,8 @@ int main(int argc, char **argv)
 		return cmd_custody(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "keygen"))
 		return cmd_keygen(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "timestamp"))
+		return cmd_timestamp(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "tag"))
 		return cmd_tag(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "note"))

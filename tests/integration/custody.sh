@@ -105,7 +105,64 @@ check "process refuses to sign over it" 3 "$STATUS"
 grep -q "changed outside exhibit after custody entry 6 signed it (1 rows differ: files rowid $item changed)" "$WORK/tampered.err"
 check "and says which row" 0 $?
 
-# 5. The mutation test.
+# 5. RFC 3161: a TSA made here with the openssl tool stamps the head; the
+#    reply is checked offline against the TSA's CA, and kept.
+tsa="$WORK/tsa"
+mkdir -p "$tsa"
+cat > "$tsa/tsa.cnf" <<CNF
+[ tsa ]
+default_tsa = tsa_config
+[ tsa_config ]
+serial = $tsa/serial
+signer_cert = $tsa/tsa.crt
+certs = $tsa/tsa.crt
+signer_key = $tsa/tsa.key
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ordering = yes
+tsa_name = yes
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+[ tsa_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+CNF
+echo 01 > "$tsa/serial"
+{
+	openssl req -x509 -newkey ed25519 -nodes -keyout "$tsa/ca.key" -out "$tsa/ca.crt" -subj "/CN=Test TSA Root" -days 3650 &&
+	openssl req -x509 -newkey ed25519 -nodes -keyout "$tsa/other.key" -out "$tsa/other.crt" -subj "/CN=Another Root" -days 3650 &&
+	openssl req -newkey rsa:2048 -nodes -keyout "$tsa/tsa.key" -out "$tsa/tsa.csr" -subj "/CN=Test TSA" &&
+	openssl x509 -req -in "$tsa/tsa.csr" -CA "$tsa/ca.crt" -CAkey "$tsa/ca.key" -CAcreateserial \
+		-out "$tsa/tsa.crt" -days 3650 -extfile "$tsa/tsa.cnf" -extensions tsa_ext
+} > "$tsa/setup.log" 2>&1
+check "a test TSA is made" 0 $?
+"$EXHIBIT" timestamp "$signed" --request "$tsa/head.tsq" > /dev/null &&
+	openssl ts -reply -config "$tsa/tsa.cnf" -queryfile "$tsa/head.tsq" -out "$tsa/head.tsr" > /dev/null 2>&1
+check "a time-stamp request over the head, answered by the TSA" 0 $?
+"$EXHIBIT" timestamp "$signed" --tsa-reply "$tsa/head.tsr" --tsa-cert "$tsa/other.crt" --request "$tsa/head.tsq" > /dev/null 2>&1
+check "a reply is refused against a CA that did not issue the TSA's certificate" 1 $?
+"$EXHIBIT" timestamp "$signed" --request "$tsa/other.tsq" --entry 2 > /dev/null
+"$EXHIBIT" timestamp "$signed" --tsa-reply "$tsa/head.tsr" --tsa-cert "$tsa/ca.crt" --request "$tsa/other.tsq" > /dev/null 2>&1
+check "a reply is refused for another request" 1 $?
+"$EXHIBIT" timestamp "$signed" --tsa-reply "$tsa/head.tsr" --tsa-cert "$tsa/ca.crt" --request "$tsa/head.tsq" > "$tsa/attach.out" 2>&1
+check "the TSA's reply is checked and kept" 0 $?
+grep -q "Custody entry 6 existed at .*, says /CN=Test TSA (signature and certificate checked)" "$tsa/attach.out"
+check "and says what the TSA certified" 0 $?
+"$EXHIBIT" verify "$signed" --tsa-cert "$tsa/ca.crt" > "$tsa/verify.out" 2>&1
+check "verify checks the time stamp against the TSA certificate" 0 $?
+grep -q "^ok    time stamp 1: entry 6 existed at" "$tsa/verify.out"
+check "and shows it" 0 $?
+cp -r "$signed" "$WORK/stamped"
+sqlite3 "$WORK/stamped/case.db" "UPDATE custody_timestamps SET reply = substr(reply, 1, length(reply) - 1) || x'00'"
+"$EXHIBIT" verify "$WORK/stamped" --tsa-cert "$tsa/ca.crt" > "$tsa/bad.out" 2>&1
+check "a damaged time stamp fails verification" 1 $?
+grep -q "^FAIL  time stamp 1: over entry 6:" "$tsa/bad.out"
+check "and is named" 0 $?
+
+# 6. The mutation test.
 "$EXHIBIT" keygen --output "$WORK/keys/other.key" --no-passphrase > /dev/null
 OTHER_PUBLIC_KEY="$WORK/keys/other.key.pub" python3 "$EXHIBIT_SOURCE_DIR/tests/integration/custody_mutations.py" \
 	"$signed" "$WORK" "$EXHIBIT" "${EXHIBIT_MUTATIONS:-200}" "${EXHIBIT_MUTATION_SEED:-$RANDOM}" > "$WORK/mutations.out" 2>&1
