@@ -117,32 +117,45 @@ const char *signing_key_examiner(const signing_key *key) { return key->examiner;
 const char *signing_key_fingerprint(const signing_key *key) { return key->fingerprint; }
 const char *signing_key_public_pem(const signing_key *key) { return key->public_pem; }
 
-/* write_new_file — create path exclusively with mode and write text.
- * A half-written key file is removed. */
+/* write_new_file — path with mode holding head and text, appearing whole
+ * or not at all: written to a temporary file, then linked into place,
+ * which fails if path exists (a key is never overwritten, and a process
+ * that starts at the same moment never reads half a key). */
 static int write_new_file(const char *path, mode_t mode, const char *head, const char *text,
                           size_t len, exhibit_error *err)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	FILE *f;
-	int ok;
+	char *tmp = NULL;
+	FILE *f = NULL;
+	int fd, ok;
 
-	if (fd < 0)
-		return exhibit_error_set(err, -1, -1, "%s: %s", path,
-		                         errno == EEXIST ? "already exists; not overwriting a key"
-		                                         : strerror(errno));
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(path);
-		return exhibit_error_set(err, -1, -1, "%s: %s", path, strerror(errno));
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return exhibit_error_set(err, -1, -1, "out of memory");
+	fd = mkstemp(tmp);
+	if (fd < 0 || fchmod(fd, mode) != 0 || !(f = fdopen(fd, "w"))) {
+		exhibit_error_set(err, -1, -1, "%s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
 	}
 	ok = fputs(head, f) >= 0 && fwrite(text, 1, len, f) == len && fflush(f) == 0 &&
 	     fsync(fileno(f)) == 0;
-	if (fclose(f) != 0 || !ok) {
-		unlink(path);
-		return exhibit_error_set(err, -1, -1, "%s: cannot write: %s", path, strerror(errno));
+	if (fclose(f) != 0)
+		ok = 0;
+	if (!ok)
+		exhibit_error_set(err, -1, -1, "%s: cannot write: %s", path, strerror(errno));
+	else if (link(tmp, path) != 0) {
+		int exists = errno == EEXIST;
+
+		exhibit_error_set(err, exists ? SIGNING_ERR_EXISTS : -1, -1, "%s: %s", path,
+		                  exists ? "already exists; not overwriting a key" : strerror(errno));
+		ok = 0;
 	}
-	return 0;
+	unlink(tmp);
+	free(tmp);
+	return ok ? 0 : -1;
 }
 
 static char *examiner_line(const signing_key *key)
@@ -178,12 +191,15 @@ int signing_key_save(const signing_key *key, const char *path, const char *passp
 		goto out;
 	}
 	len = BIO_get_mem_data(bio, &data);
-	if (write_new_file(path, 0600, head, data, (size_t)len, err) < 0)
-		goto out;
-	if (write_new_file(pub_path, 0644, head, key->public_pem, strlen(key->public_pem), err) < 0) {
-		unlink(path);
+	/* The private key last: once it exists, its public key does too. */
+	if (access(path, F_OK) == 0) {
+		exhibit_error_set(err, SIGNING_ERR_EXISTS, -1, "%s: already exists; not overwriting a key", path);
 		goto out;
 	}
+	unlink(pub_path); /* a public key left without its private key */
+	if (write_new_file(pub_path, 0644, head, key->public_pem, strlen(key->public_pem), err) < 0 ||
+	    write_new_file(path, 0600, head, data, (size_t)len, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	BIO_free_all(bio);

@@ -22,6 +22,7 @@
 
 #define SIGNING_SIGNATURE_LEN 64
 #define SIGNING_FINGERPRINT_LEN 64 /* hex digits, without the NUL */
+#define SIGNING_ERR_EXISTS -17     /* signing_key_save: the key file exists */
 
 typedef struct signing_key signing_key;
 
@@ -36,7 +37,8 @@ signing_key *signing_key_generate(const char *examiner, exhibit_error *err);
  * signing_key_save — write the private key to path (created with mode
  * 0600; an existing file is never overwritten) and the public key to
  * path + ".pub".  passphrase NULL or "" leaves the private key
- * unencrypted.  RETURN 0 or a negative code.
+ * unencrypted.  The private key file appears whole or not at all.
+ * RETURN 0, SIGNING_ERR_EXISTS when path exists, or another negative code.
  */
 int signing_key_save(const signing_key *key, const char *path, const char *passphrase,
                      exhibit_error *err);

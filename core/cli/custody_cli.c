@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -107,23 +108,38 @@ static const char *login_name(void)
 }
 
 /* create_default_key — a first key, so that a fresh install can sign;
- * said loudly, with how to make a protected one. */
+ * said loudly, with how to make a protected one.  Several exhibit
+ * processes may start at once on a fresh install: a lock beside the key
+ * lets one create it and the others load it. */
 static signing_key *create_default_key(const char *path, const char *command, const char *name)
 {
+	char *lock_path = NULL;
+	signing_key *key = NULL;
 	exhibit_error err;
-	signing_key *key;
+	int lock = -1;
 
 	exhibit_error_clear(&err);
-	key = signing_key_generate(name, &err);
-	if (!key || mkdir_parents(path) < 0 || signing_key_save(key, path, NULL, &err) < 0) {
+	if (mkdir_parents(path) < 0 || asprintf(&lock_path, "%s.lock", path) < 0 ||
+	    (lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || flock(lock, LOCK_EX) != 0) {
 		fprintf(stderr, "exhibit %s: cannot create an examiner key at %s: %s\n", command, path,
-		        err.code ? err.message : strerror(errno));
+		        strerror(errno));
+	} else if (access(path, F_OK) == 0) {
+		if (!(key = signing_key_load(path, NULL, NULL, &err)))
+			fprintf(stderr, "exhibit %s: %s\n", command, err.message);
+	} else if (!(key = signing_key_generate(name, &err)) ||
+	           signing_key_save(key, path, NULL, &err) < 0) {
+		fprintf(stderr, "exhibit %s: cannot create an examiner key at %s: %s\n", command, path,
+		        err.message);
 		signing_key_free(key);
-		return NULL;
+		key = NULL;
+	} else {
+		fprintf(stderr, "exhibit %s: created an examiner key without a passphrase at %s "
+		        "(fingerprint %s); make your own with 'exhibit keygen'\n", command, path,
+		        signing_key_fingerprint(key));
 	}
-	fprintf(stderr, "exhibit %s: created an examiner key without a passphrase at %s "
-	        "(fingerprint %s); make your own with 'exhibit keygen'\n", command, path,
-	        signing_key_fingerprint(key));
+	if (lock >= 0)
+		close(lock); /* releases the lock */
+	free(lock_path);
 	return key;
 }
 

@@ -69,6 +69,22 @@ expect_error "damaged E01: the hash mismatch is a finding" "$WORK/c-damaged" "im
 expect_error "damaged E01: the files over the range are named" "$WORK/c-damaged" "/d/f[0-9]*.bin @[0-9]*: content overlaps damaged media"
 check "damaged E01: every other file is still there" 44 "$(q "$WORK/c-damaged" "SELECT count(*) FROM v_files")"
 
+# verify-image, like ewfverify: the good image verifies, the damaged one is
+# named with its byte range and fails.
+"$EXHIBIT" verify-image "$ev/good.E01" -q > "$WORK/vi-good.out" 2>&1
+check "verify-image: the good E01 verifies against its stored MD5" 0 $?
+grep -q "MD5 .* verified against the acquisition" "$WORK/vi-good.out"
+check "verify-image: says what it compared" 0 $?
+"$EXHIBIT" verify-image "$ev/damaged/good.E01" -q > "$WORK/vi-bad.out" 2>&1
+check "verify-image: the damaged E01 fails" 1 $?
+grep -q "DAMAGED: bytes [0-9]*-[0-9]* fail their EWF chunk checksum" "$WORK/vi-bad.out" &&
+	grep -q "MISMATCH: the acquisition says" "$WORK/vi-bad.out"
+check "verify-image: names the damaged range and the mismatch" 0 $?
+"$EXHIBIT" verify-image "$ev/random.bin" --sha256 "$(sha256sum < "$ev/random.bin" | cut -d' ' -f1)" -q > /dev/null 2>&1
+check "verify-image: a raw image against a given SHA-256" 0 $?
+"$EXHIBIT" verify-image "$ev/random.bin" --md5 00000000000000000000000000000000 -q > /dev/null 2>&1
+check "verify-image: a wrong given MD5 fails" 1 $?
+
 for kind in missing truncated; do
 	process "$WORK/c-$kind" "$ev/$kind/good.E01"
 	check "$kind segment: exit status says incomplete" 1 "$STATUS"
@@ -77,6 +93,7 @@ done
 
 # Several pieces of evidence in one run: the bad ones do not stop the good.
 process "$WORK/c-mixed" "$ev/random.bin" "$ev/nosuper.img" "$ev/badinodes.img" "$ev/good.E01"
+[ "$STATUS" = 1 ] || cat "$WORK/c-mixed.err" >&2
 check "mixed run: exit status says incomplete" 1 "$STATUS"
 expect_error "random bytes: refused as an image, with file and offset" "$WORK/c-mixed" "random.bin @0: .*no volume system or file system"
 expect_error "destroyed superblock: refused with file and offset" "$WORK/c-mixed" "nosuper.img @0: .*no volume system or file system"
