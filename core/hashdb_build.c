@@ -4,6 +4,7 @@
 #include "hashdb_build.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,19 +83,83 @@ uint64_t hashdb_builder_records(const hashdb_builder *b)
 	return b ? b->records : 0;
 }
 
-static int cmp_md5(const void *x, const void *y) { return memcmp(x, y, MD5_LEN); }
-static int cmp_sha1(const void *x, const void *y) { return memcmp(x, y, SHA1_LEN); }
-static int cmp_sha256(const void *x, const void *y) { return memcmp(x, y, SHA256_LEN); }
+/* ---------------------------------------------------------------- sorting */
 
-static int (*const comparators[HASH_ALG_COUNT])(const void *, const void *) = {
-	cmp_md5, cmp_sha1, cmp_sha256
-};
+#define INSERTION_SORT_MAX 24
+
+static void swap_records(unsigned char *a, unsigned char *b, size_t rl, unsigned char *tmp)
+{
+	memcpy(tmp, a, rl);
+	memcpy(a, b, rl);
+	memcpy(b, tmp, rl);
+}
+
+/* Records equal in their first depth bytes, by the rest of the digest. */
+static void insertion_sort(unsigned char *base, size_t n, size_t rl, size_t dlen, size_t depth,
+                           unsigned char *tmp)
+{
+	for (size_t i = 1; i < n; i++) {
+		size_t j = i;
+
+		memcpy(tmp, base + i * rl, rl);
+		while (j > 0 && memcmp(base + (j - 1) * rl + depth, tmp + depth, dlen - depth) > 0) {
+			memcpy(base + j * rl, base + (j - 1) * rl, rl);
+			j--;
+		}
+		memcpy(base + j * rl, tmp, rl);
+	}
+}
+
+/*
+ * radix_sort — sort n records by digest, in place: an MSD radix sort
+ * (American flag sort) on byte depth, each bucket then by the next byte,
+ * small buckets by insertion.  No extra memory beyond the stack (at most
+ * one frame per digest byte), and at most one pass per digest byte over
+ * any record, whatever the digests (uniform or hostile).
+ */
+static void radix_sort(unsigned char *base, size_t n, size_t rl, size_t dlen, size_t depth,
+                       unsigned char *tmp)
+{
+	size_t count[256] = { 0 }, next[256], end[256], at = 0;
+
+	if (depth >= dlen)
+		return; /* equal digests */
+	if (n <= INSERTION_SORT_MAX) {
+		insertion_sort(base, n, rl, dlen, depth, tmp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		count[base[i * rl + depth]]++;
+	for (int b = 0; b < 256; b++) {
+		next[b] = at;
+		at += count[b];
+		end[b] = at;
+	}
+	for (int b = 0; b < 256; b++) {
+		while (next[b] < end[b]) {
+			unsigned char *r = base + next[b] * rl;
+			unsigned v = r[depth];
+
+			if (v == (unsigned)b)
+				next[b]++;
+			else
+				swap_records(r, base + next[v]++ * rl, rl, tmp);
+		}
+	}
+	at = 0;
+	for (int b = 0; b < 256; b++) {
+		if (count[b] > 1)
+			radix_sort(base + at * rl, count[b], rl, dlen, depth + 1, tmp);
+		at += count[b];
+	}
+}
 
 static void sort_buffer(alg_buffer *ab, int alg)
 {
+	unsigned char tmp[SHA256_LEN + 4];
 	size_t rl = build_len(alg);
 
-	qsort(ab->data, ab->len / rl, rl, comparators[alg]);
+	radix_sort(ab->data, ab->len / rl, rl, rl - 4, 0, tmp);
 }
 
 static int write_all(FILE *f, const void *data, size_t len)
@@ -364,17 +429,51 @@ static int set_next(set_stream *s, unsigned char *out)
 /* ---------------------------------------------------------------- output */
 
 typedef struct out_file {
-	FILE *f;
+	int fd;
 	const char *path;
+	unsigned char *buf;
+	size_t used;
 	uint64_t offset;
-	int failed;
+	int failed;                       /* an errno */
 } out_file;
+
+static int write_fd(int fd, const unsigned char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EIO;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void out_flush(out_file *o)
+{
+	if (!o->failed && o->used)
+		o->failed = write_fd(o->fd, o->buf, o->used);
+	o->used = 0;
+}
 
 static void out_write(out_file *o, const void *data, size_t len)
 {
-	if (!o->failed && write_all(o->f, data, len) < 0)
-		o->failed = errno ? errno : EIO;
+	const unsigned char *p = data;
+
 	o->offset += len;
+	while (len) {
+		size_t room = OUT_BUFFER - o->used, take = len < room ? len : room;
+
+		memcpy(o->buf + o->used, p, take);
+		o->used += take;
+		p += take;
+		len -= take;
+		if (o->used == OUT_BUFFER)
+			out_flush(o);
+	}
 }
 
 static void out_align(out_file *o, size_t to)
@@ -590,19 +689,18 @@ static void write_manifest(out_file *o, hashdb_header_disk *h, const hashdb_writ
 	h->strings_size = o->offset - h->strings_offset;
 }
 
+/* finish_file — the header last, once everything it describes is written. */
 static int finish_file(out_file *o, hashdb_header_disk *h, exhibit_error *err)
 {
-	static const unsigned char zeros[HASHDB_HEADER_SIZE];
-
 	h->file_size = o->offset;
-	if (!o->failed && (fflush(o->f) != 0 || fseeko(o->f, 0, SEEK_SET) != 0))
-		o->failed = errno;
-	if (!o->failed && (write_all(o->f, zeros, HASHDB_HEADER_SIZE) < 0 || fseeko(o->f, 0, SEEK_SET) != 0 ||
-	                   write_all(o->f, h, sizeof *h) < 0 || fflush(o->f) != 0 ||
-	                   fsync(fileno(o->f)) != 0))
+	out_flush(o);
+	if (!o->failed && pwrite(o->fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
 		o->failed = errno ? errno : EIO;
-	if (fclose(o->f) != 0 && !o->failed)
+	if (!o->failed && fsync(o->fd) != 0)
 		o->failed = errno;
+	if (close(o->fd) != 0 && !o->failed)
+		o->failed = errno;
+	free(o->buf);
 	if (o->failed)
 		return exhibit_error_set(err, EXHIBIT_ERR, -1, "%s: cannot write the index: %s", o->path,
 		                         strerror(o->failed));
@@ -613,7 +711,7 @@ int hashdb_builder_write(hashdb_builder *b, const hashdb_write_plan *plan,
                          const char *out_path, exhibit_error *err)
 {
 	hashdb_header_disk h;
-	out_file o = { NULL, out_path, 0, 0 };
+	out_file o = { -1, out_path, NULL, 0, 0, 0 };
 	EVP_MD_CTX *sha = EVP_MD_CTX_new();
 	uint64_t done = 0, total = b ? b->records : 0;
 	unsigned int n = 0;
@@ -626,13 +724,13 @@ int hashdb_builder_write(hashdb_builder *b, const hashdb_write_plan *plan,
 	h.version = HASHDB_VERSION;
 	h.endian = HASHDB_ENDIAN;
 	h.generation = hashdb_generation(plan->old) + 1;
-	if (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1 ||
-	    !(o.f = fopen(out_path, "wbxe"))) {
+	if (!sha || EVP_DigestInit_ex(sha, EVP_sha256(), NULL) != 1 || !(o.buf = malloc(OUT_BUFFER)) ||
+	    (o.fd = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
 		EVP_MD_CTX_free(sha);
+		free(o.buf);
 		return exhibit_error_set(err, EXHIBIT_ERR, -1, "%s: cannot create: %s", out_path,
 		                         strerror(errno));
 	}
-	setvbuf(o.f, NULL, _IOFBF, OUT_BUFFER);
 	out_write(&o, &h, sizeof h);
 	out_align(&o, HASHDB_HEADER_SIZE);
 	if (plan->new_set)
@@ -648,7 +746,8 @@ int hashdb_builder_write(hashdb_builder *b, const hashdb_write_plan *plan,
 	if (rc == 0)
 		write_manifest(&o, &h, plan);
 	if (rc < 0) {
-		fclose(o.f);
+		close(o.fd);
+		free(o.buf);
 		unlink(out_path);
 		return rc;
 	}

@@ -27,7 +27,7 @@
 
 #include "hashdb.h"
 
-#define HASHDB_DEFAULT_MEMORY ((size_t)192 << 20)
+#define HASHDB_DEFAULT_MEMORY ((size_t)128 << 20)
 
 typedef struct hashdb_builder hashdb_builder;
 

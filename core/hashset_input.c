@@ -172,35 +172,43 @@ void hs_entry_init(hashset_entry *e)
 	e->updated_ms = INT64_MIN;
 }
 
-static int hex_value(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20; /* lower case */
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
+/* Hex digit values plus one (0: not a hex digit): millions of digests are
+ * decoded per second, so no branch per character. */
+static const unsigned char hex_plus_one[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 int hs_hex(const char *s, size_t n, unsigned char *out)
 {
-	for (size_t i = 0; i < n; i++) {
-		int hi = hex_value((unsigned char)s[2 * i]);
-		int lo = hex_value((unsigned char)s[2 * i + 1]);
+	unsigned bad = 0;
 
-		if (hi < 0 || lo < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
+	for (size_t i = 0; i < n; i++) {
+		unsigned hi = hex_plus_one[(unsigned char)s[2 * i]];
+		unsigned lo = hex_plus_one[(unsigned char)s[2 * i + 1]];
+
+		bad |= (hi == 0) | (lo == 0);
+		out[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
 	}
-	return 0;
+	return bad ? -1 : 0;
 }
 
 int hs_is_hex(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)
-		if (hex_value((unsigned char)s[i]) < 0)
+		if (!hex_plus_one[(unsigned char)s[i]])
 			return 0;
 	return 1;
+}
+
+size_t hs_hex_run(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	while (n < len && hex_plus_one[(unsigned char)s[n]])
+		n++;
+	return n;
 }
 
 int hs_set_digest(hashset_entry *e, const char *s, size_t len)

@@ -68,6 +68,8 @@ int hs_set_digest(hashset_entry *e, const char *s, size_t len);
 
 /* hs_is_hex — every one of len bytes is a hex digit. */
 int hs_is_hex(const char *s, size_t len);
+/* hs_hex_run — how many hex digits start s (at most len). */
+size_t hs_hex_run(const char *s, size_t len);
 
 /* The parsers, one per format family. */
 int hs_parse_md5sum(hs_input *in);

@@ -12,16 +12,6 @@
 
 /* ---------------------------------------------------------------- md5sum */
 
-/* hex_run — how many hex digits start the line. */
-static size_t hex_run(const char *s, size_t len)
-{
-	size_t n = 0;
-
-	while (n < len && hs_is_hex(s + n, 1))
-		n++;
-	return n;
-}
-
 static int is_digest_length(size_t n)
 {
 	return n == 2 * MD5_LEN || n == 2 * SHA1_LEN || n == 2 * SHA256_LEN;
@@ -36,7 +26,7 @@ static int split_md5sum(const char *line, size_t len, const char **digest, size_
                         const char **name, size_t *name_len)
 {
 	size_t skip = len > 0 && line[0] == '\\' ? 1 : 0;
-	size_t n = hex_run(line + skip, len - skip);
+	size_t n = hs_hex_run(line + skip, len - skip);
 	size_t rest = skip + n;
 
 	if (!is_digest_length(n))

@@ -43,7 +43,7 @@ static void usage(FILE *out)
 		"  -f, --format F        auto (default), nsrl-rds3, nsrl-legacy, vics, md5sum, bsd,\n"
 		"                        hashdeep or csv\n"
 		"      --replace         replace a set of the same name\n"
-		"      --memory MIB      memory for sorting (default 192)\n"
+		"      --memory MIB      memory for sorting (default 128)\n"
 		"Options of every command:\n"
 		"      --hashdb DIR      the hash database (default: $EXHIBIT_HASHDB, else\n"
 		"                        $XDG_DATA_HOME/exhibit/hashdb, else ~/.local/share/exhibit/hashdb)\n"
