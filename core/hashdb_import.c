@@ -495,8 +495,9 @@ static int import_locked(change *c, const char *const *files, size_t n_files,
 	if (categories_init(&r.cats, c->old) < 0 ||
 	    !(r.b = hashdb_builder_new(c->tmp_dir, o->memory, err)))
 		goto out;
-	if (read_files(&r, files, n_files, logs, hint, sizeof hint, err) < 0)
+	if ((rc = read_files(&r, files, n_files, logs, hint, sizeof hint, err)) < 0)
 		goto out;
+	rc = -1;
 	memset(&ns, 0, sizeof ns);
 	ns.set.id = r.set_id;
 	ns.set.name = o->name;
