@@ -474,7 +474,7 @@ static int bench_main(hashset_args *a)
 	unsigned char *keys;
 	uint64_t n, present = 0, seed = 0x9e3779b97f4a7c15ull, found_present = 0, found_absent = 0;
 	struct timespec t0, t1;
-	double secs;
+	double secs, secs_pass[2];
 	char *dir;
 
 	if (!(dir = resolve_dir(a)))
@@ -505,21 +505,29 @@ static int bench_main(hashset_args *a)
 			}
 		}
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (uint64_t i = 0; i < 2 * n; i++) {
-		size_t h = hashdb_lookup(snap, HASH_SHA256, keys + i * SHA256_LEN, hits, 8);
-		if (i % 2 == 0)
-			found_present += h > 0;
-		else
-			found_absent += h > 0;
+	/* Two passes: the first also faults the index's pages in (a cold
+	 * start); the second is the steady rate a processing run sees. */
+	for (int pass = 0; pass < 2; pass++) {
+		found_present = found_absent = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (uint64_t i = 0; i < 2 * n; i++) {
+			size_t h = hashdb_lookup(snap, HASH_SHA256, keys + i * SHA256_LEN, hits, 8);
+			if (i % 2 == 0)
+				found_present += h > 0;
+			else
+				found_absent += h > 0;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs_pass[pass] = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	secs = secs_pass[1];
 	printf("{\"lookups\":%llu,\"present\":%llu,\"absent\":%llu,\"found_present\":%llu,"
-	       "\"found_absent\":%llu,\"seconds\":%.6f,\"per_second\":%.0f,\"records\":%llu}\n",
+	       "\"found_absent\":%llu,\"seconds\":%.6f,\"per_second\":%.0f,"
+	       "\"first_pass_per_second\":%.0f,\"records\":%llu}\n",
 	       (unsigned long long)(2 * n), (unsigned long long)n, (unsigned long long)n,
 	       (unsigned long long)found_present, (unsigned long long)found_absent, secs,
-	       secs > 0 ? (double)(2 * n) / secs : 0.0, (unsigned long long)present);
+	       secs > 0 ? (double)(2 * n) / secs : 0.0,
+	       secs_pass[0] > 0 ? (double)(2 * n) / secs_pass[0] : 0.0, (unsigned long long)present);
 	free(keys);
 	hashdb_close(snap);
 	free(dir);
