@@ -92,6 +92,12 @@ void bundle_free(bundle *b)
 		free(l->label);
 		free(l);
 	}
+	while (b->hash_hits) {
+		bundle_hash_hit *h = b->hash_hits;
+		b->hash_hits = h->next;
+		free(h->category);
+		free(h);
+	}
 	while (b->children) {
 		bundle *c = b->children;
 		b->children = c->next_sibling;
@@ -210,6 +216,19 @@ void bundle_add_label(bundle *b, const char *plugin, const char *label)
 	b->labels = l;
 }
 
+void bundle_add_hash_hit(bundle *b, int64_t set_id, const char *algorithm, const char *category)
+{
+	bundle_hash_hit *h = calloc(1, sizeof *h);
+
+	if (!h)
+		return;
+	h->set_id = set_id;
+	h->algorithm = algorithm;
+	h->category = dup_or_null(category);
+	h->next = b->hash_hits;
+	b->hash_hits = h;
+}
+
 void bundle_add_child(bundle *b, bundle *child)
 {
 	*b->children_tail = child;
@@ -234,6 +253,9 @@ static int bundle_apply(casedb *db, write_op *op, exhibit_error *err)
 		for (bundle_record *r = b->records; r && rc == 0; r = r->next)
 			rc = casedb_insert_record(db, r->table, b->row.d.sha256, r->fields,
 			                          r->n_fields, err);
+		for (bundle_hash_hit *h = b->hash_hits; h && rc == 0; h = h->next)
+			rc = casedb_insert_hash_hit(db, b->row.d.sha256, h->set_id, h->algorithm,
+			                            h->category, err);
 	}
 	for (bundle_label *l = b->labels; l && rc == 0; l = l->next)
 		rc = casedb_insert_place_label(db, b->row.id, l->plugin, l->label, err);

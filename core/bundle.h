@@ -41,6 +41,13 @@ typedef struct bundle_label {
 	char *label;
 } bundle_label;
 
+typedef struct bundle_hash_hit {
+	struct bundle_hash_hit *next;
+	int64_t set_id;              /* hash_sets.id */
+	const char *algorithm;       /* static: md5, sha1, sha256 */
+	char *category;
+} bundle_hash_hit;
+
 typedef struct bundle {
 	write_op op;                 /* first: a bundle is a write op */
 	file_row row;
@@ -49,6 +56,7 @@ typedef struct bundle {
 	bundle_record *records, **records_tail;
 	bundle_analysis *analyses;
 	bundle_label *labels;
+	bundle_hash_hit *hash_hits;
 	struct bundle *children, **children_tail, *next_sibling;
 } bundle;
 
@@ -67,5 +75,7 @@ void bundle_drop_records_since(bundle *b, bundle_mark mark);
 void bundle_add_analysis(bundle *b, const char *plugin, const char *status);
 void bundle_add_child(bundle *b, bundle *child);
 void bundle_add_label(bundle *b, const char *plugin, const char *label);
+/* bundle_add_hash_hit — the item's content is in a hash set. */
+void bundle_add_hash_hit(bundle *b, int64_t set_id, const char *algorithm, const char *category);
 
 #endif

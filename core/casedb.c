@@ -16,7 +16,9 @@ extern const char exhibit_case_schema_sql[]; /* schema_sql.c, from schemas/case.
 
 enum statement_id {
 	ST_CONTENT_UPSERT, ST_CONTENT_ID, ST_FILE, ST_RUN, ST_ERROR, ST_VOLUME,
-	ST_FS_INSERT, ST_FS_ID, ST_RANGE, ST_ANALYSIS, ST_COUNT
+	ST_FS_INSERT, ST_FS_ID, ST_RANGE, ST_ANALYSIS,
+	ST_HASH_HIT,
+	ST_COUNT
 };
 
 static const char *const statement_sql[ST_COUNT] = {
@@ -51,6 +53,9 @@ static const char *const statement_sql[ST_COUNT] = {
 	[ST_ANALYSIS] =
 		"INSERT OR REPLACE INTO analyses(content_id, plugin, status) "
 		"VALUES ((SELECT id FROM content WHERE sha256 = ?1), ?2, ?3)",
+	[ST_HASH_HIT] =
+		"INSERT OR IGNORE INTO hash_hits(content_id, set_id, algorithm, category) "
+		"VALUES ((SELECT id FROM content WHERE sha256 = ?1), ?2, ?3, ?4)",
 };
 
 #define RECORD_CACHE 16
@@ -906,6 +911,22 @@ int casedb_insert_record(casedb *db, const char *table, const unsigned char sha2
 	for (size_t i = 0; i < n; i++)
 		bind_field(s, (int)i + 2, &fields[i]);
 	return step_done(db, s, err, "cannot record a plugin record");
+}
+
+/* ---------------------------------------------------------------- hash sets */
+
+int casedb_insert_hash_hit(casedb *db, const unsigned char sha256[32], int64_t set_id,
+                           const char *algorithm, const char *category, exhibit_error *err)
+{
+	sqlite3_stmt *s = statement(db, ST_HASH_HIT, err);
+
+	if (!s)
+		return -1;
+	sqlite3_bind_blob(s, 1, sha256, SHA256_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, set_id);
+	sqlite3_bind_text(s, 3, algorithm, -1, SQLITE_STATIC);
+	bind_text_or_null(s, 4, category);
+	return step_done(db, s, err, "cannot record a hash-set hit");
 }
 
 /* ---------------------------------------------------------------- resume */

@@ -115,6 +115,12 @@ int casedb_insert_place_label(casedb *db, int64_t file_id, const char *plugin,
 int casedb_insert_record(casedb *db, const char *table, const unsigned char sha256[32],
                          const exhibit_field *fields, size_t n, exhibit_error *err);
 
+/* ---- hash sets ---- */
+/* casedb_insert_hash_hit — the content with this SHA-256 (already in the
+ * case) is in hash_sets row set_id by algorithm (md5, sha1, sha256). */
+int casedb_insert_hash_hit(casedb *db, const unsigned char sha256[32], int64_t set_id,
+                           const char *algorithm, const char *category, exhibit_error *err);
+
 /* ---- resume ---- */
 /* casedb_next_file_id — one past the largest file id in the case. */
 int64_t casedb_next_file_id(casedb *db);

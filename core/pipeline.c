@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "casedb_hashsets.h"
 #include "ewf_meta.h"
 #include "hash.h"
 #include "image_hash.h"
@@ -622,6 +623,21 @@ static void note_analysed(void *ctx, const unsigned char *sha256)
 	sha_set_claim(ctx, sha256);
 }
 
+/* The sets matched in this run are copied into the case once, up front. */
+static int prepare_hash_sets(run *r, casedb *db, const pipeline_options *opts,
+                             exhibit_error *err)
+{
+	size_t n = hashdb_set_count(opts->hash_sets);
+
+	if (casedb_hashsets_prepare(db, err) < 0)
+		return -1;
+	if (!opts->hash_sets || !n)
+		return 0;
+	if (!(r->hash_set_ids = calloc(n, sizeof *r->hash_set_ids)))
+		return exhibit_error_set(err, -1, -1, "out of memory");
+	return casedb_copy_hash_sets(db, opts->hash_sets, r->hash_set_ids, err);
+}
+
 static int prepare_run(run *r, casedb *db, const pipeline_options *opts,
                        pipeline_stats *stats, exhibit_error *err)
 {
@@ -641,6 +657,8 @@ static int prepare_run(run *r, casedb *db, const pipeline_options *opts,
 	for (size_t i = 0; opts->plugins && i < plugin_registry_count(opts->plugins); i++)
 		if (casedb_insert_plugin(db, plugin_registry_get(opts->plugins, i), err) < 0)
 			return -1;
+	if (prepare_hash_sets(r, db, opts, err) < 0)
+		return -1;
 	return writer_start(db, WRITER_QUEUE_OPS, &r->w, err);
 }
 
@@ -693,6 +711,7 @@ int pipeline_run(casedb *db, const char *const *paths, size_t n_paths,
 	free(workers);
 	queue_destroy(&r.work);
 	sha_set_free(r.analysed);
+	free(r.hash_set_ids);
 	pthread_mutex_destroy(&r.event_lock);
 	if (rc == 0 && atomic_load(&stats->problems) > 0)
 		rc = 1;

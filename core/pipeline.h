@@ -55,6 +55,7 @@ typedef struct pipeline_options {
 	int hash_images;         /* MD5/SHA-1/SHA-256 of each image as a whole */
 	uint64_t max_sqlite_bytes; /* largest database open_sqlite loads */
 	const plugin_registry *plugins;
+	const struct hashdb *hash_sets; /* look every content up here; NULL: no matching */
 	/* event — called from any thread, one call at a time. */
 	void (*event)(void *ctx, const pipeline_event *ev);
 	void *event_ctx;

@@ -53,6 +53,7 @@ typedef struct run {
 	_Atomic int64_t next_file_id;
 	pthread_mutex_t event_lock;
 	const char *content_dir;
+	int64_t *hash_set_ids;    /* hash_sets id of each set of opts->hash_sets */
 } run;
 
 /* run_event — report to the caller, one event at a time. */

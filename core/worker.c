@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "casedb_hashsets.h"
 #include "hash.h"
 #include "plugin_guard.h"
 #include "run.h"
@@ -495,6 +496,22 @@ static void analyse(worker *w, bundle *b, const content_location *loc,
 	}
 }
 
+/* ---------------------------------------------------------------- hash sets */
+
+static void note_hash_hit(void *ctx, int64_t set_id, const char *algorithm, const char *category)
+{
+	bundle_add_hash_hit(ctx, set_id, algorithm, category);
+}
+
+/* match_hash_sets — new content is looked up by its three digests; the
+ * hits travel with the item's bundle. */
+static void match_hash_sets(worker *w, bundle *b)
+{
+	if (w->r->hash_set_ids)
+		hashsets_match_digests(w->r->opts->hash_sets, w->r->hash_set_ids, &b->row.d,
+		                       note_hash_hit, b);
+}
+
 static void process_content(worker *w, bundle *b, const content_location *loc, unsigned depth)
 {
 	unsigned char *head = malloc(SNIFF_HEAD_BYTES);
@@ -514,6 +531,7 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 		label_places(w, b, head, head_len);
 		if (sha_set_claim(w->r->analysed, b->row.d.sha256) == 1) {
 			b->row.analysed = 1;
+			match_hash_sets(w, b);
 			analyse(w, b, loc, head, head_len, depth);
 		}
 	}

@@ -459,4 +459,19 @@ SELECT seq, at, examiner, host, tool_version, action, object, parameters,
        key_fingerprint
 FROM custody_entries;
 
+-- Files for review: v_files less the known-good files when the case's
+-- switch is on (case_info key hide_known_good = '1'; `exhibit hashset
+-- hide-known-good CASE on|off`).  A file is hidden when its content hits a
+-- known-good set and no other: content that also hits a known-bad or
+-- categorised set is never hidden.
+CREATE VIEW v_review_files AS
+SELECT v.* FROM v_files v
+WHERE coalesce((SELECT value FROM case_info WHERE key = 'hide_known_good'), '0') <> '1'
+   OR NOT EXISTS (SELECT 1 FROM files f JOIN hash_hits h ON h.content_id = f.content_id
+                  JOIN hash_sets s ON s.id = h.set_id
+                  WHERE f.id = v.id AND s.kind = 'known-good')
+   OR EXISTS (SELECT 1 FROM files f JOIN hash_hits h ON h.content_id = f.content_id
+              JOIN hash_sets s ON s.id = h.set_id
+              WHERE f.id = v.id AND s.kind <> 'known-good');
+
 PRAGMA user_version = 1;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "casedb.h"
+#include "hashdb.h"
 #include "cli.h"
 #include "custody_cli.h"
 #include "pipeline.h"
@@ -31,6 +32,9 @@ static void usage(FILE *out)
 		"      --no-default-plugins  do not load plugins from %s\n"
 		"      --max-depth N       deepest child item (default 8)\n"
 		"      --no-image-hash     do not hash whole images (stored hashes still read)\n"
+		"      --hashdb DIR        match against the hash sets in DIR (default: the shared\n"
+		"                          hash database, see exhibit hashset --help)\n"
+		"      --no-hash-sets      do not match against hash sets\n"
 		"      --json              JSON lines events on stdout instead of a progress bar\n"
 		"  -q, --quiet             no progress bar\n"
 		CUSTODY_CLI_HELP
@@ -48,6 +52,8 @@ typedef struct process_args {
 	int n_plugin_dirs;
 	int use_default_plugins, hash_images, json, quiet;
 	custody_cli custody;
+	const char *hashdb;
+	int no_hash_sets;
 } process_args;
 
 static int parse_args(int argc, char **argv, process_args *a)
@@ -59,6 +65,8 @@ static int parse_args(int argc, char **argv, process_args *a)
 		{ "no-default-plugins", no_argument, NULL, 'N' },
 		{ "max-depth", required_argument, NULL, 'd' },
 		{ "no-image-hash", no_argument, NULL, 'H' },
+		{ "hashdb", required_argument, NULL, 'B' },
+		{ "no-hash-sets", no_argument, NULL, 'X' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -79,6 +87,8 @@ static int parse_args(int argc, char **argv, process_args *a)
 		case 'N': a->use_default_plugins = 0; break;
 		case 'd': a->max_depth = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'H': a->hash_images = 0; break;
+		case 'B': a->hashdb = optarg; break;
+		case 'X': a->no_hash_sets = 1; break;
 		case 'J': a->json = 1; break;
 		case 'q': a->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
@@ -129,6 +139,28 @@ static int case_inside_evidence(const char *case_dir, char **evidence, int n)
 	return inside;
 }
 
+/* open_hash_sets — the snapshot to match against; NULL for none.  An
+ * explicit --hashdb must hold sets; the default location may be empty. */
+static int open_hash_sets(const process_args *a, hashdb **out)
+{
+	exhibit_error err;
+	char *dir;
+	int rc;
+
+	*out = NULL;
+	if (a->no_hash_sets)
+		return 0;
+	exhibit_error_clear(&err);
+	if (!(dir = hashdb_resolve_dir(a->hashdb, &err)))
+		return a->hashdb ? -1 : 0;
+	rc = hashdb_open(dir, out, &err);
+	if (rc < 0 || (rc == 1 && a->hashdb))
+		fprintf(stderr, "exhibit process: %s\n", rc < 0 ? err.message
+		        : "--hashdb: no hash set has been imported there (exhibit hashset import)");
+	free(dir);
+	return rc < 0 || (rc == 1 && a->hashdb) ? -1 : 0;
+}
+
 static int64_t count(casedb *db, const char *sql)
 {
 	sqlite3_stmt *s;
@@ -166,6 +198,8 @@ static void print_summary(casedb *db, const process_args *a, const pipeline_stat
 	       (long long)count(db, "SELECT count(*) FROM files WHERE name_allocated = 0"));
 	printf("Unique content:  %lld\n", (long long)count(db, "SELECT count(*) FROM content"));
 	printf("App databases:   %lld\n", (long long)count(db, "SELECT count(*) FROM v_app_databases"));
+	printf("Hash-set hits:   %lld files (query the v_hash_hits view)\n",
+	       (long long)count(db, "SELECT count(DISTINCT file_id) FROM v_hash_hits"));
 	printf("Problems:        %lld (query the v_errors view)\n",
 	       (long long)count(db, "SELECT count(*) FROM errors"));
 	printf("This run:        %.1f MB hashed in %.1f s (%.1f MB/s)%s\n", mb, secs,
@@ -254,6 +288,7 @@ int cmd_process(int argc, char **argv)
 {
 	process_args a;
 	plugin_registry *reg;
+	hashdb *hash_sets = NULL;
 	casedb *db = NULL;
 	exhibit_error err;
 	pipeline_stats stats;
@@ -277,6 +312,11 @@ int cmd_process(int argc, char **argv)
 		free(a.plugin_dirs);
 		return EXIT_USAGE;
 	}
+	if (open_hash_sets(&a, &hash_sets) < 0) {
+		custody_cli_free(&a.custody);
+		free(a.plugin_dirs);
+		return EXIT_USAGE;
+	}
 	exhibit_error_clear(&err);
 	if (casedb_open(a.case_dir, &db, &err) < 0 ||
 	    (exhibit_error_clear(&err),
@@ -285,6 +325,7 @@ int cmd_process(int argc, char **argv)
 			fprintf(stderr, "exhibit process: %s\n", err.message);
 		casedb_close(db);
 		custody_cli_free(&a.custody);
+		hashdb_close(hash_sets);
 		free(a.plugin_dirs);
 		return EXIT_FATAL;
 	}
@@ -296,6 +337,7 @@ int cmd_process(int argc, char **argv)
 	opts.hash_images = a.hash_images;
 	opts.max_sqlite_bytes = (uint64_t)16 << 30;
 	opts.plugins = reg;
+	opts.hash_sets = hash_sets;
 	opts.event = progress_event;
 	opts.event_ctx = &prog;
 	progress_start(&prog, a.json ? PROGRESS_JSON
@@ -310,6 +352,7 @@ int cmd_process(int argc, char **argv)
 	print_summary(db, &a, &stats, progress_elapsed(&prog), rc);
 	casedb_close(db);
 	custody_cli_free(&a.custody);
+	hashdb_close(hash_sets);
 	plugin_registry_free(reg);
 	free(a.plugin_dirs);
 	return rc < 0 ? EXIT_FATAL : rc > 0 ? EXIT_INCOMPLETE : EXIT_OK;

@@ -24,6 +24,8 @@ static void usage(FILE *out)
 		"  timestamp CASE                RFC 3161 time stamps over the custody log\n"
 		"  tag|note|categorize CASE ITEM VALUE   what a reviewer says about an item\n"
 		"  plugins                       list the plugins exhibit loads\n"
+		"  hashset import|list|remove|match|hide-known-good\n"
+		"                                the hash sets shared across cases\n"
 		"  version                       print the version\n"
 		"\n"
 		"Run 'exhibit COMMAND --help' for a command's options.\n"
@@ -65,6 +67,8 @@ int main(int argc, char **argv)
 		return cmd_note(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "categorize"))
 		return cmd_categorize(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "hashset"))
+		return cmd_hashset(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
