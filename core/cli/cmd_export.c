@@ -1,0 +1,176 @@
+/*
+ * cmd_export.c — `exhibit export CASE --format F --output PATH`.
+ *
+ * Opens the case read-only, runs one exporter (export.h), prints what was
+ * written and its SHA-256 (in sha256sum's format, so `sha256sum -c` checks
+ * it).  Findings that do not stop the export are printed as warnings and
+ * make the exit status 1.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "export.h"
+#include "text.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: exhibit export CASE --format FORMAT --output PATH [OPTION]...\n"
+		"Write the case in a format the field exchanges.  The case is only read; PATH must\n"
+		"not exist and must lie outside the evidence; it is written under a temporary name\n"
+		"and appears only when complete.  Prints the SHA-256 of what was written.\n"
+		"\n"
+		"Formats:\n");
+	for (const export_format *f = export_formats; f->name; f++)
+		fprintf(out, "  %-10s %s\n", f->name, f->what);
+	fprintf(out,
+		"\n"
+		"  -f, --format FORMAT       one of the formats above\n"
+		"  -o, --output PATH         the file to write (a directory for 'files')\n"
+		"      --view NAME           csv: the table or view to write (default v_files)\n"
+		"      --no-formula-guard    csv: do not defuse text a spreadsheet would run\n"
+		"      --files-root DIR      hashdeep: the 'files' export the list is for (names\n"
+		"                            become DIR/...; without it, ./...)\n"
+		"      --category-scheme S   vics: the categorised sets' scheme to export\n"
+		"      --media-only          vics: images and videos only\n"
+		"  -q, --quiet               print only the SHA-256 line\n"
+		"  -h, --help                this help\n"
+		"\n"
+		"Exit status: 0 written; 1 written, with warnings; 2 usage error (or PATH exists or\n"
+		"is inside the evidence); 3 nothing written.\n");
+}
+
+typedef struct export_args {
+	const char *case_dir, *format, *output;
+	export_options opt;
+	int quiet;
+} export_args;
+
+static void print_warning(void *ctx, const char *message)
+{
+	(void)ctx;
+	fprintf(stderr, "exhibit export: warning: %s\n", message);
+}
+
+static int parse_args(int argc, char **argv, export_args *a)
+{
+	static const struct option options[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "view", required_argument, NULL, 'V' },
+		{ "no-formula-guard", no_argument, NULL, 'G' },
+		{ "files-root", required_argument, NULL, 'R' },
+		{ "category-scheme", required_argument, NULL, 'C' },
+		{ "media-only", no_argument, NULL, 'M' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(a, 0, sizeof *a);
+	a->opt.formula_guard = 1;
+	a->opt.warn = print_warning;
+	while ((c = getopt_long(argc, argv, "f:o:qh", options, NULL)) != -1) {
+		switch (c) {
+		case 'f': a->format = optarg; break;
+		case 'o': a->output = optarg; break;
+		case 'V': a->opt.view = optarg; break;
+		case 'G': a->opt.formula_guard = 0; break;
+		case 'R': a->opt.files_root = optarg; break;
+		case 'C': a->opt.category_scheme = optarg; break;
+		case 'M': a->opt.media_only = 1; break;
+		case 'q': a->quiet = 1; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind + 1 != argc || !a->format || !a->output) {
+		fprintf(stderr, "exhibit export: %s\n", optind >= argc ? "no case given"
+		        : optind + 1 < argc ? "one case at a time" : !a->format ? "--format is required"
+		        : "--output is required");
+		usage(stderr);
+		return -1;
+	}
+	a->case_dir = argv[optind];
+	return 0;
+}
+
+/* command_line — the command as typed, for the formats that record it;
+ * arguments are escaped like any text (text.h), so no line breaks. */
+static char *command_line(int argc, char **argv)
+{
+	size_t len = strlen("exhibit") + 1;
+	char *line;
+
+	for (int i = 0; i < argc; i++)
+		len += 4 * strlen(argv[i]) + 1;
+	if (!(line = malloc(len)))
+		return NULL;
+	strcpy(line, "exhibit");
+	for (int i = 0; i < argc; i++) {
+		char *clean = text_escape_utf8(argv[i], strlen(argv[i]));
+
+		strcat(line, " ");
+		strcat(line, clean ? clean : "?");
+		free(clean);
+	}
+	return line;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	const export_format *format;
+	export_result res;
+	exhibit_error err;
+	export_args a;
+	sqlite3 *db = NULL;
+	char *line = command_line(argc, argv); /* before getopt reorders argv */
+	int rc, parsed = parse_args(argc, argv, &a);
+
+	if (parsed != 0) {
+		free(line);
+		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	if (!(format = export_format_find(a.format))) {
+		fprintf(stderr, "exhibit export: unknown format '%s'\n", a.format);
+		usage(stderr);
+		free(line);
+		return EXIT_USAGE;
+	}
+	/* A file-size limit must fail the write (and remove the temporary
+	 * file), not kill us half-way. */
+	signal(SIGXFSZ, SIG_IGN);
+	exhibit_error_clear(&err);
+	if (export_open_case(a.case_dir, &db, &err) < 0) {
+		fprintf(stderr, "exhibit export: %s\n", err.message);
+		free(line);
+		return EXIT_FATAL;
+	}
+	memset(&res, 0, sizeof res);
+	a.opt.command_line = line;
+	rc = format->run(db, a.output, &a.opt, &res, &err);
+	sqlite3_close(db);
+	free(line);
+	if (rc < 0) {
+		fprintf(stderr, "exhibit export: %s: %s\n", format->name, err.message);
+		export_result_clear(&res);
+		return rc == -4 ? EXIT_USAGE : EXIT_FATAL;
+	}
+	/* custody: export <format> <path> <sha256> */
+	if (!a.quiet)
+		printf("%s: %llu item%s written to %s (%llu bytes%s)\n", format->name,
+		       (unsigned long long)res.items, res.items == 1 ? "" : "s", a.output,
+		       (unsigned long long)res.bytes, strcmp(res.hashed_path, a.output) ? " of manifest" : "");
+	printf("%s  %s\n", res.sha256_hex, res.hashed_path);
+	rc = res.warnings ? EXIT_INCOMPLETE : EXIT_OK;
+	if (res.warnings)
+		fprintf(stderr, "exhibit export: %llu warning%s (above)\n", (unsigned long long)res.warnings,
+		        res.warnings == 1 ? "" : "s");
+	export_result_clear(&res);
+	return rc;
+}
