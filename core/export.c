@@ -78,7 +78,10 @@ int export_open_case(const char *case_dir, sqlite3 **db, exhibit_error *err)
 	    sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version < 1 || !export_has_table(*db, "files") || !export_has_table(*db, "v_files"))
+	if (version < 0)
+		rc = exhibit_error_set(err, -2, -1, "%s: cannot read the case: %s", case_dir,
+		                       sqlite3_errmsg(*db));
+	else if (version < 1 || !export_has_table(*db, "files") || !export_has_table(*db, "v_files"))
 		rc = exhibit_error_set(err, -4, -1, "%s: not an exhibit case (no case schema)", case_dir);
 	else if (version > CASEDB_SCHEMA_VERSION)
 		rc = exhibit_error_set(err, -4, -1, "%s: made by a newer exhibit (schema %d; this one "

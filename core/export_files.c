@@ -173,8 +173,12 @@ static const char *locate(item_reader *r)
 		if (asprintf(&r->local, "%s%s", slot->src.path,
 		             (const char *)sqlite3_column_text(row, EXPORT_PLAN_PATH)) < 0)
 			return "out of memory";
+		/* Never follow a link out of the evidence; the inode, when the
+		 * case has it, says it is still the same file (the SHA-256 check
+		 * says so in any case). */
 		if (lstat(r->local, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (uint64_t)st.st_ino != (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_META_ADDR))
+		    (sqlite3_column_type(row, EXPORT_PLAN_META_ADDR) != SQLITE_NULL &&
+		     (uint64_t)st.st_ino != (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_META_ADDR)))
 			return "the file in the evidence directory is gone or is not the one the case recorded";
 		r->loc.kind = CONTENT_LOCAL;
 		r->loc.local_path = r->local;

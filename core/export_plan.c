@@ -177,10 +177,11 @@ static int volume_root(planner *pl, sqlite3_stmt *item, node *out)
 	return rc;
 }
 
-/* item_directory — the directory the item's last component goes in: its
- * volume root, then one directory per earlier component of its path. */
+/* item_directory — the directory an item goes in: its volume root, then
+ * one directory per component of path[0..len) (all of them when
+ * last_is_dir; else all but the last, whose place goes to file_at/len). */
 static int item_directory(planner *pl, const node *volume, const char *path, size_t len,
-                          node *at, size_t *file_at, size_t *file_len)
+                          int last_is_dir, node *at, size_t *file_at, size_t *file_len)
 {
 	size_t start = 0, last = 0, last_len = 0;
 	node next;
@@ -202,6 +203,13 @@ static int item_directory(planner *pl, const node *volume, const char *path, siz
 			last_len = i - start;
 		}
 		start = i + 1;
+	}
+	if (last_is_dir && last_len) {
+		if (directory(pl, at, path + last, last_len, KIND_DIR, &next) < 0)
+			return -1;
+		free(at->rel);
+		*at = next;
+		last_len = 0;
 	}
 	*file_at = last;
 	*file_len = last_len;
@@ -231,16 +239,28 @@ static int record_plan(planner *pl, const node *at, const char *name, int64_t fi
 static int place_item(planner *pl, sqlite3_stmt *item)
 {
 	int64_t file_id = sqlite3_column_int64(item, 0);
-	const char *path = sqlite3_column_blob(item, 4);
-	size_t len = (size_t)sqlite3_column_bytes(item, 4), file_at = 0, file_len = 0;
+	const char *path = sqlite3_column_blob(item, 4), *own = sqlite3_column_blob(item, 6);
+	size_t len = (size_t)sqlite3_column_bytes(item, 4), own_len = (size_t)sqlite3_column_bytes(item, 6);
+	size_t file_at = 0, file_len = 0;
 	int deleted = sqlite3_column_int(item, 5) == 0, rc = -1;
 	node volume = { 0, NULL }, at = { 0, NULL };
 	char *base = NULL, *name = NULL;
 
+	/* A name may hold a '/' ("../../x" in a crafted directory entry): when
+	 * the path ends with the entry's own name, that name is one component
+	 * and what comes before it is directories. */
+	if (own_len && own_len < len && path[len - own_len - 1] == '/' &&
+	    !memcmp(path + len - own_len, own, own_len))
+		len -= own_len + 1;
+	else
+		own = NULL;
 	if (volume_root(pl, item, &volume) < 0 ||
-	    item_directory(pl, &volume, path, len, &at, &file_at, &file_len) < 0)
+	    item_directory(pl, &volume, path, len, own != NULL, &at, &file_at, &file_len) < 0)
 		goto done;
-	base = file_len ? export_name_sanitise(path + file_at, file_len) : strdup("_");
+	if (own)
+		base = export_name_sanitise(own, own_len);
+	else
+		base = file_len ? export_name_sanitise(path + file_at, file_len) : strdup("_");
 	if (!base || !(name = file_name(pl, &at, base, deleted, file_id)))
 		goto out_of_memory;
 	if (strlen(at.rel) + 1 + strlen(name) > EXPORT_PLAN_PATH_MAX) {
@@ -269,7 +289,7 @@ done:
 int64_t export_plan_build(sqlite3 *db, exhibit_error *err)
 {
 	static const char items_sql[] =
-		"SELECT f.id, f.evidence_id, fs.offset, fs.fs_type, f.path, f.name_allocated "
+		"SELECT f.id, f.evidence_id, fs.offset, fs.fs_type, f.path, f.name_allocated, f.name "
 		"FROM files f JOIN content c ON c.id = f.content_id "
 		"LEFT JOIN filesystems fs ON fs.id = f.fs_id WHERE f.type = 'r' "
 		"ORDER BY f.evidence_id, coalesce(fs.offset, -1), fs.fs_type, f.path, f.id";
