@@ -36,6 +36,19 @@ const export_format *export_format_find(const char *name)
 	return NULL;
 }
 
+int export_run(const export_format *f, sqlite3 *db, const char *output,
+               const export_options *opt, export_result *res, exhibit_error *err)
+{
+	int rc;
+
+	/* A read transaction takes its snapshot at its first read. */
+	if (sqlite3_exec(db, "BEGIN; SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK)
+		return export_sql_error(db, err, "reading the case");
+	rc = f->run(db, output, opt, res, err);
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
 void export_result_clear(export_result *res)
 {
 	if (!res)
@@ -184,13 +197,6 @@ static int inside_evidence(sqlite3 *db, const char *target, char *which, size_t 
 	}
 	sqlite3_finalize(st);
 	return inside;
-}
-
-int export_absolute_path(const char *path, char *out, exhibit_error *err)
-{
-	if (realpath(path, out))
-		return 0;
-	return resolve_new_path(path, out, err);
 }
 
 int export_check_output(sqlite3 *db, const char *output, exhibit_error *err)

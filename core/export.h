@@ -80,6 +80,15 @@ int export_caseuco(sqlite3 *db, const char *output, const export_options *opt,
                    export_result *res, exhibit_error *err);
 
 /*
+ * export_run — run format f on db inside one read transaction, so that
+ * every query of the export sees the same case even while a processing
+ * run is adding to it.
+ * RETURN: what the exporter returns.
+ */
+int export_run(const export_format *f, sqlite3 *db, const char *output,
+               const export_options *opt, export_result *res, exhibit_error *err);
+
+/*
  * export_open_case — a read-only connection to CASE_DIR/case.db, checked to
  * be an exhibit case this version understands.
  * RETURN: 0, or a negative code with err naming the case.

@@ -21,11 +21,6 @@ char *export_case_dir(sqlite3 *db);
  */
 int export_check_output(sqlite3 *db, const char *output, exhibit_error *err);
 
-/* export_absolute_path — path made absolute into out (PATH_MAX bytes): resolved
- * when it exists, else its directory resolved and its name appended.
- * RETURN: 0, or a negative code with err. */
-int export_absolute_path(const char *path, char *out, exhibit_error *err);
-
 /* export_iso_time — sec/ns as ISO-8601 UTC ("...Z", with nanoseconds when
  * ns is not 0) into out (at least 40 bytes).  RETURN: 0, or -1 when the
  * time cannot be shown. */

@@ -143,60 +143,85 @@ static int stored_path_ok(const char *stored)
 	return strncmp(stored + 8, stored + 11, 2) == 0;
 }
 
-/* locate — where row's content can be read; a message when nowhere. */
+static const char *from_store(item_reader *r, const char *stored)
+{
+	r->loc.kind = CONTENT_LOCAL;
+	if (asprintf(&r->local, "%s/%s", r->x->case_dir, stored) < 0)
+		return "out of memory";
+	r->loc.local_path = r->local;
+	return NULL;
+}
+
+/* from_directory — a file of a directory source, on the host. */
+static const char *from_directory(item_reader *r, const evidence_slot *slot)
+{
+	sqlite3_stmt *row = r->row;
+	struct stat st;
+
+	if (asprintf(&r->local, "%s%s", slot->src.path,
+	             (const char *)sqlite3_column_text(row, EXPORT_PLAN_PATH)) < 0)
+		return "out of memory";
+	/* Never follow a link out of the evidence; the inode, when the case
+	 * has it, says it is still the same file (the SHA-256 check says so
+	 * in any case). */
+	if (lstat(r->local, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (sqlite3_column_type(row, EXPORT_PLAN_META_ADDR) != SQLITE_NULL &&
+	     (uint64_t)st.st_ino != (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_META_ADDR)))
+		return "the file in the evidence directory is gone or is not the one the case recorded";
+	r->loc.kind = CONTENT_LOCAL;
+	r->loc.local_path = r->local;
+	return NULL;
+}
+
+/* from_file_system — the recorded metadata address and attribute of the
+ * file system at the recorded offset, read through libtsk as processing
+ * read it. */
+static void from_file_system(item_reader *r)
+{
+	sqlite3_stmt *row = r->row;
+	TSK_FS_TYPE_ENUM type =
+		tsk_fs_type_toid_utf8((const char *)sqlite3_column_text(row, EXPORT_PLAN_FS_TYPE));
+
+	r->loc.kind = CONTENT_FS;
+	r->loc.fs_offset = (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_FS_OFFSET);
+	r->loc.fs_type = type == TSK_FS_TYPE_UNSUPP ? 0 : (int)type;
+	r->loc.meta_addr = (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_META_ADDR);
+	if (sqlite3_column_type(row, EXPORT_PLAN_ATTR_TYPE) != SQLITE_NULL) {
+		r->loc.attr_type = sqlite3_column_int(row, EXPORT_PLAN_ATTR_TYPE);
+		r->loc.attr_id = sqlite3_column_int(row, EXPORT_PLAN_ATTR_ID);
+	}
+}
+
+/* locate — where row's content is read from; a message when nowhere.  A
+ * file-system entry is read from the evidence (the content store only if
+ * the evidence cannot be opened); an item found inside another from the
+ * content store; an item with neither (carved) from its data runs. */
 static const char *locate(item_reader *r)
 {
 	sqlite3_stmt *row = r->row;
 	const char *stored = (const char *)sqlite3_column_text(row, EXPORT_PLAN_STORED);
+	const char *source = (const char *)sqlite3_column_text(row, EXPORT_PLAN_SOURCE);
+	int in_store = stored_path_ok(stored);
+	int in_fs = sqlite3_column_type(row, EXPORT_PLAN_FS_OFFSET) != SQLITE_NULL &&
+	            sqlite3_column_type(row, EXPORT_PLAN_META_ADDR) != SQLITE_NULL;
 	evidence_slot *slot;
 
 	memset(&r->loc, 0, sizeof r->loc);
 	r->loc.size = (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_SIZE);
 	r->loc.attr_type = r->loc.attr_id = -1;
-	if (stored_path_ok(stored)) {
-		r->loc.kind = CONTENT_LOCAL;
-		if (asprintf(&r->local, "%s/%s", r->x->case_dir, stored) < 0)
-			return "out of memory";
-		r->loc.local_path = r->local;
-		return NULL;
-	}
+	if (in_store && !(source && !strcmp(source, "fs")))
+		return from_store(r, stored);
 	slot = evidence(r->x, sqlite3_column_int64(row, EXPORT_PLAN_EVIDENCE_ID));
 	if (!slot)
 		return "out of memory";
 	if (!slot->ok)
-		return slot->why;
+		return in_store ? from_store(r, stored) : slot->why;
 	r->loc.src = &slot->src;
 	r->slot = slot;
-	if (slot->src.kind == SOURCE_DIRECTORY) {
-		struct stat st;
-
-		if (asprintf(&r->local, "%s%s", slot->src.path,
-		             (const char *)sqlite3_column_text(row, EXPORT_PLAN_PATH)) < 0)
-			return "out of memory";
-		/* Never follow a link out of the evidence; the inode, when the
-		 * case has it, says it is still the same file (the SHA-256 check
-		 * says so in any case). */
-		if (lstat(r->local, &st) != 0 || !S_ISREG(st.st_mode) ||
-		    (sqlite3_column_type(row, EXPORT_PLAN_META_ADDR) != SQLITE_NULL &&
-		     (uint64_t)st.st_ino != (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_META_ADDR)))
-			return "the file in the evidence directory is gone or is not the one the case recorded";
-		r->loc.kind = CONTENT_LOCAL;
-		r->loc.local_path = r->local;
-		return NULL;
-	}
-	if (sqlite3_column_type(row, EXPORT_PLAN_FS_OFFSET) != SQLITE_NULL &&
-	    sqlite3_column_type(row, EXPORT_PLAN_META_ADDR) != SQLITE_NULL) {
-		TSK_FS_TYPE_ENUM type =
-			tsk_fs_type_toid_utf8((const char *)sqlite3_column_text(row, EXPORT_PLAN_FS_TYPE));
-
-		r->loc.kind = CONTENT_FS;
-		r->loc.fs_offset = (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_FS_OFFSET);
-		r->loc.fs_type = type == TSK_FS_TYPE_UNSUPP ? 0 : (int)type;
-		r->loc.meta_addr = (uint64_t)sqlite3_column_int64(row, EXPORT_PLAN_META_ADDR);
-		if (sqlite3_column_type(row, EXPORT_PLAN_ATTR_TYPE) != SQLITE_NULL) {
-			r->loc.attr_type = sqlite3_column_int(row, EXPORT_PLAN_ATTR_TYPE);
-			r->loc.attr_id = sqlite3_column_int(row, EXPORT_PLAN_ATTR_ID);
-		}
+	if (slot->src.kind == SOURCE_DIRECTORY)
+		return from_directory(r, slot);
+	if (in_fs) {
+		from_file_system(r);
 		return NULL;
 	}
 	r->by_runs = 1; /* no file system: the image ranges of its data runs */
@@ -415,6 +440,23 @@ static int write_manifest(extractor *x, const char *output, exhibit_error *err)
 	return rc;
 }
 
+/* warn_unread — regular files whose content processing could not read
+ * have nothing to extract: say how many, so the export is not taken for
+ * the whole file system. */
+static void warn_unread(extractor *x)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(x->db, "SELECT count(*) FROM files WHERE type = 'r' AND "
+	                       "content_id IS NULL AND size > 0", -1, &st, NULL) != SQLITE_OK)
+		return;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+		export_warn(x->opt, x->res, "%lld regular files have no content in the case (processing "
+		            "could not read them; see v_errors): not extracted",
+		            (long long)sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+}
+
 static int extract_all(extractor *x, exhibit_error *err)
 {
 	sqlite3_stmt *row;
@@ -466,6 +508,7 @@ int export_files(sqlite3 *db, const char *output, const export_options *opt,
 		goto done;
 	}
 	chmod(x.root, 0750); /* mkdtemp makes it 0700; the export is for its recipient */
+	warn_unread(&x);
 	if ((rc = extract_all(&x, err)) < 0)
 		goto done;
 	if (x.problems) {

@@ -8,9 +8,10 @@
  *     exhibit export CASE --format hashdeep --output DIR.hashdeep --files-root DIR
  *     hashdeep -a -k DIR.hashdeep -r DIR
  *
- * hashdeep compares names as it prints them: absolute without -l, so with
- * --files-root the names are DIR's absolute path plus the file's path in
- * the export.  Without it they are "./PATH", for an audit run inside DIR
+ * hashdeep compares names as it prints them: absolute without -l (the
+ * working directory joined lexically, links not resolved), so with
+ * --files-root the names are DIR made absolute that way plus the file's
+ * path in the export.  Without it they are "./PATH", for an audit run inside DIR
  * with relative names: cd DIR && hashdeep -a -l -k FILE -r .
  * The hashes are the case's; nothing is read from the evidence.
  */
@@ -36,21 +37,54 @@ static void write_header(export_sink *s, const export_options *opt)
 	export_sink_puts(s, "## \n");
 }
 
+/* lexical_absolute — path made absolute the way hashdeep shows it: the
+ * working directory prepended to a relative path, then "." and empty
+ * components dropped and ".." taken back, without resolving symbolic
+ * links (hashdeep does not).  malloc'd; NULL on failure. */
+static char *lexical_absolute(const char *path)
+{
+	char cwd[PATH_MAX], *joined = NULL, *out, *save = NULL;
+	size_t o = 0;
+
+	if (path[0] == '/')
+		joined = strdup(path);
+	else if (!getcwd(cwd, sizeof cwd) || asprintf(&joined, "%s/%s", cwd, path) < 0)
+		joined = NULL;
+	if (!joined || !(out = malloc(strlen(joined) + 2))) {
+		free(joined);
+		return NULL;
+	}
+	for (char *c = strtok_r(joined, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			while (o > 0 && out[--o] != '/')
+				;
+			continue;
+		}
+		o += (size_t)sprintf(out + o, "/%s", c);
+	}
+	out[o] = '\0';
+	free(joined);
+	return out;
+}
+
 /* name_prefix — what goes before a path in the export: "DIR/" or "./". */
 static char *name_prefix(const export_options *opt, exhibit_error *err)
 {
-	char root[PATH_MAX], *prefix = NULL;
+	char *root, *prefix = NULL;
 
 	if (!opt || !opt->files_root)
 		return strdup("./");
-	if (export_absolute_path(opt->files_root, root, err) < 0)
-		return NULL;
-	if (strchr(root, '\n') || strchr(root, '\r')) {
-		exhibit_error_set(err, -4, -1, "--files-root: a path with a line break cannot be listed");
+	if (!(root = lexical_absolute(opt->files_root))) {
+		exhibit_error_set(err, -2, -1, "--files-root %s: cannot make it absolute", opt->files_root);
 		return NULL;
 	}
-	if (asprintf(&prefix, "%s/", strcmp(root, "/") ? root : "") < 0)
-		return NULL;
+	if (strchr(root, '\n') || strchr(root, '\r'))
+		exhibit_error_set(err, -4, -1, "--files-root: a path with a line break cannot be listed");
+	else if (asprintf(&prefix, "%s/", root) < 0)
+		prefix = NULL;
+	free(root);
 	return prefix;
 }
 

@@ -295,7 +295,7 @@ int64_t export_plan_build(sqlite3 *db, exhibit_error *err)
 		"ORDER BY f.evidence_id, coalesce(fs.offset, -1), fs.fs_type, f.path, f.id";
 	planner pl = { db, NULL, NULL, NULL, NULL, 0, err };
 	sqlite3_stmt *items = NULL;
-	int rc = 0, step;
+	int rc = 0, step = SQLITE_DONE, own_transaction;
 
 	exhibit_error_clear(err);
 	if (sqlite3_exec(db, plan_schema, NULL, NULL, NULL) != SQLITE_OK)
@@ -312,12 +312,17 @@ int64_t export_plan_build(sqlite3 *db, exhibit_error *err)
 		rc = export_sql_error(db, err, "planning the export");
 		goto done;
 	}
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+	/* One transaction for the plan's writes (to temp tables only), unless
+	 * the caller already holds one. */
+	own_transaction = sqlite3_get_autocommit(db);
+	if (own_transaction)
+		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	while (rc == 0 && (step = sqlite3_step(items)) == SQLITE_ROW)
 		rc = place_item(&pl, items);
 	if (rc == 0 && step != SQLITE_DONE)
 		rc = export_sql_error(db, err, "reading the case's files");
-	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (own_transaction)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 done:
 	sqlite3_finalize(items);
 	sqlite3_finalize(pl.find_dir);

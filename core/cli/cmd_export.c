@@ -153,7 +153,7 @@ int cmd_export(int argc, char **argv)
 	}
 	memset(&res, 0, sizeof res);
 	a.opt.command_line = line;
-	rc = format->run(db, a.output, &a.opt, &res, &err);
+	rc = export_run(format, db, a.output, &a.opt, &res, &err);
 	sqlite3_close(db);
 	free(line);
 	if (rc < 0) {

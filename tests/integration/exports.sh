@@ -119,6 +119,16 @@ check "hashdeep: header" "%%%% HASHDEEP-1.0|%%%% size,md5,sha256,filename" "$(he
 check "hashdeep: one row per extracted file and the manifest" "$((regular + 1))" "$(grep -vc '^[%#]' "$out/files.hashdeep")"
 check "hashdeep: the real hashdeep audit of the extracted files passes" "hashdeep: Audit passed" \
 	"$(hashdeep -a -k "$out/files.hashdeep" -r "$out/files" 2>&1)"
+# hashdeep shows what it is given made absolute lexically: through a
+# symbolic link, and from a relative path with "./" and a trailing slash.
+ln -s "$out" "$WORK/outlink"
+export_case "$training" hashdeep "$out/linked.hashdeep" --files-root "$WORK/outlink/files"
+check "hashdeep: the audit passes through a symbolic link" "hashdeep: Audit passed" \
+	"$(hashdeep -a -k "$out/linked.hashdeep" -r "$WORK/outlink/files" 2>&1)"
+STATUS=0
+(cd "$WORK" && "$EXHIBIT" export "$training" --format hashdeep --output out/rel.hashdeep --files-root ./out//files/ >/dev/null) || STATUS=$?
+check "hashdeep: the audit passes from a relative --files-root" "0|hashdeep: Audit passed" \
+	"$STATUS|$(cd "$WORK" && hashdeep -a -k out/rel.hashdeep -r ./out/files 2>&1)"
 export_case "$training" hashdeep "$out/relative.hashdeep"
 check "hashdeep: relative names audit inside the export" "hashdeep: Audit passed" \
 	"$(cd "$out/files" && hashdeep -a -l -k "$out/relative.hashdeep" -r . 2>&1)"
