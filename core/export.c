@@ -217,7 +217,7 @@ int export_check_output(sqlite3 *db, const char *output, exhibit_error *err)
 	return 0;
 }
 
-int export_iso_time(int64_t sec, int64_t ns, char *out)
+int export_iso_time(int64_t sec, int64_t ns, int utc, char *out)
 {
 	time_t t = (time_t)sec;
 	struct tm tm;
@@ -225,12 +225,34 @@ int export_iso_time(int64_t sec, int64_t ns, char *out)
 	if ((int64_t)t != sec || !gmtime_r(&t, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
 		return -1;
 	if (ns > 0 && ns < 1000000000)
-		snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)ns);
+		snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%09lld%s", tm.tm_year + 1900,
+		         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)ns,
+		         utc ? "Z" : "");
 	else
-		snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1,
+		         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, utc ? "Z" : "");
 	return 0;
+}
+
+void export_precision(const char *precision, const char *name, char *out)
+{
+	size_t name_len = strlen(name);
+	const char *at;
+
+	out[0] = '\0';
+	if (!precision || !*precision)
+		return;
+	if (!strchr(precision, ' ')) {
+		snprintf(out, 32, "%s", precision);
+		return;
+	}
+	/* "mtime 2s, atime 1 day, crtime 10ms" */
+	for (at = precision; (at = strstr(at, name)); at += name_len) {
+		if ((at == precision || at[-1] == ' ') && at[name_len] == ' ') {
+			snprintf(out, 32, "%.*s", (int)strcspn(at + name_len + 1, ","), at + name_len + 1);
+			return;
+		}
+	}
 }
 
 void export_now(char *out)
@@ -238,7 +260,7 @@ void export_now(char *out)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	if (export_iso_time((int64_t)ts.tv_sec, 0, out) < 0)
+	if (export_iso_time((int64_t)ts.tv_sec, 0, 1, out) < 0)
 		strcpy(out, "1970-01-01T00:00:00Z");
 }
 

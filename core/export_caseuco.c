@@ -24,6 +24,11 @@
 #include "export_sink.h"
 #include "export_text.h"
 
+/* The columns of the files query (write_graph). */
+enum { F_ID, F_EVIDENCE, F_PARENT, F_NAME, F_PATH, F_SIZE, F_ALLOCATED, F_MTIME, F_MTIME_NS,
+       F_ATIME, F_ATIME_NS, F_CTIME, F_CTIME_NS, F_CRTIME, F_CRTIME_NS, F_HAS_CONTENT,
+       F_CONTENT_SIZE, F_MD5, F_SHA1, F_SHA256, F_MIME, F_UTC };
+
 #define ID_MAX 128   /* "kb:" kind "-" uuid */
 
 typedef struct uco_writer {
@@ -84,7 +89,8 @@ static void time_value(export_sink *s, const char *property, sqlite3_stmt *st, i
 	char iso[40];
 
 	if (sqlite3_column_type(st, sec) != SQLITE_NULL &&
-	    export_iso_time(sqlite3_column_int64(st, sec), sqlite3_column_int64(st, ns), iso) == 0)
+	    export_iso_time(sqlite3_column_int64(st, sec), sqlite3_column_int64(st, ns),
+	                    sqlite3_column_int(st, F_UTC), iso) == 0)
 		typed_value(s, property, "xsd:dateTime", iso);
 }
 
@@ -157,9 +163,6 @@ static void write_image(uco_writer *w, sqlite3_stmt *ev)
 
 /* ------------------------------------------------------------ files */
 
-enum { F_ID, F_EVIDENCE, F_PARENT, F_NAME, F_PATH, F_SIZE, F_ALLOCATED, F_MTIME, F_MTIME_NS,
-       F_ATIME, F_ATIME_NS, F_CTIME, F_CTIME_NS, F_CRTIME, F_CRTIME_NS, F_HAS_CONTENT,
-       F_CONTENT_SIZE, F_MD5, F_SHA1, F_SHA256, F_MIME };
 
 static void write_file_facet(uco_writer *w, sqlite3_stmt *st, int64_t id)
 {
@@ -368,7 +371,7 @@ static int write_graph(uco_writer *w)
 	                       "SELECT f.id, f.evidence_id, f.parent_id, f.name, f.path, f.size, "
 	                       "f.name_allocated, f.mtime, f.mtime_ns, f.atime, f.atime_ns, f.ctime, "
 	                       "f.ctime_ns, f.crtime, f.crtime_ns, c.id IS NOT NULL, c.size, c.md5, "
-	                       "c.sha1, c.sha256, c.mime_type FROM files f LEFT JOIN content c ON "
+	                       "c.sha1, c.sha256, c.mime_type, " EXPORT_UTC_SQL " FROM files f LEFT JOIN content c ON "
 	                       "c.id = f.content_id WHERE f.type = 'r' ORDER BY f.id", -1, &st,
 	                       NULL) != SQLITE_OK)
 		return -1;

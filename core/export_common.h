@@ -21,10 +21,21 @@ char *export_case_dir(sqlite3 *db);
  */
 int export_check_output(sqlite3 *db, const char *output, exhibit_error *err);
 
-/* export_iso_time — sec/ns as ISO-8601 UTC ("...Z", with nanoseconds when
- * ns is not 0) into out (at least 40 bytes).  RETURN: 0, or -1 when the
- * time cannot be shown. */
-int export_iso_time(int64_t sec, int64_t ns, char *out);
+/* export_iso_time — sec/ns as ISO-8601 (with nanoseconds when ns is not
+ * 0) into out (at least 40 bytes): UTC with its "Z" when utc, else without
+ * a zone (FAT and ISO 9660 keep the device's local time, zone unknown).
+ * RETURN: 0, or -1 when the time cannot be shown. */
+int export_iso_time(int64_t sec, int64_t ns, int utc, char *out);
+
+/* EXPORT_UTC_SQL — 1 when the times of file f (a files row) are UTC: its
+ * file system says so, or it has none (a directory source). */
+#define EXPORT_UTC_SQL \
+	"coalesce((SELECT x.time_source = 'UTC' FROM filesystems x WHERE x.id = f.fs_id), 1)"
+
+/* export_precision — the precision of time name ("mtime") out of the case's
+ * time_precision ("1ns", or per time: "mtime 2s, atime 1 day"), into out
+ * (32 bytes); "" when it does not say. */
+void export_precision(const char *precision, const char *name, char *out);
 
 /* export_now — the current time, ISO-8601 UTC, into out (40 bytes). */
 void export_now(char *out);

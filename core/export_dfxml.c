@@ -9,7 +9,8 @@
  *       <fileobject> per file-system entry: filename (the path without its
  *         leading '/'), partition, id (the case's file id), name_type,
  *         filesize, alloc_inode, alloc_name, inode, mode, uid, gid, times
- *         (ISO-8601 UTC), seq, byte_runs (file_offset, fs_offset,
+ *         (ISO-8601: UTC with "Z"; FAT's local times without a zone, as
+ *         fiwalk writes them), seq, byte_runs (file_offset, fs_offset,
  *         img_offset, len, from the case's data runs) and hashdigest
  *         md5, sha1, sha256
  *     fileobjects of items with no file system follow their evidence's
@@ -37,13 +38,13 @@ typedef struct dfxml_writer {
 enum { F_ID, F_PATH, F_TYPE, F_SIZE, F_NAME_ALLOC, F_META_ALLOC, F_ORPHAN, F_META_ADDR,
        F_META_SEQ, F_MODE, F_UID, F_GID, F_MTIME, F_MTIME_NS, F_CTIME, F_CTIME_NS, F_ATIME,
        F_ATIME_NS, F_CRTIME, F_CRTIME_NS, F_PRECISION, F_MD5, F_SHA1, F_SHA256, F_PARENT,
-       F_SOURCE };
+       F_SOURCE, F_UTC };
 
 static const char files_sql[] =
 	"SELECT f.id, f.path, f.type, f.size, f.name_allocated, f.meta_allocated, f.orphan, "
 	"f.meta_addr, f.meta_seq, f.mode, f.uid, f.gid, f.mtime, f.mtime_ns, f.ctime, f.ctime_ns, "
 	"f.atime, f.atime_ns, f.crtime, f.crtime_ns, f.time_precision, c.md5, c.sha1, c.sha256, "
-	"f.parent_id, f.source FROM files f LEFT JOIN content c ON c.id = f.content_id "
+	"f.parent_id, f.source, " EXPORT_UTC_SQL " FROM files f LEFT JOIN content c ON c.id = f.content_id "
 	"WHERE f.evidence_id = ?1 AND (f.fs_id = ?2 OR (?2 IS NULL AND f.fs_id IS NULL)) ORDER BY f.id";
 
 static void element_int(export_sink *s, const char *indent, const char *name, sqlite3_stmt *st, int i)
@@ -53,18 +54,22 @@ static void element_int(export_sink *s, const char *indent, const char *name, sq
 		                   (long long)sqlite3_column_int64(st, i), name);
 }
 
-static void element_time(export_sink *s, const char *name, sqlite3_stmt *st, int sec, int ns,
-                         int precision)
+/* element_time — a time, UTC ("Z") when its file system keeps UTC and
+ * without a zone otherwise (FAT: the device's local time), as fiwalk
+ * writes it, with the precision the case records for it. */
+static void element_time(export_sink *s, const char *name, sqlite3_stmt *st, int sec, int ns)
 {
-	char iso[40];
+	char iso[40], prec[32];
 
 	if (sqlite3_column_type(st, sec) == SQLITE_NULL ||
-	    export_iso_time(sqlite3_column_int64(st, sec), sqlite3_column_int64(st, ns), iso) < 0)
+	    export_iso_time(sqlite3_column_int64(st, sec), sqlite3_column_int64(st, ns),
+	                    sqlite3_column_int(st, F_UTC), iso) < 0)
 		return;
 	export_sink_printf(s, "      <%s", name);
-	if (sqlite3_column_type(st, precision) != SQLITE_NULL) {
+	export_precision((const char *)sqlite3_column_text(st, F_PRECISION), name, prec);
+	if (prec[0]) {
 		export_sink_puts(s, " prec='");
-		export_xml_str(s, (const char *)sqlite3_column_text(st, precision));
+		export_xml_str(s, prec);
 		export_sink_puts(s, "'");
 	}
 	export_sink_printf(s, ">%s</%s>\n", iso, name);
@@ -148,10 +153,10 @@ static void write_fileobject(dfxml_writer *w, sqlite3_stmt *st, int has_volume, 
 	element_int(s, "      ", "mode", st, F_MODE);
 	element_int(s, "      ", "uid", st, F_UID);
 	element_int(s, "      ", "gid", st, F_GID);
-	element_time(s, "mtime", st, F_MTIME, F_MTIME_NS, F_PRECISION);
-	element_time(s, "ctime", st, F_CTIME, F_CTIME_NS, F_PRECISION);
-	element_time(s, "atime", st, F_ATIME, F_ATIME_NS, F_PRECISION);
-	element_time(s, "crtime", st, F_CRTIME, F_CRTIME_NS, F_PRECISION);
+	element_time(s, "mtime", st, F_MTIME, F_MTIME_NS);
+	element_time(s, "ctime", st, F_CTIME, F_CTIME_NS);
+	element_time(s, "atime", st, F_ATIME, F_ATIME_NS);
+	element_time(s, "crtime", st, F_CRTIME, F_CRTIME_NS);
 	if (sqlite3_column_int64(st, F_META_SEQ) != 0)
 		element_int(s, "      ", "seq", st, F_META_SEQ);
 	write_byte_runs(w, sqlite3_column_int64(st, F_ID), has_volume, volume_offset);

@@ -9,8 +9,9 @@
  *   MimeType, Category (Int32) and IsPrecategorized when a categorised hash
  *   set of the case knows it, AlternativeHashes [{MD5, HashName "SHA256",
  *   HashValue}], MediaFiles [{MD5, FileName, FilePath, Created, Written,
- *   Accessed (ISO-8601 UTC), Deleted, PhysicalLocation}] — one per place the
- *   content was found.
+ *   Accessed (ISO-8601: UTC with "Z", a FAT device's local time without a
+ *   zone), Deleted, PhysicalLocation}] — one per place the content was
+ *   found.
  * Categories come from hash_hits of sets whose kind is 'categorised', of
  * one category scheme (the data model names it: US, UK, or Default).
  * A VICS category is a number: a category stated otherwise is reported,
@@ -128,7 +129,8 @@ static void json_time(export_sink *s, const char *name, sqlite3_stmt *st, int se
 	char iso[40];
 
 	if (sqlite3_column_type(st, sec) != SQLITE_NULL &&
-	    export_iso_time(sqlite3_column_int64(st, sec), sqlite3_column_int64(st, ns), iso) == 0)
+	    export_iso_time(sqlite3_column_int64(st, sec), sqlite3_column_int64(st, ns),
+	                    sqlite3_column_int(st, 10), iso) == 0)
 		export_sink_printf(s, ", \"%s\": \"%s\"", name, iso);
 }
 
@@ -263,7 +265,7 @@ int export_vics(sqlite3 *db, const char *output, const export_options *opt,
 	w.scheme = scheme;
 	if (sqlite3_prepare_v2(db, "SELECT f.name, f.path, f.name_allocated, f.crtime, f.crtime_ns, "
 	                       "f.mtime, f.mtime_ns, f.atime, f.atime_ns, (SELECT r.image_offset FROM "
-	                       "data_runs r WHERE r.file_id = f.id ORDER BY r.seq LIMIT 1) FROM files f "
+	                       "data_runs r WHERE r.file_id = f.id ORDER BY r.seq LIMIT 1), " EXPORT_UTC_SQL " FROM files f "
 	                       "WHERE f.content_id = ?1 AND f.type = 'r' ORDER BY f.id", -1, &w.places,
 	                       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT h.category, s.name FROM hash_hits h JOIN hash_sets s ON "

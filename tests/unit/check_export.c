@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "export_common.h"
 #include "export_names.h"
 #include "export_sink.h"
 #include "export_text.h"
@@ -383,6 +384,39 @@ START_TEST(csv_formula_guard)
 }
 END_TEST
 
+/* ------------------------------------------------------------ times */
+
+START_TEST(times_say_utc_only_when_they_are)
+{
+	char out[40];
+
+	ck_assert_int_eq(export_iso_time(1709280000, 0, 1, out), 0);
+	ck_assert_str_eq(out, "2024-03-01T08:00:00Z");
+	ck_assert_int_eq(export_iso_time(1709280000, 5, 1, out), 0);
+	ck_assert_str_eq(out, "2024-03-01T08:00:00.000000005Z");
+	ck_assert_int_eq(export_iso_time(1709280000, 0, 0, out), 0);   /* FAT: zone unknown */
+	ck_assert_str_eq(out, "2024-03-01T08:00:00");
+	ck_assert_int_eq(export_iso_time(INT64_MAX, 0, 1, out), -1);
+}
+END_TEST
+
+START_TEST(precision_per_time)
+{
+	char out[32];
+
+	export_precision("1ns", "mtime", out);
+	ck_assert_str_eq(out, "1ns");
+	export_precision("mtime 2s, atime 1 day, crtime 10ms", "atime", out);
+	ck_assert_str_eq(out, "1 day");
+	export_precision("mtime 2s, atime 1 day, crtime 10ms", "crtime", out);
+	ck_assert_str_eq(out, "10ms");
+	export_precision("mtime 2s, atime 1 day, crtime 10ms", "ctime", out);
+	ck_assert_str_eq(out, "");
+	export_precision(NULL, "mtime", out);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 /* ------------------------------------------------------------ sink */
 
 static char *temp_dir(void)
@@ -516,7 +550,7 @@ int main(void)
 {
 	Suite *s = suite_create("export");
 	TCase *names = tcase_create("names"), *xml = tcase_create("xml"), *json = tcase_create("json"),
-	      *csv = tcase_create("csv"), *sink = tcase_create("sink");
+	      *csv = tcase_create("csv"), *sink = tcase_create("sink"), *times = tcase_create("times");
 
 	tcase_add_test(names, traversal_cannot_survive);
 	tcase_add_test(names, controls_and_bad_bytes_become_underscores);
@@ -531,6 +565,8 @@ int main(void)
 	tcase_add_test(json, json_random_bytes_stay_valid_and_round_trip);
 	tcase_add_test(csv, csv_fields_follow_rfc4180);
 	tcase_add_test(csv, csv_formula_guard);
+	tcase_add_test(times, times_say_utc_only_when_they_are);
+	tcase_add_test(times, precision_per_time);
 	tcase_add_test(sink, sink_writes_atomically_and_hashes);
 	tcase_add_test(sink, sink_never_replaces);
 	tcase_add_test(sink, sink_abort_leaves_nothing);
@@ -539,6 +575,7 @@ int main(void)
 	suite_add_tcase(s, xml);
 	suite_add_tcase(s, json);
 	suite_add_tcase(s, csv);
+	suite_add_tcase(s, times);
 	suite_add_tcase(s, sink);
 	return check_run_suite(s);
 }
