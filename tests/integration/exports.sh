@@ -105,6 +105,17 @@ else
 	echo "NOTE: fiwalk (Debian package sleuthkit) is absent: not compared with it"
 fi
 
+# The Sleuth Kit's own test image with the DFXML fiwalk wrote for it.
+if [ -f "$CORPUS/sleuthkit/image.dd" ] && [ -f "$CORPUS/sleuthkit/image_dd.xml" ]; then
+	process "$WORK/tskcase" "$CORPUS/sleuthkit/image.dd"
+	export_case "$WORK/tskcase" dfxml "$out/image_dd.dfxml"
+	check "dfxml: image.dd's MD5s and byte runs agree with the DFXML fiwalk wrote for it (corpus)" "" \
+		"$(python3 "$WORK/dfxml.py" fiwalk "$out/image_dd.dfxml" "$CORPUS/sleuthkit/image_dd.xml" 2>"$WORK/fiwalk.log")"
+	cat "$WORK/fiwalk.log"
+else
+	echo "NOTE: the corpus is not at $CORPUS: image.dd's DFXML is not compared"
+fi
+
 # ------------------------------------------------------------- files + hashdeep
 export_case "$training" files "$out/files"
 check "files: exported" 0 "$STATUS"
