@@ -59,12 +59,13 @@ typedef struct extractor {
 	char first_problem[512];
 } extractor;
 
-/* problem — one file that could not be extracted as the case has it. */
-static void problem(extractor *x, const char *rel, const char *fmt, const char *detail)
+/* problem — one file that could not be extracted as the case has it:
+ * "REL: WHAT: DETAIL". */
+static void problem(extractor *x, const char *rel, const char *what, const char *detail)
 {
 	char message[900];
 
-	snprintf(message, sizeof message, fmt, rel, detail);
+	snprintf(message, sizeof message, "%s: %s: %s", rel, what, detail);
 	if (x->problems++ == 0)
 		snprintf(x->first_problem, sizeof x->first_problem, "%.500s", message);
 	export_warn(x->opt, x->res, "%s", message);
@@ -120,6 +121,34 @@ static void free_slots(extractor *x)
 }
 
 /* ------------------------------------------------------------ reading */
+
+/* write_all — len bytes to fd.  RETURN: 0, or -1. */
+static int write_all(int fd, const unsigned char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* keep — bytes read from the item: hashed and written. */
+static const char *keep(extractor *x, int fd, size_t len)
+{
+	if (multi_hash_update(x->mh, x->buf, len, NULL) < 0)
+		return "cannot hash it";
+	if (write_all(fd, x->buf, len) < 0) {
+		snprintf(x->why, sizeof x->why, "cannot write it: %s", strerror(errno));
+		return x->why;
+	}
+	return NULL;
+}
 
 typedef struct item_reader {
 	extractor *x;
@@ -249,6 +278,8 @@ static const char *read_runs(item_reader *r, int fd, uint64_t *copied)
 		runs_seen++;
 		if ((uint64_t)sqlite3_column_int64(runs, 0) != *copied)
 			why = "its data runs leave a gap";
+		if (left > r->loc.size - *copied)
+			left = r->loc.size - *copied;  /* a last cluster runs past the end */
 		while (!why && left) {
 			size_t take = left < CHUNK ? (size_t)left : CHUNK;
 			ssize_t got = take;
@@ -262,9 +293,7 @@ static const char *read_runs(item_reader *r, int fd, uint64_t *copied)
 				why = "cannot read its data runs from the image";
 				break;
 			}
-			if (multi_hash_update(x->mh, x->buf, (size_t)got, NULL) < 0 ||
-			    write(fd, x->buf, (size_t)got) != got)
-				why = "cannot write it";
+			why = keep(x, fd, (size_t)got);
 			*copied += (uint64_t)got;
 			left -= (uint64_t)got;
 		}
@@ -279,6 +308,7 @@ static const char *read_runs(item_reader *r, int fd, uint64_t *copied)
 static const char *copy_content(item_reader *r, int fd, uint64_t *copied)
 {
 	extractor *x = r->x;
+	const char *why;
 	exhibit_error err;
 
 	*copied = 0;
@@ -294,9 +324,8 @@ static const char *copy_content(item_reader *r, int fd, uint64_t *copied)
 		}
 		if (got == 0)
 			break; /* libtsk has no more (NTFS past its initialised size): as processing did */
-		if (multi_hash_update(x->mh, x->buf, (size_t)got, NULL) < 0 ||
-		    write(fd, x->buf, (size_t)got) != (ssize_t)got)
-			return "cannot write it";
+		if ((why = keep(x, fd, (size_t)got)))
+			return why;
 		*copied += (uint64_t)got;
 	}
 	return NULL;
@@ -387,13 +416,13 @@ static void extract_one(extractor *x, sqlite3_stmt *row)
 	if (strcmp(actual, expected) != 0) {
 		snprintf(detail, sizeof detail, "SHA-256 %s (%llu bytes), the case says %s", actual,
 		         (unsigned long long)copied, expected);
-		problem(x, rel, "%s: DOES NOT MATCH THE CASE: %s", detail);
+		problem(x, rel, "DOES NOT MATCH THE CASE", detail);
 	} else {
 		x->res->items++;
 	}
 	goto done;
 failed:
-	problem(x, rel, "%s: cannot be extracted: %s", why);
+	problem(x, rel, "cannot be extracted", why);
 done:
 	if (fd >= 0)
 		close(fd);
