@@ -276,6 +276,8 @@ static const char *read_runs(item_reader *r, int fd, uint64_t *copied)
 		uint64_t left = (uint64_t)sqlite3_column_int64(runs, 2);
 
 		runs_seen++;
+		if (*copied >= r->loc.size)
+			break;          /* runs past the content's end hold no content */
 		if ((uint64_t)sqlite3_column_int64(runs, 0) != *copied)
 			why = "its data runs leave a gap";
 		if (left > r->loc.size - *copied)
