@@ -141,6 +141,8 @@ static int write_all(int fd, const unsigned char *p, size_t len)
 /* keep — bytes read from the item: hashed and written. */
 static const char *keep(extractor *x, int fd, size_t len)
 {
+	if (export_stopping())
+		return "interrupted";
 	if (multi_hash_update(x->mh, x->buf, len, NULL) < 0)
 		return "cannot hash it";
 	if (write_all(fd, x->buf, len) < 0) {
@@ -491,7 +493,7 @@ static void warn_unread(extractor *x)
 static int extract_all(extractor *x, exhibit_error *err)
 {
 	sqlite3_stmt *row;
-	int step;
+	int step = SQLITE_DONE;
 
 	if (sqlite3_prepare_v2(x->db, EXPORT_PLAN_SELECT, -1, &row, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(x->db, "SELECT file_offset, image_offset, length FROM data_runs "
@@ -499,9 +501,11 @@ static int extract_all(extractor *x, exhibit_error *err)
 		sqlite3_finalize(row);
 		return export_sql_error(x->db, err, "reading the plan");
 	}
-	while ((step = sqlite3_step(row)) == SQLITE_ROW)
+	while (!export_stopping() && (step = sqlite3_step(row)) == SQLITE_ROW)
 		extract_one(x, row);
 	sqlite3_finalize(row);
+	if (export_stopping())
+		return exhibit_error_set(err, -3, -1, "interrupted: nothing was left");
 	if (step != SQLITE_DONE)
 		return export_sql_error(x->db, err, "reading the plan");
 	return 0;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,18 @@ struct export_sink {
 	char *kept;
 	size_t n_kept, cap_kept;
 };
+
+static volatile sig_atomic_t stop_requested;
+
+void export_stop(void)
+{
+	stop_requested = 1;
+}
+
+int export_stopping(void)
+{
+	return stop_requested != 0;
+}
 
 char *export_temp_name(const char *path)
 {
@@ -174,6 +187,10 @@ void export_sink_write(export_sink *s, const void *bytes, size_t len)
 {
 	if (!s || s->failed_errno || len == 0)
 		return;
+	if (stop_requested) {
+		s->failed_errno = EINTR;
+		return;
+	}
 	if (multi_hash_update(s->mh, bytes, len, NULL) < 0) {
 		s->failed_errno = EIO;
 		return;

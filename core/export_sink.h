@@ -62,6 +62,12 @@ int export_sink_finish(export_sink *s, digests *d, uint64_t *size, exhibit_error
 /* export_sink_abort — drop the sink; a file sink's temporary file goes. */
 void export_sink_abort(export_sink *s);
 
+/* export_stop — async-signal-safe: from now on every sink write fails
+ * (EINTR) and long exports stop, so an interrupted export cleans up after
+ * itself and leaves nothing.  export_stopping — 1 once asked. */
+void export_stop(void);
+int export_stopping(void);
+
 /*
  * export_rename_new — rename from to to, failing (EEXIST) rather than
  * replacing anything at to.  Works for files and directories.

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "export.h"
+#include "export_sink.h"
 #include "text.h"
 
 static void usage(FILE *out)
@@ -49,6 +50,12 @@ typedef struct export_args {
 	export_options opt;
 	int quiet;
 } export_args;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	export_stop(); /* the export fails at its next write and removes what it began */
+}
 
 static void print_warning(void *ctx, const char *message)
 {
@@ -142,9 +149,12 @@ int cmd_export(int argc, char **argv)
 		free(line);
 		return EXIT_USAGE;
 	}
-	/* A file-size limit must fail the write (and remove the temporary
-	 * file), not kill us half-way. */
+	/* A file-size limit, an interrupt or a termination must fail the
+	 * export (which then removes what it began), not kill us half-way. */
 	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	exhibit_error_clear(&err);
 	if (export_open_case(a.case_dir, &db, &err) < 0) {
 		fprintf(stderr, "exhibit export: %s\n", err.message);
