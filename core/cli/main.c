@@ -26,6 +26,8 @@ static void usage(FILE *out)
 		"  plugins                       list the plugins exhibit loads\n"
 		"  hashset import|list|remove|match|hide-known-good\n"
 		"                                the hash sets shared across cases\n"
+		"  export CASE --format F --output PATH  write the case as DFXML, hashdeep, files,\n"
+		"                                CSV, VICS or CASE/UCO\n"
 		"  version                       print the version\n"
 		"\n"
 		"Run 'exhibit COMMAND --help' for a command's options.\n"
@@ -69,6 +71,8 @@ int main(int argc, char **argv)
 		return cmd_categorize(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "hashset"))
 		return cmd_hashset(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "export"))
+		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
