@@ -233,8 +233,8 @@ static int load_table_columns(casedb *db, record_table *t)
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		const char *col = (const char *)sqlite3_column_text(s, 0);
 
-		if (!col || !strcmp(col, "content_id"))
-			continue; /* the host sets it */
+		if (!col || !strcmp(col, "content_id") || !strcmp(col, "id"))
+			continue; /* the host sets them (id: the row's own key) */
 		if (t->n_columns == cap) {
 			char **grown = realloc(t->columns, (cap = cap ? cap * 2 : 8) * sizeof *grown);
 			if (!grown)
