@@ -156,33 +156,24 @@ static chat_direction box_direction(bool known, int64_t box)
 	return CHAT_UNKNOWN_DIRECTION;
 }
 
-static void add_int_column(chat_json *extra, const char *name,
-                           sqlite3_stmt *stmt, int i)
-{
-	int64_t v;
-
-	if (chat_col_int(stmt, i, &v))
-		chat_json_int(extra, name, v);
-}
-
 static char *sms_extra(sqlite3_stmt *stmt)
 {
 	chat_json extra;
 
 	chat_json_object(&extra);
-	chat_json_text(&extra, "address", chat_col_text(stmt, SMS_ADDRESS));
-	add_int_column(&extra, "type", stmt, SMS_TYPE);
-	add_int_column(&extra, "status", stmt, SMS_STATUS);
-	add_int_column(&extra, "read", stmt, SMS_READ);
-	add_int_column(&extra, "seen", stmt, SMS_SEEN);
-	add_int_column(&extra, "locked", stmt, SMS_LOCKED);
-	add_int_column(&extra, "error_code", stmt, SMS_ERROR);
-	add_int_column(&extra, "person", stmt, SMS_PERSON);
-	add_int_column(&extra, "protocol", stmt, SMS_PROTOCOL);
-	add_int_column(&extra, "sub_id", stmt, SMS_SUB_ID);
-	chat_json_text(&extra, "subject", chat_col_text(stmt, SMS_SUBJECT));
-	chat_json_text(&extra, "service_center", chat_col_text(stmt, SMS_SERVICE_CENTER));
-	chat_json_text(&extra, "creator", chat_col_text(stmt, SMS_CREATOR));
+	chat_extra_text(&extra, "address", stmt, SMS_ADDRESS);
+	chat_extra_int(&extra, "type", stmt, SMS_TYPE);
+	chat_extra_int(&extra, "status", stmt, SMS_STATUS);
+	chat_extra_int(&extra, "read", stmt, SMS_READ);
+	chat_extra_int(&extra, "seen", stmt, SMS_SEEN);
+	chat_extra_int(&extra, "locked", stmt, SMS_LOCKED);
+	chat_extra_int(&extra, "error_code", stmt, SMS_ERROR);
+	chat_extra_int(&extra, "person", stmt, SMS_PERSON);
+	chat_extra_int(&extra, "protocol", stmt, SMS_PROTOCOL);
+	chat_extra_int(&extra, "sub_id", stmt, SMS_SUB_ID);
+	chat_extra_text(&extra, "subject", stmt, SMS_SUBJECT);
+	chat_extra_text(&extra, "service_center", stmt, SMS_SERVICE_CENTER);
+	chat_extra_text(&extra, "creator", stmt, SMS_CREATOR);
 	return chat_json_take(&extra);
 }
 
@@ -333,8 +324,8 @@ static void emit_part(pass *p, const char *key)
 		a.name = chat_col_text(s, PART_FN);
 	a.path = chat_col_text(s, PART_DATA);
 	chat_json_object(&extra);
-	add_int_column(&extra, "seq", s, PART_SEQ);
-	chat_json_text(&extra, "cid", chat_col_text(s, PART_CID));
+	chat_extra_int(&extra, "seq", s, PART_SEQ);
+	chat_extra_text(&extra, "cid", s, PART_CID);
 	extra_text = chat_json_take(&extra);
 	a.extra = extra_text;
 	chat_provenance_read(p->src, s, PART_PROVENANCE, "part", &a.prov);
@@ -380,19 +371,19 @@ static char *pdu_extra(sqlite3_stmt *stmt)
 	chat_json extra;
 
 	chat_json_object(&extra);
-	add_int_column(&extra, "msg_box", stmt, PDU_BOX);
-	add_int_column(&extra, "m_type", stmt, PDU_M_TYPE);
-	add_int_column(&extra, "m_size", stmt, PDU_M_SIZE);
-	add_int_column(&extra, "read", stmt, PDU_READ);
-	add_int_column(&extra, "seen", stmt, PDU_SEEN);
-	add_int_column(&extra, "locked", stmt, PDU_LOCKED);
-	add_int_column(&extra, "st", stmt, PDU_ST);
-	add_int_column(&extra, "text_only", stmt, PDU_TEXT_ONLY);
-	add_int_column(&extra, "sub_id", stmt, PDU_SUB_ID);
-	chat_json_text(&extra, "subject", chat_col_text(stmt, PDU_SUB));
-	chat_json_text(&extra, "m_id", chat_col_text(stmt, PDU_M_ID));
-	chat_json_text(&extra, "tr_id", chat_col_text(stmt, PDU_TR_ID));
-	chat_json_text(&extra, "creator", chat_col_text(stmt, PDU_CREATOR));
+	chat_extra_int(&extra, "msg_box", stmt, PDU_BOX);
+	chat_extra_int(&extra, "m_type", stmt, PDU_M_TYPE);
+	chat_extra_int(&extra, "m_size", stmt, PDU_M_SIZE);
+	chat_extra_int(&extra, "read", stmt, PDU_READ);
+	chat_extra_int(&extra, "seen", stmt, PDU_SEEN);
+	chat_extra_int(&extra, "locked", stmt, PDU_LOCKED);
+	chat_extra_int(&extra, "st", stmt, PDU_ST);
+	chat_extra_int(&extra, "text_only", stmt, PDU_TEXT_ONLY);
+	chat_extra_int(&extra, "sub_id", stmt, PDU_SUB_ID);
+	chat_extra_text(&extra, "subject", stmt, PDU_SUB);
+	chat_extra_text(&extra, "m_id", stmt, PDU_M_ID);
+	chat_extra_text(&extra, "tr_id", stmt, PDU_TR_ID);
+	chat_extra_text(&extra, "creator", stmt, PDU_CREATOR);
 	return chat_json_take(&extra);
 }
 

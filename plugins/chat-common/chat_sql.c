@@ -394,6 +394,19 @@ chat_time chat_col_time(chat_ctx *ctx, sqlite3_stmt *stmt, int i,
 	}
 }
 
+void chat_extra_int(chat_json *extra, const char *key, sqlite3_stmt *stmt, int i)
+{
+	int64_t v;
+
+	if (chat_col_int(stmt, i, &v))
+		chat_json_int(extra, key, v);
+}
+
+void chat_extra_text(chat_json *extra, const char *key, sqlite3_stmt *stmt, int i)
+{
+	chat_json_text(extra, key, chat_col_text(stmt, i));
+}
+
 /* ---- lookups ------------------------------------------------------------ */
 
 sqlite3_stmt *chat_prepare(chat_ctx *ctx, sqlite3 *db, const char *sql,

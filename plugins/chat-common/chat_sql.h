@@ -141,6 +141,11 @@ int64_t chat_col_int_or(sqlite3_stmt *stmt, int i, int64_t fallback);
 chat_time chat_col_time(chat_ctx *ctx, sqlite3_stmt *stmt, int i,
                         int64_t units, int64_t epoch, bool zero_is_unset);
 
+/* chat_extra_int / chat_extra_text — add column i of stmt to a JSON
+ * object under key, when it holds an integer (a text). */
+void chat_extra_int(chat_json *extra, const char *key, sqlite3_stmt *stmt, int i);
+void chat_extra_text(chat_json *extra, const char *key, sqlite3_stmt *stmt, int i);
+
 /* ---- lookups in the live database -------------------------------------- */
 
 /*
