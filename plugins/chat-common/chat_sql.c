@@ -460,6 +460,53 @@ bool chat_lookup_text(chat_ctx *ctx, sqlite3_stmt *stmt, const char *key)
 	return chat_step(ctx, stmt);
 }
 
+void chat_lookup_open(chat_lookup *l, chat_ctx *ctx, const chat_source *src,
+                      const char *sql)
+{
+	memset(l, 0, sizeof *l);
+	/* Quiet: an app version without the table has nothing to look up. */
+	l->live = chat_prepare(ctx, src->lookup, sql, true);
+	if (src->kind == CHAT_RECOVERED && src->rows != src->lookup)
+		l->recovered = chat_prepare(ctx, src->rows, sql, true);
+}
+
+static bool find_in(chat_lookup *l, chat_ctx *ctx, sqlite3_stmt *stmt,
+                    const char *text, int64_t key)
+{
+	bool found = text ? chat_lookup_text(ctx, stmt, text)
+	                  : chat_lookup_int(ctx, stmt, key);
+
+	if (found)
+		l->found = stmt;
+	return found;
+}
+
+bool chat_lookup_find(chat_lookup *l, chat_ctx *ctx, int64_t key)
+{
+	l->found = NULL;
+	return find_in(l, ctx, l->live, NULL, key) ||
+	       find_in(l, ctx, l->recovered, NULL, key);
+}
+
+bool chat_lookup_find_text(chat_lookup *l, chat_ctx *ctx, const char *key)
+{
+	l->found = NULL;
+	return key && (find_in(l, ctx, l->live, key, 0) ||
+	               find_in(l, ctx, l->recovered, key, 0));
+}
+
+bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx)
+{
+	return l->found && chat_step(ctx, l->found);
+}
+
+void chat_lookup_close(chat_lookup *l)
+{
+	sqlite3_finalize(l->live);
+	sqlite3_finalize(l->recovered);
+	memset(l, 0, sizeof *l);
+}
+
 /* ---- the driver --------------------------------------------------------- */
 
 static bool is_sqlite(const exhibit_host_api *api, exhibit_host *host)

@@ -165,6 +165,29 @@ bool chat_lookup_text(chat_ctx *ctx, sqlite3_stmt *stmt, const char *key);
  * failure (reported). */
 bool chat_step(chat_ctx *ctx, sqlite3_stmt *stmt);
 
+/*
+ * A reference from a row to another table (a message's handle, its
+ * chat): looked up in the live database, and for recovered rows then in
+ * the recovered one (a deleted message may name a deleted handle).
+ */
+typedef struct chat_lookup {
+	sqlite3_stmt *live;
+	sqlite3_stmt *recovered;
+	sqlite3_stmt *found; /* the statement holding the current row */
+} chat_lookup;
+
+/* chat_lookup_open — prepare sql (one parameter, ?1) on the source's
+ * databases; a missing table leaves the lookup empty (never found). */
+void chat_lookup_open(chat_lookup *l, chat_ctx *ctx, const chat_source *src,
+                      const char *sql);
+/* chat_lookup_find / chat_lookup_find_text — the first row for key;
+ * chat_lookup_more then steps to the next one of the same statement.
+ * The row is in l->found. */
+bool chat_lookup_find(chat_lookup *l, chat_ctx *ctx, int64_t key);
+bool chat_lookup_find_text(chat_lookup *l, chat_ctx *ctx, const char *key);
+bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx);
+void chat_lookup_close(chat_lookup *l);
+
 /* ---- the driver -------------------------------------------------------- */
 
 typedef struct chat_parser {
