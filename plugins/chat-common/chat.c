@@ -416,6 +416,14 @@ void chat_json_real(chat_json *j, const char *key, double value)
 	chat_buf_adds(&j->buf, number);
 }
 
+void chat_json_raw(chat_json *j, const char *key, const char *json)
+{
+	if (!json)
+		return;
+	json_key(j, key);
+	chat_buf_adds(&j->buf, json);
+}
+
 char *chat_json_take(chat_json *j)
 {
 	char *text;

@@ -134,6 +134,9 @@ void chat_json_add_unique(chat_json *j, const char *text);
 void chat_json_text(chat_json *j, const char *key, const char *text);
 void chat_json_int(chat_json *j, const char *key, int64_t value);
 void chat_json_real(chat_json *j, const char *key, double value);
+/* chat_json_raw — a member whose value is JSON the caller built with
+ * these functions (NULL skipped). */
+void chat_json_raw(chat_json *j, const char *key, const char *json);
 /* chat_json_take — the JSON text (caller frees), or NULL when it holds
  * nothing; the builder is reset. */
 char *chat_json_take(chat_json *j);

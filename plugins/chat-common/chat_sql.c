@@ -154,7 +154,7 @@ static bool without_rowid(sqlite3 *db, const char *table)
 }
 
 static char *select_sql(const chat_source *src, const char *table,
-                        const char *const *columns, const char *where)
+                        const char *const *columns, bool exprs, const char *where)
 {
 	chat_buf sql = { NULL, 0, 0, false };
 	bool recovered = src->kind == CHAT_RECOVERED;
@@ -165,7 +165,9 @@ static char *select_sql(const chat_source *src, const char *table,
 	for (i = 0; columns[i]; i++) {
 		char *name = NULL;
 
-		if (chat_has_column(src->rows, table, columns[i]))
+		if (exprs)
+			name = sqlite3_mprintf("%s, ", columns[i]);
+		else if (chat_has_column(src->rows, table, columns[i]))
 			name = sqlite3_mprintf("\"%w\", ", columns[i]);
 		chat_buf_adds(&sql, name ? name : "NULL, ");
 		sqlite3_free(name);
@@ -193,9 +195,9 @@ static char *select_sql(const chat_source *src, const char *table,
 	return chat_buf_take(&sql);
 }
 
-bool chat_rows_open(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
-                    const char *table, const char *const *columns,
-                    const char *where)
+static bool rows_open(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
+                      const char *table, const char *const *columns, bool exprs,
+                      const char *where)
 {
 	char *sql;
 	int rc;
@@ -209,7 +211,7 @@ bool chat_rows_open(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
 	while (columns[rs->n_columns])
 		rs->n_columns++;
 	rs->offset = src->kind == CHAT_LIVE ? chat_table_offset(src->rows, table) : -1;
-	sql = select_sql(src, table, columns, where);
+	sql = select_sql(src, table, columns, exprs, where);
 	if (!sql) {
 		ctx->out_of_memory = true;
 		return false;
@@ -223,6 +225,20 @@ bool chat_rows_open(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
 		return false;
 	}
 	return true;
+}
+
+bool chat_rows_open(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
+                    const char *table, const char *const *columns,
+                    const char *where)
+{
+	return rows_open(rs, ctx, src, table, columns, false, where);
+}
+
+bool chat_rows_open_exprs(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
+                          const char *table, const char *const *exprs,
+                          const char *where)
+{
+	return rows_open(rs, ctx, src, table, exprs, true, where);
 }
 
 bool chat_rows_next(chat_rowset *rs)
@@ -471,11 +487,21 @@ void chat_lookup_open(chat_lookup *l, chat_ctx *ctx, const chat_source *src,
 }
 
 static bool find_in(chat_lookup *l, chat_ctx *ctx, sqlite3_stmt *stmt,
-                    const char *text, int64_t key)
+                    const char *text, int64_t key, sqlite3_value *value)
 {
-	bool found = text ? chat_lookup_text(ctx, stmt, text)
-	                  : chat_lookup_int(ctx, stmt, key);
+	bool found;
 
+	if (value) {
+		found = stmt && !chat_stopped(ctx);
+		if (found) {
+			sqlite3_reset(stmt);
+			sqlite3_bind_value(stmt, 1, value);
+			found = chat_step(ctx, stmt);
+		}
+	} else {
+		found = text ? chat_lookup_text(ctx, stmt, text)
+		             : chat_lookup_int(ctx, stmt, key);
+	}
 	if (found)
 		l->found = stmt;
 	return found;
@@ -484,15 +510,23 @@ static bool find_in(chat_lookup *l, chat_ctx *ctx, sqlite3_stmt *stmt,
 bool chat_lookup_find(chat_lookup *l, chat_ctx *ctx, int64_t key)
 {
 	l->found = NULL;
-	return find_in(l, ctx, l->live, NULL, key) ||
-	       find_in(l, ctx, l->recovered, NULL, key);
+	return find_in(l, ctx, l->live, NULL, key, NULL) ||
+	       find_in(l, ctx, l->recovered, NULL, key, NULL);
+}
+
+bool chat_lookup_find_value(chat_lookup *l, chat_ctx *ctx, sqlite3_value *key)
+{
+	l->found = NULL;
+	return key && sqlite3_value_type(key) != SQLITE_NULL &&
+	       (find_in(l, ctx, l->live, NULL, 0, key) ||
+	        find_in(l, ctx, l->recovered, NULL, 0, key));
 }
 
 bool chat_lookup_find_text(chat_lookup *l, chat_ctx *ctx, const char *key)
 {
 	l->found = NULL;
-	return key && (find_in(l, ctx, l->live, key, 0) ||
-	               find_in(l, ctx, l->recovered, key, 0));
+	return key && (find_in(l, ctx, l->live, key, 0, NULL) ||
+	               find_in(l, ctx, l->recovered, key, 0, NULL));
 }
 
 bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx)

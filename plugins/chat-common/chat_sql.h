@@ -93,6 +93,14 @@ bool chat_rows_open(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
                     const char *table, const char *const *columns,
                     const char *where);
 
+/* chat_rows_open_exprs — the same with SQL expressions (from the
+ * plugin's code, never from evidence) in place of column names: every
+ * column they name must exist.  For JSON held in a column, guard with
+ * json_valid(): a malformed document would stop the whole statement. */
+bool chat_rows_open_exprs(chat_rowset *rs, chat_ctx *ctx, const chat_source *src,
+                          const char *table, const char *const *exprs,
+                          const char *where);
+
 /* chat_rows_next — the next row; false at the end or on a failure
  * (reported with the table's offset). */
 bool chat_rows_next(chat_rowset *rs);
@@ -180,11 +188,13 @@ typedef struct chat_lookup {
  * databases; a missing table leaves the lookup empty (never found). */
 void chat_lookup_open(chat_lookup *l, chat_ctx *ctx, const chat_source *src,
                       const char *sql);
-/* chat_lookup_find / chat_lookup_find_text — the first row for key;
+/* chat_lookup_find / _text / _value — the first row for key (_value
+ * binds a value of another row as it is: a BLOB guid stays a BLOB);
  * chat_lookup_more then steps to the next one of the same statement.
  * The row is in l->found. */
 bool chat_lookup_find(chat_lookup *l, chat_ctx *ctx, int64_t key);
 bool chat_lookup_find_text(chat_lookup *l, chat_ctx *ctx, const char *key);
+bool chat_lookup_find_value(chat_lookup *l, chat_ctx *ctx, sqlite3_value *key);
 bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx);
 void chat_lookup_close(chat_lookup *l);
 
