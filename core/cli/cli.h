@@ -14,6 +14,7 @@ enum {
 
 int cmd_process(int argc, char **argv);
 int cmd_plugins(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 /* cli_load_plugins — the registry from the default directory and dirs;
  * refusals are printed to stderr (or as JSON events). */

@@ -18,6 +18,7 @@ static void usage(FILE *out)
 		"Commands:\n"
 		"  process IMAGE... --case DIR   walk, hash, identify and analyse evidence\n"
 		"  plugins                       list the plugins exhibit loads\n"
+		"  search CASE QUERY             full-text search of the case's chat messages\n"
 		"  version                       print the version\n"
 		"\n"
 		"Run 'exhibit COMMAND --help' for a command's options.\n"
@@ -43,6 +44,8 @@ int main(int argc, char **argv)
 		return cmd_process(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "plugins"))
 		return cmd_plugins(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "search"))
+		return cmd_search(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
