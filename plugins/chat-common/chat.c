@@ -412,7 +412,10 @@ void chat_json_real(chat_json *j, const char *key, double value)
 	if (!isfinite(value))
 		return;
 	json_key(j, key);
-	snprintf(number, sizeof number, "%.17g", value);
+	/* the shortest form that reads back as the same double */
+	snprintf(number, sizeof number, "%.15g", value);
+	if (strtod(number, NULL) != value)
+		snprintf(number, sizeof number, "%.17g", value);
 	chat_buf_adds(&j->buf, number);
 }
 
