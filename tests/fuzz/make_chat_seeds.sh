@@ -132,3 +132,17 @@ INSERT INTO profiles VALUES ('keyCurrentUserId', 'me');
 INSERT INTO profiletable VALUES ('me', 'SGFuaw==', 'RnJlc2g=', '', 'male', '', 0, -1.0, 0, 0, 'noRequest', '', 0),
  ('p1', 'Um91ZWw=', 'SGVucnk=', '1980-10-01', 'male', 'UHJheWluZyE=', 1452864105624, 39.04880905, 0, 0,
   'outRequest', 'SSBhbSBmb2xsb3dpbmcgeW91IG9uIFRhbmdv', 1452868520436);"
+
+seed viber viber_data "
+CREATE TABLE calls (_id INTEGER PRIMARY KEY AUTOINCREMENT, call_id LONG NOT NULL, aggregate_hash LONG,
+ number TEXT NOT NULL, canonized_number TEXT NOT NULL, viber_call BOOLEAN DEFAULT TRUE,
+ viber_call_type INTEGER DEFAULT 1, date LONG NOT NULL, duration LONG NOT NULL, type INT NOT NULL,
+ end_reason INT DEFAULT 0, start_reason INT DEFAULT 0, conference_info TEXT, group_id LONG DEFAULT 0);
+CREATE TABLE phonebookcontact (_id INTEGER PRIMARY KEY NOT NULL, native_id INTEGER DEFAULT 0,
+ display_name TEXT, starred BOOLEAN, viber BOOLEAN, joined_date LONG DEFAULT 0, deleted BOOLEAN);
+CREATE TABLE phonebookdata (_id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL,
+ raw_id INTEGER NOT NULL, data1 TEXT, data2 TEXT, mime_type INTEGER);
+INSERT INTO calls VALUES (1, -1, 1, '+19198887386', '+19198887386', 1, 4, 1669408988267, 105, 2, 3, 0, NULL, 0),
+ (2, -1, 1, '+1', '+1', 1, 1, 1669408465582, 0, 3, 0, 0, NULL, 0);
+INSERT INTO phonebookcontact VALUES (23, 23, 'This Is DFIR Two', 0, 1, 1660691493950, NULL);
+INSERT INTO phonebookdata VALUES (27, 23, 4, '9198887386', '+19198887386', 0);"
