@@ -146,3 +146,20 @@ INSERT INTO calls VALUES (1, -1, 1, '+19198887386', '+19198887386', 1, 4, 166940
  (2, -1, 1, '+1', '+1', 1, 1, 1669408465582, 0, 3, 0, 0, NULL, 0);
 INSERT INTO phonebookcontact VALUES (23, 23, 'This Is DFIR Two', 0, 1, 1660691493950, NULL);
 INSERT INTO phonebookdata VALUES (27, 23, 4, '9198887386', '+19198887386', 0);"
+
+seed burner burners.db "
+CREATE TABLE burners (_id integer primary key autoincrement, burner_id text not null unique,
+ phone_number_id text not null, user_id text not null, name text, alias text, features text,
+ date_created integer not null, expiration_date integer);
+CREATE TABLE messages (_id integer primary key autoincrement, message_id text not null unique,
+ state integer default 0, message text not null, contact_phone_number text not null,
+ message_type integer not null, voice_url text, date_created integer not null, read integer,
+ burner_id text not null, duration integer, direction integer not null, asset_url text);
+CREATE TABLE contacts (_id integer primary key autoincrement, contact_id text not null unique,
+ name text not null, phone_number text not null, burner_id text, date_created integer not null,
+ blocked integer default 0, notes text);
+INSERT INTO burners VALUES (1, 'b1', '+19102484781', 'u', 'My Burner', NULL, '[]', 1669915167768, 1672507167768);
+INSERT INTO messages VALUES (1, 'm1', 1, 'You there?', '+19198887386', 2, NULL, 1669918590384, 1, 'b1', 0, 2, NULL),
+ (2, 'm2', 3, '', '+19198887386', 1, NULL, 1669920120720, 1, 'b1', 2, 1, NULL),
+ (3, 'm3', 1, '', '+19198887386', 2, NULL, 1669919295135, 1, 'b1', 0, 1, 'https://s3/a.jpg');
+INSERT INTO contacts VALUES (1, 'c1', 'This Is DFIR Two', '+19198887386', 'b1', 1613670031089, 0, NULL);"
