@@ -148,8 +148,19 @@ chat_time chat_time_from_real(chat_ctx *ctx, double value, int64_t units,
 	whole = floor(seconds);
 	frac = seconds - whole;
 	t.sec = (int64_t)whole + epoch;
-	/* Round to the microsecond: doubles carry no more for dates near now. */
-	t.ns = (int32_t)(llround(frac * 1e6) * 1000);
+	/* Microseconds, truncated as the app's own clock would; but a value
+	 * that lies within half a unit of the double's last place below the
+	 * next microsecond was that microsecond before it was stored (.808456
+	 * is held as .80845594...). */
+	{
+		double us = frac * 1e6;
+		double slack = (nextafter(seconds, INFINITY) - seconds) * 1e6 / 2;
+		double whole_us = floor(us);
+
+		if (us - whole_us >= 1 - slack)
+			whole_us += 1;
+		t.ns = (int32_t)whole_us * 1000;
+	}
 	if (t.ns >= NS_PER_SECOND) {
 		t.ns -= NS_PER_SECOND;
 		t.sec++;

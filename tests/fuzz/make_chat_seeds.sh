@@ -163,3 +163,7 @@ INSERT INTO messages VALUES (1, 'm1', 1, 'You there?', '+19198887386', 2, NULL, 
  (2, 'm2', 3, '', '+19198887386', 1, NULL, 1669920120720, 1, 'b1', 2, 1, NULL),
  (3, 'm3', 1, '', '+19198887386', 2, NULL, 1669919295135, 1, 'b1', 0, 1, 'https://s3/a.jpg');
 INSERT INTO contacts VALUES (1, 'c1', 'This Is DFIR Two', '+19198887386', 'b1', 1613670031089, 0, NULL);"
+
+# instagram_ios: archives are binary plists, written by a Python script.
+mkdir -p "$root/chat_instagram_ios"
+python3 "$(dirname "$0")/make_instagram_seed.py" "$root/chat_instagram_ios/direct.db"
