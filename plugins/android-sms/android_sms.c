@@ -36,6 +36,7 @@
 #define APP "Android SMS/MMS"
 #define MAX_PARTICIPANTS 256 /* addresses kept for one thread */
 #define MAX_BODY_PARTS 64    /* text parts joined into one MMS body */
+#define MAX_PARTS 4096       /* parts read for one MMS */
 
 typedef struct pass {
 	chat_ctx *ctx;
@@ -339,14 +340,14 @@ static char *mms_parts(pass *p, int64_t msg_id, const char *key,
                        size_t *attachments)
 {
 	chat_buf body = { NULL, 0, 0, false };
-	size_t texts = 0;
+	size_t texts = 0, parts = 0;
 
 	*attachments = 0;
 	if (!p->part)
 		return NULL;
 	sqlite3_reset(p->part);
 	sqlite3_bind_int64(p->part, 1, msg_id);
-	while (chat_step(p->ctx, p->part)) {
+	while (parts++ < MAX_PARTS && chat_step(p->ctx, p->part)) {
 		const char *ct = chat_col_text(p->part, PART_CT);
 
 		if (is_text_part(ct)) {

@@ -42,6 +42,7 @@ typedef struct chat_ctx {
 	uint64_t emitted;     /* records the host accepted */
 	uint64_t refused;     /* records the host refused */
 	unsigned sql_errors;  /* failed statements (see chat_sql_error) */
+	uint64_t max_rows;    /* most rows one table may yield (0: no limit) */
 } chat_ctx;
 
 void chat_init(chat_ctx *ctx, const exhibit_host_api *api, exhibit_host *host,

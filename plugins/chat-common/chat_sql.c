@@ -248,6 +248,14 @@ bool chat_rows_next(chat_rowset *rs)
 	if (!rs->stmt)
 		return false;
 	rc = sqlite3_step(rs->stmt);
+	if (rc == SQLITE_ROW && rs->ctx->max_rows && rs->rows >= rs->ctx->max_rows) {
+		chat_report(rs->ctx, rs->offset, "%s: table \"%.*s\" yields more rows than "
+		            "the database can hold (%llu): its b-tree is damaged (pages "
+		            "reused); reading it stopped there", rs->ctx->app,
+		            NAME_IN_MESSAGE, rs->table, (unsigned long long)rs->rows);
+		chat_fail(rs->ctx, EXHIBIT_ERR_FORMAT);
+		rc = SQLITE_DONE;
+	}
 	if (rc == SQLITE_ROW) {
 		rs->rows++;
 		return true;
@@ -568,7 +576,8 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
 	size_t i;
 	int rc;
 
-	(void)item; /* what is found depends on the content alone */
+	/* what is found depends on the content alone: of the item, only its
+	 * size is used, to bound what a damaged database can make us read */
 	if (!is_sqlite(api, host))
 		return EXHIBIT_OK;
 	rc = api->open_sqlite(host, &db);
@@ -580,6 +589,7 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
 		if (!chat_matches(db, parsers[i].fingerprint))
 			continue;
 		chat_init(&ctx, api, host, parsers[i].app);
+		ctx.max_rows = item->size / CHAT_MIN_ROW_BYTES + 64;
 		chat_fail(&ctx, parsers[i].extract(&ctx, &live));
 		status = chat_worse(status, chat_finish(&ctx));
 	}

@@ -102,7 +102,10 @@ bool chat_rows_open_exprs(chat_rowset *rs, chat_ctx *ctx, const chat_source *src
                           const char *where);
 
 /* chat_rows_next — the next row; false at the end or on a failure
- * (reported with the table's offset). */
+ * (reported with the table's offset).  A table that yields more rows than
+ * ctx->max_rows is damaged (a b-tree whose pages are shared returns the
+ * same cells again and again, quickly enough for every time limit): the
+ * reading stops there and says so. */
 bool chat_rows_next(chat_rowset *rs);
 
 /* chat_rows_provenance — where the current row comes from.  The strings
@@ -206,10 +209,15 @@ typedef struct chat_parser {
 	int (*extract)(chat_ctx *ctx, const chat_source *src);
 } chat_parser;
 
+/* Every row takes at least this many bytes of its page (pointer and
+ * cell): no table of a database of n bytes holds more than n / this rows. */
+#define CHAT_MIN_ROW_BYTES 4
+
 /*
  * chat_analyze_sqlite — the analyze() of an SQLite chat plugin: when the
  * item is an SQLite database, open it through the host and run every
- * parser whose fingerprint it matches on its live rows.  A database no
+ * parser whose fingerprint it matches on its live rows, with
+ * ctx->max_rows set from the item's size.  A database no
  * parser recognises gives no record and EXHIBIT_OK.
  * RETURN: the worst code met.
  */

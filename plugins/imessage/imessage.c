@@ -41,6 +41,7 @@
 #define APP "iMessage"
 #define NS_THRESHOLD 1000000000000LL /* Apple counts above this are nanoseconds */
 #define MAX_PARTICIPANTS 512
+#define MAX_ACCOUNTS 256
 
 typedef struct pass {
 	chat_ctx *ctx;
@@ -567,7 +568,7 @@ static void read_accounts(pass *p)
 		return;
 	s = chat_prepare(p->ctx, db, sql, false);
 	chat_json_array(&seen);
-	while (chat_step(p->ctx, s)) {
+	while (seen.n < MAX_ACCOUNTS && chat_step(p->ctx, s)) {
 		const char *raw = chat_col_text(s, 0);
 		const char *id = without_prefix(raw);
 		chat_account a;

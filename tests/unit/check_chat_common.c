@@ -211,10 +211,26 @@ START_TEST(rows_from_live_and_recovered_sources)
 	ck_assert_int_eq(p.rowid, 3);
 	chat_rows_close(&rs);
 
+	/* a table that yields more rows than the limit stops, reported */
+	ctx.max_rows = 1;
+	ck_assert_int_eq(sqlite3_exec(live, "INSERT INTO m VALUES (5, 'two');", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	src = chat_live(live);
+	ck_assert(chat_rows_open(&rs, &ctx, &src, "m", columns, NULL));
+	ck_assert(chat_rows_next(&rs));
+	ck_assert(!chat_rows_next(&rs));
+	chat_rows_close(&rs);
+	ck_assert_int_eq(ctx.status, EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_eq(stub_host_error_count(host), 1);
+	ctx.status = EXHIBIT_OK;
+	ctx.max_rows = 0;
+	src.kind = CHAT_RECOVERED;
+	src.rows = rec;
+
 	/* a missing table is no error */
 	ck_assert(!chat_rows_open(&rs, &ctx, &src, "nothing", columns, NULL));
 	ck_assert_int_eq(ctx.status, EXHIBIT_OK);
-	ck_assert_uint_eq(stub_host_error_count(host), 0);
+	ck_assert_uint_eq(stub_host_error_count(host), 1);
 	sqlite3_close(live);
 	sqlite3_close(rec);
 	stub_host_free(host);

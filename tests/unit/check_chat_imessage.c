@@ -264,6 +264,23 @@ START_TEST(truncated_corpus_database)
 }
 END_TEST
 
+/* Found by the fuzzer: a message table whose b-tree pages are shared, so
+ * SQLite returns the same cells again and again, each quickly enough for
+ * every time limit.  The row limit stops it. */
+START_TEST(shared_pages_stop_at_the_row_limit)
+{
+	chat_bytes b = chat_read_file(EXHIBIT_SOURCE_DIR
+	                              "/tests/fuzz/corpus/chat_imessage/regress-page-dag.db");
+	chat_run r = chat_analyze(plugin(), &b, NULL);
+
+	ck_assert_int_eq(r.rc, EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_le(chat_count(&r, MESSAGES), b.len / 4 + 64);
+	ck_assert(chat_error_mentions(&r, "yields more rows than the database can hold"));
+	stub_host_free(r.host);
+	chat_bytes_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_imessage");
@@ -274,6 +291,7 @@ int main(void)
 	tcase_add_test(fixtures, modern_schema);
 	tcase_add_test(fixtures, attributed_body_lengths_and_damage);
 	tcase_add_test(fixtures, dangling_references_and_nulls);
+	tcase_add_test(fixtures, shared_pages_stop_at_the_row_limit);
 	suite_add_tcase(s, fixtures);
 	tcase_set_timeout(corpus, 30);
 	tcase_add_test(corpus, plaso_imessage_chat_db);
