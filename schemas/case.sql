@@ -413,20 +413,23 @@ CREATE TABLE chat_accounts (
 CREATE INDEX chat_accounts_content ON chat_accounts(content_id);
 
 -- Full-text search over message bodies (exhibit search).  The index holds
--- no copy of the text (external content); the triggers keep it in step
--- with chat_messages whoever writes there.
+-- no copy of the text (external content).  The host indexes new messages
+-- in one statement per transaction, just before it commits, and records
+-- how far it got in case_info 'chat_fts_indexed' (FTS5 flushes at every
+-- statement, so indexing row by row from a trigger would cost four times
+-- the insert itself).  Changes to rows already indexed go through the
+-- triggers, whoever makes them.
 CREATE VIRTUAL TABLE chat_messages_fts USING fts5(
 	body, content = 'chat_messages', content_rowid = 'id',
 	tokenize = 'unicode61 remove_diacritics 2');
-CREATE TRIGGER chat_messages_fts_insert AFTER INSERT ON chat_messages
-WHEN new.body IS NOT NULL BEGIN
-	INSERT INTO chat_messages_fts(rowid, body) VALUES (new.id, new.body);
-END;
 CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages
-WHEN old.body IS NOT NULL BEGIN
+WHEN old.body IS NOT NULL AND old.id <= coalesce((SELECT CAST(value AS INTEGER) FROM case_info
+                                                  WHERE key = 'chat_fts_indexed'), 0) BEGIN
 	INSERT INTO chat_messages_fts(chat_messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
 END;
-CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF body ON chat_messages BEGIN
+CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF body ON chat_messages
+WHEN old.id <= coalesce((SELECT CAST(value AS INTEGER) FROM case_info
+                         WHERE key = 'chat_fts_indexed'), 0) BEGIN
 	INSERT INTO chat_messages_fts(chat_messages_fts, rowid, body)
 		SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;
 	INSERT INTO chat_messages_fts(rowid, body)

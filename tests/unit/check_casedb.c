@@ -220,9 +220,18 @@ START_TEST(chat_records_views_and_search)
 	memset(pic_md5, 0x22, 16);
 	/* the host assigns ids itself */
 	ck_assert_int_lt(record_schema_check(casedb_record_schema(db), "chat_messages", bad, 1, &err), 0);
+	/* messages reach the full-text index when their transaction commits */
+	ck_assert_int_eq(casedb_begin(db, &err), 0);
 	ck_assert_int_eq(casedb_insert_record(db, "chat_messages", sha_db, m1, 12, &err), 0);
 	ck_assert_int_eq(casedb_insert_record(db, "chat_messages", sha_db, m2, 10, &err), 0);
+	ck_assert_int_eq(casedb_commit(db, &err), 0);
+	ck_assert_int_eq(casedb_begin(db, &err), 0);
 	ck_assert_int_eq(casedb_insert_record(db, "chat_messages", sha_pic, m1, 12, &err), 0);
+	v = query_text(db, "SELECT group_concat(rowid) FROM chat_messages_fts WHERE chat_messages_fts"
+	                   " MATCH 'bowling' ORDER BY rowid");
+	ck_assert_str_eq(v, "1,2");
+	free(v);
+	ck_assert_int_eq(casedb_commit(db, &err), 0);
 	ck_assert_int_eq(casedb_insert_record(db, "chat_attachments", sha_db, a_path, 4, &err), 0);
 	ck_assert_int_eq(casedb_insert_record(db, "chat_attachments", sha_db, a_hash, 5, &err), 0);
 
@@ -252,6 +261,13 @@ START_TEST(chat_records_views_and_search)
 	v = query_text(db, "SELECT group_concat(rowid) FROM chat_messages_fts WHERE chat_messages_fts"
 	                   " MATCH 'bowling OR edited'");
 	ck_assert_str_eq(v, "1,2");
+	free(v);
+	/* the index is whole: FTS5's own check agrees with the table */
+	ck_assert_int_eq(sqlite3_exec(casedb_handle(db), "INSERT INTO chat_messages_fts"
+	                              "(chat_messages_fts, rank) VALUES ('integrity-check', 1)",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	v = query_text(db, "SELECT value FROM case_info WHERE key = 'chat_fts_indexed'");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	/* attachments meet the files that hold them: by path, by hash */
 	v = query_text(db, "SELECT group_concat(coalesce(message_id, '-') || '|' || file_id || '|'"
