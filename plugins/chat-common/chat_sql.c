@@ -583,6 +583,12 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
 	rc = api->open_sqlite(host, &db);
 	if (rc != EXHIBIT_OK)
 		return rc; /* the host has said why */
+	/*
+	 * Each parser reads the live rows here.  Rows the host recovers from
+	 * free space go through the same extraction with a chat_source of kind
+	 * CHAT_RECOVERED (rows: the host's recovered database, lookup: db),
+	 * once the SDK offers them.
+	 */
 	for (i = 0; i < n_parsers; i++) {
 		chat_source live = chat_live(db);
 
