@@ -381,6 +381,189 @@ CREATE TABLE custody_timestamps (
 	added    TEXT NOT NULL
 );
 
+-- ------------------------------------------------------------------ chat --
+-- Conversations from messaging apps: one row per message, attachment,
+-- contact, call or account an app kept, per database (or log) content.
+-- Written by the chat plugins (android-sms, android-calls, imessage,
+-- skype, tango, viber, instagram-ios, burner, xchat), one per app, which
+-- recognise an app by its schema, never by a file's name or place.
+-- Conventions of these tables:
+--   * times are Unix seconds plus nanoseconds (sent, sent_ns); the app's
+--     own resolution is time_precision (1s, 1ms, 1us, 1ns);  time_zone is
+--     'UTC', or 'local' for a wall-clock time of an unknown zone (text
+--     logs).  A time the app left empty (0) or out of range is NULL;
+--   * lists (participants, recipients, phones, emails) are JSON arrays of
+--     strings, for json_each();
+--   * extra is a JSON object holding the app's own fields that have no
+--     column here, so that nothing the app recorded is lost;
+--   * flags (deleted, edited, forwarded) are 1 or 0 where the app keeps
+--     them, NULL where it keeps no such thing;
+--   * provenance: source_table and source_rowid are the row in the app's
+--     database; recovered_from (wal, journal, freelist, freeblock,
+--     unallocated, carved) and recovered_offset (bytes from the start of
+--     the item) say where a row recovered from free space was found, and
+--     are NULL for live rows.
+-- Messages, attachments and calls name their conversation by thread_id,
+-- the app's own id; the views make it unique in the case by prefixing the
+-- content id ("12:1" is thread 1 of content 12).
+INSERT INTO plugin_record_tables(name) VALUES
+	('chat_messages'), ('chat_attachments'), ('chat_contacts'), ('chat_calls'), ('chat_accounts');
+
+CREATE TABLE chat_messages (
+	id             INTEGER PRIMARY KEY,
+	content_id     INTEGER NOT NULL REFERENCES content(id),
+	app            TEXT NOT NULL,           -- Android SMS/MMS, iMessage, Skype, ...
+	service        TEXT,                    -- the transport the app names: SMS, MMS, iMessage, ...
+	account        TEXT,                    -- the device owner's identity in the app
+	thread_id      TEXT,                    -- the app's conversation id
+	thread_title   TEXT,
+	participants   TEXT,                    -- JSON array: everyone in the conversation
+	sender         TEXT,                    -- the sender's identity (number, handle, user id)
+	sender_name    TEXT,                    -- the sender's name as the app shows it
+	recipients     TEXT,                    -- JSON array
+	direction      TEXT NOT NULL DEFAULT 'unknown', -- incoming, outgoing, unknown
+	sent INTEGER, sent_ns INTEGER,          -- when it was sent
+	received INTEGER, received_ns INTEGER,  -- when this device received (or the peer was delivered) it
+	read INTEGER, read_ns INTEGER,          -- when it was read
+	time_precision TEXT,                    -- 1s, 1ms, 1us, 1ns
+	time_zone      TEXT NOT NULL DEFAULT 'UTC', -- UTC, local
+	body           TEXT,
+	message_type   TEXT NOT NULL DEFAULT 'text', -- text, media, call, system
+	status         TEXT,                    -- the app's state in words: sent, delivered, read, failed, draft, ...
+	message_key    TEXT NOT NULL,           -- the message's key in its database; its attachments carry it
+	reply_to       TEXT,                    -- the app's id of the message this one answers or quotes
+	forwarded_from TEXT,                    -- the app's reference to what was forwarded
+	forwarded      INTEGER,
+	deleted        INTEGER,                 -- the app marked it deleted (or unsent)
+	edited         INTEGER,
+	extra          TEXT,                    -- JSON object
+	source_table   TEXT,
+	source_rowid   INTEGER,
+	recovered_from TEXT,
+	recovered_offset INTEGER
+);
+CREATE INDEX chat_messages_key ON chat_messages(content_id, message_key);
+CREATE INDEX chat_messages_thread ON chat_messages(content_id, thread_id);
+CREATE INDEX chat_messages_sent ON chat_messages(sent);
+
+-- Files attached to messages, as the app recorded them.  v_attachments
+-- links each to the files of the case that hold it: by the hash the app
+-- recorded, else by the last two components of the path it recorded.
+CREATE TABLE chat_attachments (
+	id             INTEGER PRIMARY KEY,
+	content_id     INTEGER NOT NULL REFERENCES content(id),
+	app            TEXT NOT NULL,
+	message_key    TEXT,                    -- chat_messages.message_key of its message (even when that message is gone)
+	name           TEXT,                    -- the file name the app shows
+	mime_type      TEXT,                    -- as the app recorded it
+	size           INTEGER,                 -- bytes, as the app recorded it
+	path           TEXT,                    -- where the app said it kept the file
+	url            TEXT,                    -- where the app fetched it from
+	hash           BLOB,                    -- a digest the app recorded of the file
+	hash_algorithm TEXT,                    -- md5, sha1, sha256
+	extra          TEXT,
+	source_table   TEXT,
+	source_rowid   INTEGER,
+	recovered_from TEXT,
+	recovered_offset INTEGER
+);
+CREATE INDEX chat_attachments_message ON chat_attachments(content_id, message_key);
+CREATE INDEX files_name ON files(name);
+
+CREATE TABLE chat_contacts (
+	id             INTEGER PRIMARY KEY,
+	content_id     INTEGER NOT NULL REFERENCES content(id),
+	app            TEXT NOT NULL,
+	account        TEXT,
+	contact_id     TEXT,                    -- the app's id of the contact
+	name           TEXT,
+	username       TEXT,
+	phones         TEXT,                    -- JSON array
+	emails         TEXT,                    -- JSON array
+	birthday       TEXT,                    -- as the app recorded it
+	status_text    TEXT,                    -- mood, status or profile line
+	created INTEGER, created_ns INTEGER,    -- when the contact was added or first seen
+	last_seen INTEGER, last_seen_ns INTEGER,
+	time_precision TEXT,
+	blocked        INTEGER,
+	deleted        INTEGER,
+	extra          TEXT,
+	source_table   TEXT,
+	source_rowid   INTEGER,
+	recovered_from TEXT,
+	recovered_offset INTEGER
+);
+CREATE INDEX chat_contacts_content ON chat_contacts(content_id);
+
+CREATE TABLE chat_calls (
+	id             INTEGER PRIMARY KEY,
+	content_id     INTEGER NOT NULL REFERENCES content(id),
+	app            TEXT NOT NULL,
+	account        TEXT,
+	call_id        TEXT,                    -- the app's id of the call
+	thread_id      TEXT,
+	direction      TEXT NOT NULL DEFAULT 'unknown', -- incoming, outgoing, unknown
+	status         TEXT,                    -- answered, missed, rejected, blocked, voicemail, ...
+	media          TEXT,                    -- voice, video
+	peer           TEXT,                    -- the other party's number or handle
+	peer_name      TEXT,
+	participants   TEXT,                    -- JSON array
+	started INTEGER, started_ns INTEGER,
+	ended INTEGER, ended_ns INTEGER,        -- as the app recorded it, or start plus duration
+	duration       INTEGER,                 -- seconds
+	time_precision TEXT,
+	deleted        INTEGER,
+	extra          TEXT,
+	source_table   TEXT,
+	source_rowid   INTEGER,
+	recovered_from TEXT,
+	recovered_offset INTEGER
+);
+CREATE INDEX chat_calls_content ON chat_calls(content_id);
+
+-- The device owner's identities in each app.
+CREATE TABLE chat_accounts (
+	id             INTEGER PRIMARY KEY,
+	content_id     INTEGER NOT NULL REFERENCES content(id),
+	app            TEXT NOT NULL,
+	account_id     TEXT,                    -- the identity messages name (user name, number, address)
+	name           TEXT,
+	phone          TEXT,
+	email          TEXT,
+	created INTEGER, created_ns INTEGER,
+	time_precision TEXT,
+	extra          TEXT,
+	source_table   TEXT,
+	source_rowid   INTEGER,
+	recovered_from TEXT,
+	recovered_offset INTEGER
+);
+CREATE INDEX chat_accounts_content ON chat_accounts(content_id);
+
+-- Full-text search over message bodies (exhibit search).  The index holds
+-- no copy of the text (external content).  The host indexes new messages
+-- in one statement per transaction, just before it commits, and records
+-- how far it got in case_info 'chat_fts_indexed' (FTS5 flushes at every
+-- statement, so indexing row by row from a trigger would cost four times
+-- the insert itself).  Changes to rows already indexed go through the
+-- triggers, whoever makes them.
+CREATE VIRTUAL TABLE chat_messages_fts USING fts5(
+	body, content = 'chat_messages', content_rowid = 'id',
+	tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER chat_messages_fts_delete AFTER DELETE ON chat_messages
+WHEN old.body IS NOT NULL AND old.id <= coalesce((SELECT CAST(value AS INTEGER) FROM case_info
+                                                  WHERE key = 'chat_fts_indexed'), 0) BEGIN
+	INSERT INTO chat_messages_fts(chat_messages_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER chat_messages_fts_update AFTER UPDATE OF body ON chat_messages
+WHEN old.id <= coalesce((SELECT CAST(value AS INTEGER) FROM case_info
+                         WHERE key = 'chat_fts_indexed'), 0) BEGIN
+	INSERT INTO chat_messages_fts(chat_messages_fts, rowid, body)
+		SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;
+	INSERT INTO chat_messages_fts(rowid, body)
+		SELECT new.id, new.body WHERE new.body IS NOT NULL;
+END;
+
 -- ---------------------------------------------------------------- views --
 
 CREATE VIEW v_evidence AS
@@ -473,5 +656,109 @@ WHERE coalesce((SELECT value FROM case_info WHERE key = 'hide_known_good'), '0')
    OR EXISTS (SELECT 1 FROM files f JOIN hash_hits h ON h.content_id = f.content_id
               JOIN hash_sets s ON s.id = h.set_id
               WHERE f.id = v.id AND s.kind <> 'known-good');
+
+-- Chat (see the chat tables).  Times are ISO-8601 with the app's own
+-- precision, 'Z' for UTC and no zone for local wall-clock times.  thread
+-- is "<content id>:<the app's thread id>", unique in the case.
+-- deleted is 1 when the app marked the message deleted or the row was
+-- recovered from free space; recovered_from is where it was recovered,
+-- or 'carved' when the database itself was only found by carving.
+-- source_file_id is the first file holding the database (v_files lists
+-- every copy: same sha256).
+CREATE VIEW v_messages AS
+SELECT m.id, m.app, m.account,
+       CASE WHEN m.thread_id IS NOT NULL THEN m.content_id || ':' || m.thread_id END AS thread,
+       m.sender, m.recipients, m.direction,
+       CASE WHEN m.sent IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', m.sent, 'unixepoch') || CASE m.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(m.sent_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(m.sent_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(m.sent_ns, 0)) ELSE '' END || CASE m.time_zone WHEN 'local' THEN '' ELSE 'Z' END END AS sent,
+       m.body,
+       EXISTS (SELECT 1 FROM chat_attachments a WHERE a.content_id = m.content_id
+               AND a.message_key = m.message_key) AS has_attachments,
+       (coalesce(m.deleted, 0) = 1 OR m.recovered_from IS NOT NULL) AS deleted,
+       coalesce(m.recovered_from, CASE WHEN EXISTS (SELECT 1 FROM files f WHERE f.content_id = m.content_id AND f.source = 'carved') AND NOT EXISTS (SELECT 1 FROM files f WHERE f.content_id = m.content_id AND f.source <> 'carved') THEN 'carved' END) AS recovered_from,
+       (SELECT min(f.id) FROM files f WHERE f.content_id = m.content_id) AS source_file_id,
+       m.source_table, m.source_rowid
+FROM chat_messages m;
+
+-- One row per conversation; first and last are the earliest and latest
+-- message times (sent, else received).
+CREATE VIEW v_threads AS
+SELECT m.content_id || ':' || m.thread_id AS thread, m.app,
+       max(m.thread_title) AS title, max(m.participants) AS participants,
+       min(coalesce(CASE WHEN m.sent IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', m.sent, 'unixepoch') || CASE m.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(m.sent_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(m.sent_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(m.sent_ns, 0)) ELSE '' END || CASE m.time_zone WHEN 'local' THEN '' ELSE 'Z' END END, CASE WHEN m.received IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', m.received, 'unixepoch') || CASE m.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(m.received_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(m.received_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(m.received_ns, 0)) ELSE '' END || CASE m.time_zone WHEN 'local' THEN '' ELSE 'Z' END END)) AS first,
+       max(coalesce(CASE WHEN m.sent IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', m.sent, 'unixepoch') || CASE m.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(m.sent_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(m.sent_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(m.sent_ns, 0)) ELSE '' END || CASE m.time_zone WHEN 'local' THEN '' ELSE 'Z' END END, CASE WHEN m.received IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', m.received, 'unixepoch') || CASE m.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(m.received_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(m.received_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(m.received_ns, 0)) ELSE '' END || CASE m.time_zone WHEN 'local' THEN '' ELSE 'Z' END END)) AS last,
+       count(*) AS messages
+FROM chat_messages m
+WHERE m.thread_id IS NOT NULL
+GROUP BY m.content_id, m.thread_id, m.app;
+
+CREATE VIEW v_contacts AS
+SELECT c.id, c.app, c.account, c.contact_id, c.name, c.username, c.phones, c.emails,
+       c.birthday, c.status_text,
+       CASE WHEN c.created IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', c.created, 'unixepoch') || CASE c.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(c.created_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(c.created_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(c.created_ns, 0)) ELSE '' END || 'Z' END AS created,
+       CASE WHEN c.last_seen IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', c.last_seen, 'unixepoch') || CASE c.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(c.last_seen_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(c.last_seen_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(c.last_seen_ns, 0)) ELSE '' END || 'Z' END AS last_seen,
+       c.blocked, c.deleted,
+       coalesce(c.recovered_from, CASE WHEN EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.content_id AND f.source = 'carved') AND NOT EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.content_id AND f.source <> 'carved') THEN 'carved' END) AS recovered_from,
+       (SELECT min(f.id) FROM files f WHERE f.content_id = c.content_id) AS source_file_id,
+       c.source_table, c.source_rowid
+FROM chat_contacts c;
+
+CREATE VIEW v_calls AS
+SELECT c.id, c.app, c.account,
+       CASE WHEN c.thread_id IS NOT NULL THEN c.content_id || ':' || c.thread_id END AS thread,
+       c.direction, c.status, c.media, c.peer, c.peer_name, c.participants,
+       CASE WHEN c.started IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', c.started, 'unixepoch') || CASE c.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(c.started_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(c.started_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(c.started_ns, 0)) ELSE '' END || 'Z' END AS started,
+       CASE WHEN c.ended IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', c.ended, 'unixepoch') || CASE c.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(c.ended_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(c.ended_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(c.ended_ns, 0)) ELSE '' END || 'Z' END AS ended,
+       c.duration, c.deleted,
+       coalesce(c.recovered_from, CASE WHEN EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.content_id AND f.source = 'carved') AND NOT EXISTS (SELECT 1 FROM files f WHERE f.content_id = c.content_id AND f.source <> 'carved') THEN 'carved' END) AS recovered_from,
+       (SELECT min(f.id) FROM files f WHERE f.content_id = c.content_id) AS source_file_id,
+       c.source_table, c.source_rowid
+FROM chat_calls c;
+
+CREATE VIEW v_accounts AS
+SELECT a.id, a.app, a.account_id, a.name, a.phone, a.email,
+       CASE WHEN a.created IS NULL THEN NULL ELSE strftime('%Y-%m-%dT%H:%M:%S', a.created, 'unixepoch') || CASE a.time_precision WHEN '1ms' THEN printf('.%03d', coalesce(a.created_ns, 0) / 1000000) WHEN '1us' THEN printf('.%06d', coalesce(a.created_ns, 0) / 1000) WHEN '1ns' THEN printf('.%09d', coalesce(a.created_ns, 0)) ELSE '' END || 'Z' END AS created,
+       coalesce(a.recovered_from, CASE WHEN EXISTS (SELECT 1 FROM files f WHERE f.content_id = a.content_id AND f.source = 'carved') AND NOT EXISTS (SELECT 1 FROM files f WHERE f.content_id = a.content_id AND f.source <> 'carved') THEN 'carved' END) AS recovered_from,
+       (SELECT min(f.id) FROM files f WHERE f.content_id = a.content_id) AS source_file_id,
+       a.source_table, a.source_rowid
+FROM chat_accounts a;
+
+-- Attachments and the files of the case that hold them: matched_by is
+-- 'hash' (the digest the app recorded equals the file's), 'path' (the
+-- file ends with the same two path components as the path the app
+-- recorded), or NULL with no file when nothing matched.  An attachment
+-- whose message is gone keeps its row with message_id NULL.
+CREATE VIEW v_attachments AS
+WITH att AS (
+	SELECT a.*, (SELECT min(m.id) FROM chat_messages m WHERE m.content_id = a.content_id
+	             AND m.message_key = a.message_key) AS message_id,
+	       rtrim(a.path, replace(a.path, '/', '')) AS dir
+	FROM chat_attachments a),
+tail AS (
+	SELECT att.*, substr(att.path, length(att.dir) + 1) AS base,
+	       replace(rtrim(att.dir, '/'), rtrim(rtrim(att.dir, '/'), replace(rtrim(att.dir, '/'), '/', '')), '') AS parent
+	FROM att),
+by_hash AS (
+	SELECT t.id AS attachment_id, f.id AS file_id FROM tail t
+	JOIN content c ON (t.hash_algorithm = 'sha256' AND c.sha256 = t.hash)
+	               OR (t.hash_algorithm = 'sha1' AND c.sha1 = t.hash)
+	               OR (t.hash_algorithm = 'md5' AND c.md5 = t.hash)
+	JOIN files f ON f.content_id = c.id
+	WHERE t.hash IS NOT NULL),
+by_path AS (
+	SELECT t.id AS attachment_id, f.id AS file_id FROM tail t
+	JOIN files f ON f.name = t.base
+	            AND substr(f.path, -length(t.parent) - length(t.base) - 2) = '/' || t.parent || '/' || t.base
+	WHERE t.base <> '' AND t.parent <> '' AND f.content_id IS NOT NULL
+	  AND t.id NOT IN (SELECT attachment_id FROM by_hash)),
+links AS (
+	SELECT attachment_id, file_id, 'hash' AS matched_by FROM by_hash
+	UNION ALL SELECT attachment_id, file_id, 'path' FROM by_path)
+SELECT t.id, t.message_id, t.app, t.message_key, t.name, t.mime_type, t.size, t.path, t.url,
+       nullif(lower(hex(t.hash)), '') AS hash, t.hash_algorithm,
+       l.file_id, f.path AS file_path, l.matched_by,
+       t.recovered_from, t.source_table, t.source_rowid
+FROM tail t
+LEFT JOIN links l ON l.attachment_id = t.id
+LEFT JOIN files f ON f.id = l.file_id;
 
 PRAGMA user_version = 1;

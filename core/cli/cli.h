@@ -24,6 +24,7 @@ int cmd_note(int argc, char **argv);
 int cmd_categorize(int argc, char **argv);
 int cmd_hashset(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_search(int argc, char **argv);
 
 /* cli_load_plugins — the registry from the default directory and dirs;
  * refusals are printed to stderr (or as JSON events). */

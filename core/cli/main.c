@@ -28,6 +28,7 @@ static void usage(FILE *out)
 		"                                the hash sets shared across cases\n"
 		"  export CASE --format F --output PATH  write the case as DFXML, hashdeep, files,\n"
 		"                                CSV, VICS or CASE/UCO\n"
+		"  search CASE QUERY             full-text search of the case's chat messages\n"
 		"  version                       print the version\n"
 		"\n"
 		"Run 'exhibit COMMAND --help' for a command's options.\n"
@@ -73,6 +74,8 @@ int main(int argc, char **argv)
 		return cmd_hashset(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "export"))
 		return cmd_export(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "search"))
+		return cmd_search(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;

@@ -315,6 +315,9 @@ const stub_record *stub_host_record(const exhibit_host *host, const char *type,
 {
 	size_t i;
 
+	if (!type)
+		return index < host->n_records ? &host->records[index] : NULL;
+
 	for (i = 0; i < host->n_records; i++)
 		if (of_type(&host->records[i], type) && index-- == 0)
 			return &host->records[i];

@@ -46,7 +46,8 @@ START_TEST(new_case_has_schema_and_views)
 	free(v);
 	v = query_text(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
 	                   "WHERE type = 'view' ORDER BY name)");
-	ck_assert_str_eq(v, "v_app_databases,v_custody,v_errors,v_evidence,v_files,v_hash_hits,v_review_files");
+	ck_assert_str_eq(v, "v_accounts,v_app_databases,v_attachments,v_calls,v_contacts,v_custody,"
+	                    "v_errors,v_evidence,v_files,v_hash_hits,v_messages,v_review_files,v_threads");
 	free(v);
 	casedb_close(db);
 }
@@ -145,6 +146,138 @@ START_TEST(reopen_and_refuse)
 }
 END_TEST
 
+
+/* A file of the case with the given path and content digests. */
+static void insert_file(casedb *db, int64_t ev, int64_t id, const char *path,
+                        unsigned char fill, const char *source)
+{
+	walk_entry e;
+	file_row row;
+	exhibit_error err;
+
+	memset(&e, 0, sizeof e);
+	e.path = path;
+	e.name = strrchr(path, '/') + 1;
+	e.type = 'r';
+	e.size = 10;
+	e.name_allocated = e.meta_allocated = 1;
+	e.attr_type = e.attr_id = -1;
+	memset(&row, 0, sizeof row);
+	row.id = id;
+	row.evidence_id = ev;
+	row.walk_seq = id;
+	row.source = source;
+	row.entry = &e;
+	row.has_digests = 1;
+	memset(row.d.sha256, fill, 32);
+	memset(row.d.md5, fill, 16);
+	memset(row.d.sha1, fill, 20);
+	ck_assert_int_eq(casedb_insert_file(db, &row, &err), 0);
+}
+
+START_TEST(chat_records_views_and_search)
+{
+	casedb *db;
+	exhibit_error err;
+	evidence_source src = { .kind = SOURCE_DIRECTORY, .path = "/evidence", .format = "directory" };
+	unsigned char sha_db[32], sha_pic[32];
+	unsigned char pic_md5[16];
+	int64_t ev;
+	char *v;
+	exhibit_field m1[] = {
+		EXHIBIT_FIELD_TEXT("app", "Android SMS/MMS"), EXHIBIT_FIELD_TEXT("thread_id", "1"),
+		EXHIBIT_FIELD_TEXT("thread_title", "Barney"), EXHIBIT_FIELD_TEXT("sender", "555"),
+		EXHIBIT_FIELD_TEXT("direction", "incoming"), EXHIBIT_FIELD_INT("sent", 1383065788),
+		EXHIBIT_FIELD_INT("sent_ns", 38000000), EXHIBIT_FIELD_TEXT("time_precision", "1ms"),
+		EXHIBIT_FIELD_TEXT("body", "Meet me at the bowling alley"),
+		EXHIBIT_FIELD_TEXT("message_key", "sms:1"), EXHIBIT_FIELD_TEXT("source_table", "sms"),
+		EXHIBIT_FIELD_INT("source_rowid", 1) };
+	exhibit_field m2[] = {
+		EXHIBIT_FIELD_TEXT("app", "Android SMS/MMS"), EXHIBIT_FIELD_TEXT("thread_id", "1"),
+		EXHIBIT_FIELD_TEXT("direction", "outgoing"), EXHIBIT_FIELD_INT("sent", 1383069999),
+		EXHIBIT_FIELD_INT("sent_ns", 0), EXHIBIT_FIELD_TEXT("time_precision", "1s"),
+		EXHIBIT_FIELD_TEXT("body", "Bowling? Café at nine"),
+		EXHIBIT_FIELD_TEXT("message_key", "pdu:2"), EXHIBIT_FIELD_TEXT("recovered_from", "freelist"),
+		EXHIBIT_FIELD_INT("recovered_offset", 4096) };
+	exhibit_field a_path[] = {
+		EXHIBIT_FIELD_TEXT("app", "Android SMS/MMS"), EXHIBIT_FIELD_TEXT("message_key", "pdu:2"),
+		EXHIBIT_FIELD_TEXT("name", "PART_1"),
+		EXHIBIT_FIELD_TEXT("path", "/data/user/0/com.android.providers.telephony/app_parts/PART_1") };
+	exhibit_field a_hash[] = {
+		EXHIBIT_FIELD_TEXT("app", "Android SMS/MMS"), EXHIBIT_FIELD_TEXT("message_key", "sms:9"),
+		EXHIBIT_FIELD_TEXT("name", "x.jpg"), EXHIBIT_FIELD_TEXT("hash_algorithm", "md5"),
+		{ "hash", EXHIBIT_BLOB, 0, 0, NULL, pic_md5, sizeof pic_md5 } };
+	exhibit_field bad[] = { EXHIBIT_FIELD_INT("id", 7) };
+
+	make_case_dir();
+	ck_assert_int_eq(casedb_open(case_dir, &db, &err), 0);
+	ck_assert_int_eq(casedb_insert_evidence(db, &src, &ev, &err), 0);
+	insert_file(db, ev, 1, "/data/com.android.providers.telephony/databases/mmssms.db", 0x11, "fs");
+	insert_file(db, ev, 2, "/data/com.android.providers.telephony/app_parts/PART_1", 0x22, "fs");
+	insert_file(db, ev, 3, "/carved/00001.db", 0x33, "carved");
+	memset(sha_db, 0x11, 32);
+	memset(sha_pic, 0x33, 32);
+	memset(pic_md5, 0x22, 16);
+	/* the host assigns ids itself */
+	ck_assert_int_lt(record_schema_check(casedb_record_schema(db), "chat_messages", bad, 1, &err), 0);
+	/* messages reach the full-text index when their transaction commits */
+	ck_assert_int_eq(casedb_begin(db, &err), 0);
+	ck_assert_int_eq(casedb_insert_record(db, "chat_messages", sha_db, m1, 12, &err), 0);
+	ck_assert_int_eq(casedb_insert_record(db, "chat_messages", sha_db, m2, 10, &err), 0);
+	ck_assert_int_eq(casedb_commit(db, &err), 0);
+	ck_assert_int_eq(casedb_begin(db, &err), 0);
+	ck_assert_int_eq(casedb_insert_record(db, "chat_messages", sha_pic, m1, 12, &err), 0);
+	v = query_text(db, "SELECT group_concat(rowid) FROM chat_messages_fts WHERE chat_messages_fts"
+	                   " MATCH 'bowling' ORDER BY rowid");
+	ck_assert_str_eq(v, "1,2");
+	free(v);
+	ck_assert_int_eq(casedb_commit(db, &err), 0);
+	ck_assert_int_eq(casedb_insert_record(db, "chat_attachments", sha_db, a_path, 4, &err), 0);
+	ck_assert_int_eq(casedb_insert_record(db, "chat_attachments", sha_db, a_hash, 5, &err), 0);
+
+	v = query_text(db, "SELECT group_concat(id || '|' || thread || '|' || sent || '|' || has_attachments"
+	                   " || deleted || '|' || coalesce(recovered_from, '-') || '|' || source_file_id, ';')"
+	                   " FROM (SELECT * FROM v_messages ORDER BY id)");
+	ck_assert_str_eq(v, "1|1:1|2013-10-29T16:56:28.038Z|00|-|1;"
+	                    "2|1:1|2013-10-29T18:06:39Z|11|freelist|1;"
+	                    "3|3:1|2013-10-29T16:56:28.038Z|00|carved|3");
+	free(v);
+	v = query_text(db, "SELECT thread || '|' || title || '|' || first || '|' || last || '|' || messages"
+	                   " FROM v_threads ORDER BY thread");
+	ck_assert_str_eq(v, "1:1|Barney|2013-10-29T16:56:28.038Z|2013-10-29T18:06:39Z|2");
+	free(v);
+	/* full-text search: words, diacritics folded, prefixes */
+	v = query_text(db, "SELECT group_concat(rowid) FROM chat_messages_fts WHERE chat_messages_fts"
+	                   " MATCH 'bowling' ORDER BY rowid");
+	ck_assert_str_eq(v, "1,2,3");
+	free(v);
+	v = query_text(db, "SELECT group_concat(rowid) FROM chat_messages_fts WHERE chat_messages_fts"
+	                   " MATCH 'cafe AND nin*'");
+	ck_assert_str_eq(v, "2");
+	free(v);
+	ck_assert_int_eq(sqlite3_exec(casedb_handle(db), "DELETE FROM chat_messages WHERE id = 3;"
+	                              "UPDATE chat_messages SET body = 'edited' WHERE id = 1",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	v = query_text(db, "SELECT group_concat(rowid) FROM chat_messages_fts WHERE chat_messages_fts"
+	                   " MATCH 'bowling OR edited'");
+	ck_assert_str_eq(v, "1,2");
+	free(v);
+	/* the index is whole: FTS5's own check agrees with the table */
+	ck_assert_int_eq(sqlite3_exec(casedb_handle(db), "INSERT INTO chat_messages_fts"
+	                              "(chat_messages_fts, rank) VALUES ('integrity-check', 1)",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	v = query_text(db, "SELECT value FROM case_info WHERE key = 'chat_fts_indexed'");
+	ck_assert_str_eq(v, "3");
+	free(v);
+	/* attachments meet the files that hold them: by path, by hash */
+	v = query_text(db, "SELECT group_concat(coalesce(message_id, '-') || '|' || file_id || '|'"
+	                   " || matched_by, ';') FROM (SELECT * FROM v_attachments ORDER BY id)");
+	ck_assert_str_eq(v, "2|2|path;-|2|hash");
+	free(v);
+	casedb_close(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("casedb");
@@ -154,6 +287,7 @@ int main(void)
 	tcase_add_test(tc, file_row_shows_hex_and_iso_times);
 	tcase_add_test(tc, plugin_records_are_checked);
 	tcase_add_test(tc, reopen_and_refuse);
+	tcase_add_test(tc, chat_records_views_and_search);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

@@ -1,0 +1,169 @@
+#!/bin/sh
+# make_chat_seeds.sh [CORPUS_ROOT] — write the seed databases of the chat
+# fuzz targets into CORPUS_ROOT/chat_<plugin>/ (default: the corpus
+# directory beside this script).  Each seed is a small database (page size
+# 512) of the app's documented schema with a few rows, NULLs and odd values;
+# the committed seeds were made by this script with the sqlite3 shell.
+set -eu
+root=${1:-$(cd "$(dirname "$0")" && pwd)/corpus}
+
+seed() { # PLUGIN NAME SQL
+	dir="$root/chat_$1"
+	mkdir -p "$dir"
+	rm -f "$dir/$2"
+	printf 'PRAGMA page_size = 512;\n%s\n' "$3" | sqlite3 "$dir/$2"
+}
+
+seed android_sms sms_mms.db "
+CREATE TABLE sms (_id INTEGER PRIMARY KEY, thread_id INTEGER, address TEXT, person INTEGER,
+ date INTEGER, date_sent INTEGER DEFAULT 0, read INTEGER, status INTEGER, type INTEGER,
+ subject TEXT, body TEXT, seen INTEGER, locked INTEGER);
+CREATE TABLE threads (_id INTEGER PRIMARY KEY, date INTEGER, recipient_ids TEXT);
+CREATE TABLE canonical_addresses (_id INTEGER PRIMARY KEY, address TEXT);
+CREATE TABLE pdu (_id INTEGER PRIMARY KEY, thread_id INTEGER, date INTEGER, date_sent INTEGER,
+ msg_box INTEGER, read INTEGER, m_id TEXT, sub TEXT, m_type INTEGER);
+CREATE TABLE addr (_id INTEGER PRIMARY KEY, msg_id INTEGER, address TEXT, type INTEGER);
+CREATE TABLE part (_id INTEGER PRIMARY KEY, mid INTEGER, seq INTEGER, ct TEXT, name TEXT,
+ fn TEXT, cid TEXT, cl TEXT, _data TEXT, text TEXT);
+INSERT INTO threads VALUES (1, 0, '1 2');
+INSERT INTO canonical_addresses VALUES (1, '+15550001'), (2, '+15550002');
+INSERT INTO sms VALUES (1, 1, '+15550001', 0, 1383065788038, 1383065787000, 1, -1, 1, NULL, 'hi', 1, 0),
+ (2, 1, '+15550001', 0, 1383065799000, 0, 0, 0, 2, NULL, 'yo', 0, 0), (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO pdu VALUES (1, 1, 1383066000, 1383065990, 1, 1, 'm', 'subj', 132);
+INSERT INTO addr VALUES (1, 1, '+15550001', 137), (2, 1, 'insert-address-token', 151);
+INSERT INTO part VALUES (1, 1, 0, 'text/plain', NULL, NULL, NULL, 't.txt', NULL, 'text'),
+ (2, 1, 1, 'image/jpeg', NULL, NULL, NULL, 'a.jpg', '/data/app_parts/PART_1', NULL);"
+
+seed android_calls calllog.db "
+CREATE TABLE calls (_id INTEGER PRIMARY KEY, number TEXT, date INTEGER, duration INTEGER,
+ type INTEGER, new INTEGER, name TEXT, numbertype INTEGER, numberlabel TEXT, countryiso TEXT,
+ features INTEGER, phone_account_address TEXT);
+INSERT INTO calls VALUES (1, '5404561685', 1383772636690, 0, 3, 0, 'Barney', 2, NULL, 'US', 0, NULL),
+ (2, '+15551234', 1383772733283, 126, 2, 0, NULL, 0, NULL, NULL, 1, '+15550000'),
+ (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);"
+
+seed imessage sms.db "
+CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, text TEXT, handle_id INTEGER,
+ attributedBody BLOB, service TEXT, account TEXT, date INTEGER, date_read INTEGER,
+ date_delivered INTEGER, is_from_me INTEGER, is_read INTEGER, cache_has_attachments INTEGER,
+ associated_message_guid TEXT, associated_message_type INTEGER, date_edited INTEGER);
+CREATE TABLE handle (ROWID INTEGER PRIMARY KEY, id TEXT, country TEXT, service TEXT);
+CREATE TABLE chat (ROWID INTEGER PRIMARY KEY, guid TEXT, chat_identifier TEXT,
+ display_name TEXT, account_login TEXT);
+CREATE TABLE chat_message_join (chat_id INTEGER, message_id INTEGER);
+CREATE TABLE chat_handle_join (chat_id INTEGER, handle_id INTEGER);
+CREATE TABLE attachment (ROWID INTEGER PRIMARY KEY, guid TEXT, filename TEXT, mime_type TEXT,
+ transfer_name TEXT, total_bytes INTEGER);
+CREATE TABLE message_attachment_join (message_id INTEGER, attachment_id INTEGER);
+INSERT INTO handle VALUES (1, '+15550001', 'us', 'iMessage');
+INSERT INTO chat VALUES (1, 'iMessage;-;+15550001', '+15550001', NULL, 'E:me@example.com');
+INSERT INTO chat_handle_join VALUES (1, 1);
+INSERT INTO message VALUES (1, 'a', 'hello', 1, NULL, 'iMessage', 'e:me@example.com', 470573320, 0, 0, 0, 1, 0, NULL, 0, 0),
+ (2, 'b', NULL, 1, X'4E53537472696E67019484012B0548656C6C6F86', 'iMessage', NULL, 700000000123456789, 0, 0, 1, 0, 1, 'p:0/a', 2000, 5);
+INSERT INTO chat_message_join VALUES (1, 1), (1, 2);
+INSERT INTO attachment VALUES (1, 'g', '~/Library/SMS/Attachments/00/00/g/x.jpg', 'image/jpeg', 'x.jpg', 10);
+INSERT INTO message_attachment_join VALUES (2, 1);"
+
+seed skype main.db "
+CREATE TABLE Accounts (id INTEGER PRIMARY KEY, skypename TEXT, fullname TEXT, emails TEXT,
+ registration_timestamp INTEGER);
+CREATE TABLE Conversations (id INTEGER PRIMARY KEY, identity TEXT, displayname TEXT);
+CREATE TABLE Participants (id INTEGER PRIMARY KEY, convo_id INTEGER, identity TEXT);
+CREATE TABLE Chats (id INTEGER PRIMARY KEY, name TEXT, friendlyname TEXT, participants TEXT,
+ conv_dbid INTEGER);
+CREATE TABLE Messages (id INTEGER PRIMARY KEY, convo_id INTEGER, chatname TEXT, author TEXT,
+ from_dispname TEXT, dialog_partner TEXT, timestamp INTEGER, type INTEGER,
+ chatmsg_status INTEGER, edited_timestamp INTEGER, body_xml TEXT, guid BLOB);
+CREATE TABLE Transfers (id INTEGER PRIMARY KEY, type INTEGER, partner_handle TEXT, status INTEGER,
+ starttime INTEGER, filepath TEXT, filename TEXT, filesize TEXT, chatmsg_guid BLOB,
+ convo_id INTEGER, pk_id INTEGER, parent_id INTEGER);
+CREATE TABLE SMSes (id INTEGER PRIMARY KEY, type INTEGER, status INTEGER, timestamp INTEGER,
+ target_numbers TEXT, body TEXT);
+CREATE TABLE Calls (id INTEGER PRIMARY KEY, begin_timestamp INTEGER, host_identity TEXT,
+ duration INTEGER, is_incoming INTEGER);
+CREATE TABLE CallMembers (id INTEGER PRIMARY KEY, call_db_id INTEGER, identity TEXT,
+ dispname TEXT, call_duration INTEGER);
+CREATE TABLE Contacts (id INTEGER PRIMARY KEY, skypename TEXT, fullname TEXT, birthday INTEGER,
+ mood_text TEXT);
+INSERT INTO Accounts VALUES (1, 'me', 'Me', 'a@b c@d', 22920322);
+INSERT INTO Conversations VALUES (1, 'you', 'You');
+INSERT INTO Participants VALUES (1, 1, 'me'), (2, 1, 'you');
+INSERT INTO Chats VALUES (1, '#me/\$you;1', 'You | hi', 'me you', 1);
+INSERT INTO Messages VALUES (1, 1, '#me/\$you;1', 'me', 'Me', 'you', 1375219631, 61, 2, NULL, 'hi &amp; <b>bye</b>', X'01'),
+ (2, 1, NULL, 'you', 'You', NULL, 1375219700, 201, 4, NULL, '<URIObject uri=\"u\"><OriginalName v=\"p.jpg\"/><FileSize v=\"9\"/></URIObject>', X'02'),
+ (3, 1, NULL, 'me', NULL, NULL, 1375219800, 64, 2, 1375219900, '', X'03');
+INSERT INTO Transfers VALUES (1, 2, 'me', 2, 1382651372, '/tmp/f.pdf', 'f.pdf', '69986', NULL, 1, 7, NULL),
+ (2, 2, 'you', 8, 1382651375, '/tmp/f.pdf', 'f.pdf', '69986', NULL, 1, 8, 7);
+INSERT INTO SMSes VALUES (1, 2, 6, 1372716862, '+34123456789', 'text');
+INSERT INTO Calls VALUES (1, 1372716737, 'me', NULL, 0);
+INSERT INTO CallMembers VALUES (1, 1, 'you', 'You', 646);
+INSERT INTO Contacts VALUES (1, 'you', 'You', 19900102, 'We&apos;re');"
+
+seed skype s4l.db "
+CREATE TABLE internaldata (nsp_pk TEXT PRIMARY KEY, nsp_data TEXT);
+CREATE TABLE profilecachev8 (nsp_pk TEXT PRIMARY KEY, nsp_data TEXT);
+CREATE TABLE conversationsv14 (nsp_pk TEXT PRIMARY KEY, nsp_data TEXT);
+CREATE TABLE messagesv12 (nsp_pk TEXT PRIMARY KEY, nsp_data TEXT);
+INSERT INTO internaldata VALUES ('Cpriv_prefs_v2', '{\"value\":{\"skypeName\":\"me\"}}');
+INSERT INTO profilecachev8 VALUES ('C8:me', '{\"mri\":\"8:me\",\"fullName\":\"Me\"}'),
+ ('C8:you', '{\"mri\":\"8:you\",\"phones\":[{\"number\":\"+1\"}],\"emails\":[\"y@x\"]}');
+INSERT INTO conversationsv14 VALUES ('C19:g@thread.skype', '{\"conv\":{\"id\":\"19:g@thread.skype\",\"_threadProps\":{\"topic\":\"T\"},\"_threadMembers\":[{\"id\":\"8:me\"},{\"id\":\"8:you\"}]}}');
+INSERT INTO messagesv12 VALUES ('C1', '{\"cuid\":\"1\",\"conversationId\":\"8:you\",\"creator\":\"8:you\",\"createdTime\":1600000000123,\"content\":\"hi\",\"messagetype\":\"RichText\",\"_isMyMessage\":0}'),
+ ('C2', '{\"cuid\":\"2\",\"conversationId\":\"19:g@thread.skype\",\"creator\":\"8:me\",\"createdTime\":1600000100000,\"content\":\"<partlist type=\\\"ended\\\"/>\",\"messagetype\":\"Event/Call\",\"_isMyMessage\":1}'),
+ ('C3', '{\"cuid\":');"
+
+seed tango tc.db "
+CREATE TABLE conversations (conv_id TEXT PRIMARY KEY, conv_type INTEGER DEFAULT 0, payload BLOB,
+ last_msg_id INTEGER, conv_del_status INTEGER DEFAULT 0);
+CREATE TABLE messages (msg_id INTEGER PRIMARY KEY, conv_id TEXT, type INTEGER, media_id TEXT,
+ share_id TEXT, create_time BIGINT, send_time BIGINT, direction INTEGER, status INTEGER,
+ payload BLOB, del_status INTEGER);
+INSERT INTO conversations VALUES ('c1', 0, 'EgYaBHBlZXIaAmMx', 2, 0);
+INSERT INTO messages VALUES (1, 'c1', 0, NULL, NULL, 1452868881609, 1452868881700, 2, 1, 'EgJjMRgAIgJoaQ==', 0),
+ (2, 'c1', 3, 'm', NULL, 1452868893027, 1452868894238, 1, 1, X'1202633118032a0375726c3a042f612f624010', 2);"
+
+seed tango profile.db "
+CREATE TABLE profiles (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE profiletable (itemUserId TEXT PRIMARY KEY, itemFirstName TEXT, itemLastName TEXT,
+ itemBirthday TEXT, itemGender TEXT, itemStatus TEXT, itemLastActiveTime BIGINT, itemDistance DOUBLE,
+ itemIsFriend INTEGER, itemIsBlocked INTEGER, itemFriendRequestType TEXT,
+ itemFriendRequestMessage TEXT, itemFriendRequestTime BIGINT);
+INSERT INTO profiles VALUES ('keyCurrentUserId', 'me');
+INSERT INTO profiletable VALUES ('me', 'SGFuaw==', 'RnJlc2g=', '', 'male', '', 0, -1.0, 0, 0, 'noRequest', '', 0),
+ ('p1', 'Um91ZWw=', 'SGVucnk=', '1980-10-01', 'male', 'UHJheWluZyE=', 1452864105624, 39.04880905, 0, 0,
+  'outRequest', 'SSBhbSBmb2xsb3dpbmcgeW91IG9uIFRhbmdv', 1452868520436);"
+
+seed viber viber_data "
+CREATE TABLE calls (_id INTEGER PRIMARY KEY AUTOINCREMENT, call_id LONG NOT NULL, aggregate_hash LONG,
+ number TEXT NOT NULL, canonized_number TEXT NOT NULL, viber_call BOOLEAN DEFAULT TRUE,
+ viber_call_type INTEGER DEFAULT 1, date LONG NOT NULL, duration LONG NOT NULL, type INT NOT NULL,
+ end_reason INT DEFAULT 0, start_reason INT DEFAULT 0, conference_info TEXT, group_id LONG DEFAULT 0);
+CREATE TABLE phonebookcontact (_id INTEGER PRIMARY KEY NOT NULL, native_id INTEGER DEFAULT 0,
+ display_name TEXT, starred BOOLEAN, viber BOOLEAN, joined_date LONG DEFAULT 0, deleted BOOLEAN);
+CREATE TABLE phonebookdata (_id INTEGER PRIMARY KEY AUTOINCREMENT, contact_id INTEGER NOT NULL,
+ raw_id INTEGER NOT NULL, data1 TEXT, data2 TEXT, mime_type INTEGER);
+INSERT INTO calls VALUES (1, -1, 1, '+19198887386', '+19198887386', 1, 4, 1669408988267, 105, 2, 3, 0, NULL, 0),
+ (2, -1, 1, '+1', '+1', 1, 1, 1669408465582, 0, 3, 0, 0, NULL, 0);
+INSERT INTO phonebookcontact VALUES (23, 23, 'This Is DFIR Two', 0, 1, 1660691493950, NULL);
+INSERT INTO phonebookdata VALUES (27, 23, 4, '9198887386', '+19198887386', 0);"
+
+seed burner burners.db "
+CREATE TABLE burners (_id integer primary key autoincrement, burner_id text not null unique,
+ phone_number_id text not null, user_id text not null, name text, alias text, features text,
+ date_created integer not null, expiration_date integer);
+CREATE TABLE messages (_id integer primary key autoincrement, message_id text not null unique,
+ state integer default 0, message text not null, contact_phone_number text not null,
+ message_type integer not null, voice_url text, date_created integer not null, read integer,
+ burner_id text not null, duration integer, direction integer not null, asset_url text);
+CREATE TABLE contacts (_id integer primary key autoincrement, contact_id text not null unique,
+ name text not null, phone_number text not null, burner_id text, date_created integer not null,
+ blocked integer default 0, notes text);
+INSERT INTO burners VALUES (1, 'b1', '+19102484781', 'u', 'My Burner', NULL, '[]', 1669915167768, 1672507167768);
+INSERT INTO messages VALUES (1, 'm1', 1, 'You there?', '+19198887386', 2, NULL, 1669918590384, 1, 'b1', 0, 2, NULL),
+ (2, 'm2', 3, '', '+19198887386', 1, NULL, 1669920120720, 1, 'b1', 2, 1, NULL),
+ (3, 'm3', 1, '', '+19198887386', 2, NULL, 1669919295135, 1, 'b1', 0, 1, 'https://s3/a.jpg');
+INSERT INTO contacts VALUES (1, 'c1', 'This Is DFIR Two', '+19198887386', 'b1', 1613670031089, 0, NULL);"
+
+# instagram_ios: archives are binary plists, written by a Python script.
+mkdir -p "$root/chat_instagram_ios"
+python3 "$(dirname "$0")/make_instagram_seed.py" "$root/chat_instagram_ios/direct.db"
