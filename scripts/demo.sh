@@ -16,9 +16,13 @@ fi
 case_dir="$build/example-case"
 rm -rf "$case_dir"
 echo "demo: processing $images/training.E01 into $case_dir"
+# Every plugin of the build (an installed exhibit finds its own).
+set --
+for dir in "$build"/plugins/*/.libs; do
+	set -- "$@" --plugin-dir "$dir"
+done
 status=0
-"$build/exhibit" process "$images/training.E01" --case "$case_dir" \
-	--plugin-dir "$build/plugins/app-databases/.libs" || status=$?
+"$build/exhibit" process "$images/training.E01" --case "$case_dir" "$@" || status=$?
 echo
 echo "Evidence as acquired and as re-hashed:"
 sqlite3 -header -column "$case_dir/case.db" \
@@ -27,9 +31,16 @@ echo
 echo "Chat and app databases found:"
 sqlite3 -header -column "$case_dir/case.db" "SELECT path, app, tables, rows FROM v_app_databases"
 echo
+echo "Chat messages (exhibit search $case_dir QUERY searches them):"
+sqlite3 -header -column "$case_dir/case.db" \
+	"SELECT app, sender, sent, substr(body, 1, 40) AS body FROM v_messages ORDER BY sent LIMIT 10"
+echo
 echo "Deleted files still recoverable:"
 sqlite3 -header -column "$case_dir/case.db" \
 	"SELECT path, size, mime_type FROM v_files WHERE deleted = 1 AND type = 'r' LIMIT 10"
 echo
-echo "The case is $case_dir/case.db (open it with sqlite3; views v_files, v_evidence, v_app_databases, v_errors)."
+echo "Chain of custody (exhibit custody $case_dir prints it):"
+"$build/exhibit" verify "$case_dir" || status=1
+echo
+echo "The case is $case_dir/case.db (open it with sqlite3; views v_files, v_evidence, v_messages, v_hash_hits, v_errors, v_custody)."
 exit "$status"
