@@ -181,20 +181,22 @@ static int is_unsuffixed(const TSK_FS_ATTR *attr)
 static int emit_attribute(image_walk *w, const walk_entry *base, const TSK_FS_ATTR *attr)
 {
 	walk_entry e = *base;
-	char *path = NULL, *name = NULL;
+	char *path = NULL, *name = NULL, *stream = NULL;
 	int stop;
 
 	e.size = (uint64_t)(attr->size > 0 ? attr->size : 0);
 	e.has_content = 1;
 	if (!is_unsuffixed(attr)) {
-		if (asprintf(&path, "%s:%s", base->path, attr->name) < 0 ||
-		    asprintf(&name, "%s:%s", base->name, attr->name) < 0) {
+		if (!(stream = text_escape_utf8(attr->name, strlen(attr->name))) ||
+		    asprintf(&path, "%s:%s", base->path, stream) < 0 ||
+		    asprintf(&name, "%s:%s", base->name, stream) < 0) {
+			free(stream);
 			free(path);
 			return 1;
 		}
 		e.path = path;
 		e.name = name;
-		e.attr_name = attr->name;
+		e.attr_name = stream;
 	}
 	/* Read this attribute, not the file's default one. */
 	e.attr_type = (int)attr->type;
@@ -204,6 +206,7 @@ static int emit_attribute(image_walk *w, const walk_entry *base, const TSK_FS_AT
 	stop = emit_entry(w, &e);
 	free(path);
 	free(name);
+	free(stream);
 	return stop;
 }
 
@@ -237,7 +240,7 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 {
 	image_walk *w = ptr;
 	walk_entry e;
-	char *path;
+	char *raw, *path, *name;
 	const TSK_FS_ATTR *attr;
 	int stop;
 
@@ -247,10 +250,21 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 	e.has_fs = 1;
 	e.fs_offset = (uint64_t)w->fs->offset;
 	e.fs_type = (int)w->fs->ftype;
-	if (asprintf(&path, "/%s%s", parent, file->name->name) < 0)
+	/* Names are bytes from the evidence (libtsk hands the parent's path
+	 * as raw as the name): the case keeps them as UTF-8 with invalid
+	 * bytes and control characters escaped (text.h). */
+	if (asprintf(&raw, "/%s%s", parent, file->name->name) < 0)
 		return TSK_WALK_ERROR;
+	path = text_escape_utf8(raw, strlen(raw));
+	name = text_escape_utf8(file->name->name, strlen(file->name->name));
+	free(raw);
+	if (!path || !name) {
+		free(path);
+		free(name);
+		return TSK_WALK_ERROR;
+	}
 	e.path = path;
-	e.name = file->name->name;
+	e.name = name;
 	e.meta_addr = file->name->meta_addr;
 	e.meta_seq = file->name->meta_seq;
 	e.attr_type = e.attr_id = -1;
@@ -272,6 +286,7 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 		stop = emit_entry(w, &e);
 	}
 	free(path);
+	free(name);
 	return stop ? TSK_WALK_STOP : TSK_WALK_CONT;
 }
 
