@@ -2,6 +2,7 @@
  * casedb.c — see casedb.h.
  */
 #include "casedb.h"
+#include "casedb_migrate.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -204,14 +205,18 @@ static int create_schema(casedb *db, exhibit_error *err)
 	return exec_sql(db, "COMMIT", err);
 }
 
-/* Older cases are brought forward one version at a time; version 1 is the
- * first, so there is nothing to migrate yet. */
+/* Older cases are brought forward (casedb_migrate.h); newer ones refused. */
 static int migrate(casedb *db, int version, exhibit_error *err)
 {
 	if (version > CASEDB_SCHEMA_VERSION)
 		return exhibit_error_set(err, -1, -1,
 			"%s/case.db: schema version %d is newer than this exhibit understands (%d): "
 			"use a newer exhibit", db->dir, version, CASEDB_SCHEMA_VERSION);
+	if (version < CASEDB_SCHEMA_VERSION &&
+	    casedb_migrate(db->db, version, CASEDB_SCHEMA_VERSION, err) < 0) {
+		exhibit_error_prefix(err, "%s/case.db: ", db->dir);
+		return -1;
+	}
 	return 0;
 }
 

@@ -7,48 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const char exhibit_case_schema_sql[]; /* schema_sql.c, from schemas/case.sql */
-
-#define REVIEW_VIEW "CREATE VIEW v_review_files"
-
 static int fail(casedb *db, exhibit_error *err, const char *what)
 {
 	return exhibit_error_set(err, EXHIBIT_ERR, -1, "%s/case.db: %s: %s", casedb_dir(db), what,
 	                         sqlite3_errmsg(casedb_handle(db)));
-}
-
-static int view_exists(sqlite3 *h)
-{
-	sqlite3_stmt *s;
-	int found = 0;
-
-	if (sqlite3_prepare_v2(h, "SELECT 1 FROM sqlite_schema WHERE type = 'view' AND "
-	                       "name = 'v_review_files'", -1, &s, NULL) == SQLITE_OK) {
-		found = sqlite3_step(s) == SQLITE_ROW;
-		sqlite3_finalize(s);
-	}
-	return found;
-}
-
-/* The view is created from its text in schemas/case.sql, so there is one
- * definition: the statement runs from its CREATE to the ';' ending a line. */
-int casedb_hashsets_prepare(casedb *db, exhibit_error *err)
-{
-	sqlite3 *h = casedb_handle(db);
-	const char *start = strstr(exhibit_case_schema_sql, REVIEW_VIEW), *end;
-	char *sql;
-	int rc;
-
-	if (view_exists(h))
-		return 0;
-	if (!start || !(end = strstr(start, ";\n")))
-		return exhibit_error_set(err, EXHIBIT_ERR, -1, "the schema has no v_review_files view");
-	if (!(sql = strndup(start, (size_t)(end - start) + 1)))
-		return exhibit_error_set(err, EXHIBIT_ERR, -1, "out of memory");
-	rc = sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK ? 0
-	   : fail(db, err, "cannot create v_review_files");
-	free(sql);
-	return rc;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *t)

@@ -17,12 +17,6 @@
 #include "hashdb.h"
 
 /*
- * casedb_hashsets_prepare — bring a case made before v_review_files
- * existed up to date (the view is created if missing).  RETURN 0 or < 0.
- */
-int casedb_hashsets_prepare(casedb *db, exhibit_error *err);
-
-/*
  * casedb_copy_hash_sets — record every set of the snapshot in the case's
  * hash_sets (a set already there with the same name and set digest is
  * not added twice).  case_ids[i] receives the hash_sets id of

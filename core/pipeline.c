@@ -629,8 +629,6 @@ static int prepare_hash_sets(run *r, casedb *db, const pipeline_options *opts,
 {
 	size_t n = hashdb_set_count(opts->hash_sets);
 
-	if (casedb_hashsets_prepare(db, err) < 0)
-		return -1;
 	if (!opts->hash_sets || !n)
 		return 0;
 	if (!(r->hash_set_ids = calloc(n, sizeof *r->hash_set_ids)))

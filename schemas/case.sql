@@ -1,4 +1,4 @@
--- case.sql — the exhibit case database, schema version 1.
+-- case.sql — the exhibit case database, schema version 2.
 --
 -- This file is the contract between exhibit and every reviewer or tool that
 -- opens a case.  Tables hold facts; the v_* views at the end are the stable
@@ -761,4 +761,4 @@ FROM tail t
 LEFT JOIN links l ON l.attachment_id = t.id
 LEFT JOIN files f ON f.id = l.file_id;
 
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;

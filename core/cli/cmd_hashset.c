@@ -369,11 +369,6 @@ static casedb *open_existing_case(const char *cmd, const char *case_dir)
 		fprintf(stderr, "exhibit hashset %s: %s\n", cmd, err.message);
 		return NULL;
 	}
-	if (casedb_hashsets_prepare(db, &err) < 0) {
-		fprintf(stderr, "exhibit hashset %s: %s\n", cmd, err.message);
-		casedb_close(db);
-		return NULL;
-	}
 	return db;
 }
 

@@ -42,7 +42,7 @@ START_TEST(new_case_has_schema_and_views)
 	make_case_dir();
 	ck_assert_int_eq(casedb_open(case_dir, &db, &err), 0);
 	v = query_text(db, "PRAGMA user_version");
-	ck_assert_str_eq(v, "1");
+	ck_assert_str_eq(v, "2");
 	free(v);
 	v = query_text(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
 	                   "WHERE type = 'view' ORDER BY name)");
@@ -146,7 +146,6 @@ START_TEST(reopen_and_refuse)
 }
 END_TEST
 
-
 /* A file of the case with the given path and content digests. */
 static void insert_file(casedb *db, int64_t ev, int64_t id, const char *path,
                         unsigned char fill, const char *source)
@@ -174,6 +173,61 @@ static void insert_file(casedb *db, int64_t ev, int64_t id, const char *path,
 	memset(row.d.sha1, fill, 20);
 	ck_assert_int_eq(casedb_insert_file(db, &row, &err), 0);
 }
+
+/* A case made by exhibit 0.1.0 (schema version 1) is brought forward:
+ * its rows kept, the new tables, columns and views added, walk_seq
+ * relaxed, the version recorded. */
+START_TEST(version_1_case_is_migrated)
+{
+	casedb *db;
+	exhibit_error err;
+	sqlite3 *raw;
+	char path[300], *sql, *v;
+	FILE *f;
+	long len;
+
+	make_case_dir();
+	mkdir(case_dir, 0700);
+	snprintf(path, sizeof path, "%s/tests/fixtures/case-v1.sql", EXHIBIT_SOURCE_DIR);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	len = ftell(f);
+	rewind(f);
+	sql = calloc(1, (size_t)len + 1);
+	ck_assert_int_eq(fread(sql, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/case.db", case_dir);
+	ck_assert_int_eq(sqlite3_open(path, &raw), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(raw, "INSERT INTO evidence(path, segments, format, added) "
+	                              "VALUES ('/e.raw', '/e.raw', 'raw', 'then')", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+	free(sql);
+
+	exhibit_error_clear(&err);
+	ck_assert_msg(casedb_open(case_dir, &db, &err) == 0, "%s", err.message);
+	v = query_text(db, "PRAGMA user_version");
+	ck_assert_str_eq(v, "2");
+	free(v);
+	v = query_text(db, "SELECT path || '|' || coalesce(chunk_size, 'none') FROM evidence");
+	ck_assert_str_eq(v, "/e.raw|none");
+	free(v);
+	insert_file(db, 1, 1, "/a.txt", 1, "fs");
+	ck_assert_int_eq(sqlite3_exec(casedb_handle(db), "INSERT INTO files(evidence_id, walk_seq, "
+	                              "source, path, name, type, name_allocated, meta_allocated) "
+	                              "VALUES (1, NULL, 'embedded', '/a.txt/x', 'x', 'r', 1, 1)",
+	                              NULL, NULL, NULL), SQLITE_OK);
+	v = query_text(db, "SELECT count(*) FROM v_files");
+	ck_assert_str_eq(v, "2");
+	free(v);
+	v = query_text(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('v_custody', "
+	               "'custody_entries', 'hash_hits', 'v_review_files', 'review_tags')");
+	ck_assert_str_eq(v, "5");
+	free(v);
+	casedb_close(db);
+}
+END_TEST
 
 START_TEST(chat_records_views_and_search)
 {
@@ -288,6 +342,7 @@ int main(void)
 	tcase_add_test(tc, plugin_records_are_checked);
 	tcase_add_test(tc, reopen_and_refuse);
 	tcase_add_test(tc, chat_records_views_and_search);
+	tcase_add_test(tc, version_1_case_is_migrated);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
