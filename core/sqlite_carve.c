@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Serial type classes, as bits. */
 #define CLASS_NULL 0x01u
@@ -43,7 +44,12 @@ struct sqlite_carver {
 	size_t *min_lenient;
 	uint64_t *types;       /* scratch, max_fields */
 	sqlite_value *values;  /* scratch, max_fields */
+	int64_t deadline;      /* CLOCK_MONOTONIC ns; 0: none */
+	unsigned ticks;        /* positions since the clock was last read */
+	bool timed_out;
 };
+
+#define CLOCK_EVERY 256 /* positions scanned between two looks at the clock */
 
 /* One candidate under construction. */
 typedef struct attempt {
@@ -209,6 +215,31 @@ void sqlite_carver_free(sqlite_carver *c)
 	free(c);
 }
 
+void sqlite_carver_set_deadline(sqlite_carver *c, int64_t deadline_ns)
+{
+	c->deadline = deadline_ns;
+}
+
+bool sqlite_carver_timed_out(const sqlite_carver *c)
+{
+	return c->timed_out;
+}
+
+/* Whether the deadline has passed (the clock is read now and then). */
+static bool out_of_time(sqlite_carver *c)
+{
+	struct timespec now;
+
+	if (c->timed_out)
+		return true;
+	if (!c->deadline || ++c->ticks < CLOCK_EVERY)
+		return false;
+	c->ticks = 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	c->timed_out = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec > c->deadline;
+	return c->timed_out;
+}
+
 /* ---------------------------------------------------------------- checks */
 
 /* A varint at p that SQLite would have written so (shortest form). */
@@ -217,29 +248,6 @@ static size_t minimal_varint(const uint8_t *p, size_t avail, uint64_t *v)
 	size_t n = sqlite_varint_get(p, avail, v);
 
 	return n && n == sqlite_varint_len(*v) ? n : 0;
-}
-
-/* Read exactly `count` serial types from p (avail bytes) into types[from..],
- * each one some table takes at its position. RETURN bytes read, or 0. */
-static size_t read_types(const sqlite_carver *c, const uint8_t *p, size_t avail,
-                         size_t from, size_t count, uint64_t *body)
-{
-	size_t at = 0, k;
-
-	for (k = from; k < from + count; k++) {
-		uint64_t s;
-		size_t len;
-
-		if (k >= c->max_fields || !(len = minimal_varint(p + at, avail - at, &s)) ||
-		    !(serial_class(s) & c->any_allowed[k]))
-			return 0;
-		*body += sqlite_serial_size(s);
-		if (*body > SQLITE_BTREE_MAX_PAYLOAD)
-			return 0;
-		c->types[k] = s;
-		at += len;
-	}
-	return at;
 }
 
 /* Parse a record header in place with free-space strictness. RETURN the
@@ -506,15 +514,87 @@ static int rebuilt_score(const sqlite_carver *c, const attempt *a,
  * length byte is lost; with 2 also the first serial type.  Tried for each
  * table and each field count it may have, widest first.
  */
+/*
+ * Read, once, the serial types a cell with `prefix` bytes of payload
+ * length and rowid would have at pos + 4 if it were a record of table t,
+ * one type at a time while each is one t takes there; and keep the field
+ * counts worth a full check: all of t's stored columns, and the one count
+ * (lengths only grow) whose cell would end exactly at `exact`.  A short
+ * record is never taken otherwise: without its header length nothing
+ * says where it ends.  fits[] lists them widest first.
+ */
+static void lost_header_counts(sqlite_carver *c, size_t t, const sqlite_page *page,
+                               uint32_t pos, uint32_t limit, uint32_t exact,
+                               unsigned prefix, size_t *fits, size_t *n_fits)
+{
+	const sqlite_table *table = &c->schema->tables[t];
+	size_t lost = FREEBLOCK_HEADER - prefix, n, at = 0, exact_n = 0, full_n = 0;
+	const uint8_t *p = page->data + pos + FREEBLOCK_HEADER;
+	size_t avail = limit - pos - FREEBLOCK_HEADER;
+	uint64_t body = 0;
+
+	c->types[0] = 0; /* the rowid alias, when the first type is lost */
+	for (n = 1; n <= table->n_stored; n++) {
+		uint64_t s, len, local, end;
+		size_t k = n - 1, got;
+
+		if (k >= lost - 1) { /* type k is on the page (else the alias) */
+			if (!(got = minimal_varint(p + at, avail - at, &s)) ||
+			    !(serial_class(s) & c->strict[t][k]))
+				break;
+			c->types[k] = s;
+			body += sqlite_serial_size(s);
+			at += got;
+		}
+		if (1 + (lost - 1) + at > 127 || body > SQLITE_BTREE_MAX_PAYLOAD)
+			break; /* the header length byte holds 127 at most */
+		if (n < c->min_strict[t])
+			continue;
+		len = 1 + (lost - 1) + at + body;
+		if (sqlite_varint_len(len) >= prefix)
+			continue; /* the rowid needs a byte */
+		local = sqlite_local_payload(c->usable, len, true);
+		end = pos + prefix + local + (local < len ? 4 : 0);
+		if (end == exact)
+			exact_n = n;
+		if (n == table->n_stored)
+			full_n = n;
+	}
+	*n_fits = 0;
+	if (full_n)
+		fits[(*n_fits)++] = full_n;
+	if (exact_n && exact_n != full_n)
+		fits[(*n_fits)++] = exact_n;
+}
+
+/* The rebuilt header length and payload length for n fields, from the
+ * types lost_header_counts read. */
+static uint64_t lost_header_length(const sqlite_carver *c, const sqlite_page *page,
+                                   uint32_t pos, size_t lost, size_t n, uint64_t *len)
+{
+	uint64_t header_len = 1 + (lost - 1), body = 0;
+	size_t k;
+
+	(void)page;
+	(void)pos;
+	for (k = lost - 1; k < n; k++)
+		header_len += sqlite_varint_len(c->types[k]);
+	for (k = 0; k < n; k++)
+		body += sqlite_serial_size(c->types[k]);
+	*len = header_len + body;
+	return header_len;
+}
+
 static bool try_lost_header(sqlite_carver *c, const sqlite_page *page,
                             uint32_t pos, uint32_t limit, uint32_t exact,
                             unsigned prefix, size_t hint, attempt *best)
 {
-	size_t t, n, lost = FREEBLOCK_HEADER - prefix; /* 1 or 2 header bytes */
+	size_t t, lost = FREEBLOCK_HEADER - prefix; /* 1 or 2 header bytes */
 	bool found = false;
 
 	for (t = 0; t < c->schema->n_tables; t++) {
 		const sqlite_table *table = &c->schema->tables[t];
+		size_t fits[2], n_fits = 0, n, i;
 
 		/* The weakest evidence: only the page's own table, when known. */
 		if ((hint != NO_TABLE && t != hint) || (table->internal && t != hint))
@@ -522,36 +602,21 @@ static bool try_lost_header(sqlite_carver *c, const sqlite_page *page,
 		if (lost == 2 && !(table->n_stored &&
 		                   table->columns[table->stored[0]].rowid_alias))
 			continue; /* the first serial type cannot be known */
-		for (n = table->n_stored; n >= c->min_strict[t] && n >= lost; n--) {
-			uint64_t body = 0, header_len, len;
+		lost_header_counts(c, t, page, pos, limit, exact, prefix, fits, &n_fits);
+		for (i = 0; i < n_fits; i++) {
+			uint64_t header_len, len;
 			uint8_t head[2];
-			size_t got;
 			attempt a;
 
-			c->types[0] = 0; /* the rowid alias, when lost == 2 */
-			got = read_types(c, page->data + pos + FREEBLOCK_HEADER,
-			                 limit - pos - FREEBLOCK_HEADER, lost - 1,
-			                 n - (lost - 1), &body);
-			if (!got)
-				continue;
-			header_len = 1 + (lost - 1) + got;
-			len = header_len + body;
-			if (header_len > 127 || sqlite_varint_len(len) >= prefix)
-				continue; /* H is one byte; the rowid needs a byte */
+			n = fits[i];
+			header_len = lost_header_length(c, page, pos, lost, n, &len);
 			head[0] = (uint8_t)header_len;
 			head[1] = 0;
 			memset(&a, 0, sizeof a);
 			if (!read_payload(c, page, pos + prefix, len, head, lost, header_len,
-			                  n, limit, &a))
+			                  n, limit, &a) ||
+			    !settle_as(c, &a, t))
 				continue;
-			if (!settle_as(c, &a, t))
-				continue;
-			if (n < table->n_stored && a.end != exact) {
-				/* Without the header length nothing says where a short
-				 * record ends; only a block that ends with it does. */
-				free(a.owned);
-				continue;
-			}
 			if (!best->owned && !best->payload) {
 				*best = a;
 				found = true;
@@ -563,7 +628,7 @@ static bool try_lost_header(sqlite_carver *c, const sqlite_page *page,
 			} else {
 				free(a.owned);
 			}
-			break;
+			break; /* the widest that holds */
 		}
 	}
 	if (found) {
@@ -683,7 +748,7 @@ int sqlite_carve_region(sqlite_carver *c, const sqlite_page *page,
 		end = c->usable;
 	if (!c->max_fields)
 		return 0;
-	while (pos + 2 <= end) {
+	while (pos + 2 <= end && !out_of_time(c)) {
 		bool head = region == SQLITE_REGION_FREEBLOCK && pos == start;
 		attempt a;
 		int rc;
@@ -711,7 +776,7 @@ int sqlite_carve_cells(sqlite_carver *c, const sqlite_page *page,
 {
 	uint32_t i;
 
-	for (i = 0; i < bp->n_cells; i++) {
+	for (i = 0; i < bp->n_cells && !out_of_time(c); i++) {
 		uint32_t at = sqlite_btree_cell_offset(page, bp, i);
 		uint64_t header_len, body;
 		sqlite_cell cell;

@@ -51,7 +51,7 @@
  * Candidates are handed to a callback with values pointing into the page
  * or a scratch buffer, valid during the call only.  Nothing is allocated
  * per byte scanned; work is linear in the bytes scanned times the widest
- * table.
+ * table, and bounded in time by a deadline.
  */
 #ifndef EXHIBIT_SQLITE_CARVE_H
 #define EXHIBIT_SQLITE_CARVE_H
@@ -102,6 +102,14 @@ typedef struct sqlite_carver sqlite_carver;
 sqlite_carver *sqlite_carver_new(sqlite_db *db, const sqlite_schema *schema,
                                  sqlite_candidate_fn found, void *arg);
 void sqlite_carver_free(sqlite_carver *c);
+
+/*
+ * sqlite_carver_set_deadline — stop scanning once CLOCK_MONOTONIC passes
+ * deadline_ns (0: never).  A hostile page can make every byte look worth
+ * a try; the scans then return early and sqlite_carver_timed_out says so.
+ */
+void sqlite_carver_set_deadline(sqlite_carver *c, int64_t deadline_ns);
+bool sqlite_carver_timed_out(const sqlite_carver *c);
 
 /*
  * sqlite_carve_cells — every cell of a dead table leaf page, matched to a

@@ -522,8 +522,9 @@ static int carve_all(recovery_run *r)
 
 	if (!carver)
 		return EXHIBIT_ERR;
+	sqlite_carver_set_deadline(carver, r->deadline);
 	for (i = 0; i < n && !r->failed; i++) {
-		if (now_ns() > r->deadline) {
+		if (now_ns() > r->deadline || sqlite_carver_timed_out(carver)) {
 			sqlite_problem_add(&r->rec->problems, SQLITE_FILE_MAIN, -1,
 			                   "recovery stopped at its time limit of %u ms, "
 			                   "%zu of %zu page versions read",

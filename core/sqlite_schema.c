@@ -380,13 +380,43 @@ static int read_constraints(sqlite_column *col, column_pk *pk, const element *e,
 	return 0;
 }
 
-static int read_column(sqlite_table *table, column_pk *pks, const element *e)
+/* A table being laid out: its columns grow with their key flags. */
+typedef struct layout {
+	sqlite_table *table;
+	column_pk *pks;
+	size_t cap;
+} layout;
+
+static int grow_layout(layout *l)
 {
-	sqlite_column *col = &table->columns[table->n_columns];
+	size_t cap = l->cap ? l->cap * 2 : 16;
+	sqlite_column *columns = realloc(l->table->columns, cap * sizeof *columns);
+	column_pk *pks;
+
+	if (!columns)
+		return -1;
+	l->table->columns = columns;
+	pks = realloc(l->pks, cap * sizeof *pks);
+	if (!pks)
+		return -1;
+	l->pks = pks;
+	l->cap = cap;
+	return 0;
+}
+
+static int read_column(layout *l, const element *e)
+{
+	sqlite_table *table = l->table;
+	sqlite_column *col;
+	column_pk *pk;
 	size_t i = 1;
 
+	if (table->n_columns == l->cap && grow_layout(l) < 0)
+		return -1;
+	col = &table->columns[table->n_columns];
+	pk = &l->pks[table->n_columns];
 	memset(col, 0, sizeof *col);
-	memset(&pks[table->n_columns], 0, sizeof *pks);
+	memset(pk, 0, sizeof *pk);
 	if (e->t[0].kind != TK_ID && e->t[0].kind != TK_STRING)
 		return 1;
 	col->name = token_name(&e->t[0]);
@@ -395,7 +425,7 @@ static int read_column(sqlite_table *table, column_pk *pks, const element *e)
 	if (!col->type)
 		return -1;
 	col->affinity = sqlite_type_affinity(col->type);
-	return read_constraints(col, &pks[table->n_columns - 1], e, i);
+	return read_constraints(col, pk, e, i);
 }
 
 /* A table constraint PRIMARY KEY(x): the single column's name, or NULL. */
@@ -474,9 +504,10 @@ static int read_preamble(lexer *lx, exhibit_error *err)
 }
 
 /* Split the column list into elements and lay each one out. */
-static int read_elements(lexer *lx, sqlite_table *table, column_pk *pks,
-                         char **table_pk, exhibit_error *err)
+static int read_elements(lexer *lx, layout *l, char **table_pk,
+                         exhibit_error *err)
 {
+	sqlite_table *table = l->table;
 	element e = { NULL, 0, 0 };
 	int depth = 0, rc = 0;
 
@@ -501,7 +532,7 @@ static int read_elements(lexer *lx, sqlite_table *table, column_pk *pks,
 				rc = exhibit_error_set(err, EXHIBIT_ERR_FORMAT, 0,
 				                       "more than %d columns", SQLITE_RECORD_MAX_COLUMNS);
 				break;
-			} else if ((rc = read_column(table, pks, &e)) != 0) {
+			} else if ((rc = read_column(l, &e)) != 0) {
 				if (rc > 0)
 					rc = exhibit_error_set(err, EXHIBIT_ERR_FORMAT, 0,
 					                       "column %zu has no name", table->n_columns + 1);
@@ -526,8 +557,8 @@ int sqlite_table_parse(const char *sql, size_t len, sqlite_table *table,
                        exhibit_error *err)
 {
 	lexer lx = { sql, sql + len };
+	layout l = { table, NULL, 0 };
 	char *table_pk = NULL;
-	column_pk *pks;
 	token t;
 	int rc;
 
@@ -535,13 +566,7 @@ int sqlite_table_parse(const char *sql, size_t len, sqlite_table *table,
 	rc = read_preamble(&lx, err);
 	if (rc != 0)
 		return rc;
-	table->columns = calloc(SQLITE_RECORD_MAX_COLUMNS, sizeof *table->columns);
-	pks = calloc(SQLITE_RECORD_MAX_COLUMNS, sizeof *pks);
-	if (!table->columns || !pks) {
-		free(pks);
-		return exhibit_error_set(err, EXHIBIT_ERR, -1, "out of memory");
-	}
-	rc = read_elements(&lx, table, pks, &table_pk, err);
+	rc = read_elements(&lx, &l, &table_pk, err);
 	if (rc == 0) {
 		t = next_token(&lx);
 		while (t.kind != TK_END && !is_word(&t, "WITHOUT"))
@@ -552,19 +577,14 @@ int sqlite_table_parse(const char *sql, size_t len, sqlite_table *table,
 	if (rc == 0 && table->n_columns == 0)
 		rc = exhibit_error_set(err, EXHIBIT_ERR_FORMAT, 0, "a table without columns");
 	if (rc == 0) {
-		sqlite_column *fit = realloc(table->columns,
-		                             table->n_columns * sizeof *fit);
-
-		if (fit)
-			table->columns = fit;
-		mark_rowid_alias(table, pks, table_pk);
+		mark_rowid_alias(table, l.pks, table_pk);
 		if (layout_stored(table) < 0)
 			rc = exhibit_error_set(err, EXHIBIT_ERR, -1, "out of memory");
 	}
 	if (rc == -1 && err && !err->code)
 		exhibit_error_set(err, EXHIBIT_ERR, -1, "out of memory");
 	free(table_pk);
-	free(pks);
+	free(l.pks);
 	if (rc != 0)
 		sqlite_table_free(table);
 	return rc;

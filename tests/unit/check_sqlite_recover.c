@@ -177,15 +177,54 @@ static void dump_files(const outcome *o)
 	}
 }
 
+/*
+ * Snapshot the fixture's files while its connection is still open
+ * (closing would checkpoint), close it, and recover.  o->deleted and
+ * o->live are the caller's.
+ */
+static void finish_scenario(outcome *o, fixture *f, uint32_t usable, bool wal,
+                            bool journal)
+{
+	exhibit_error err;
+	sqlite_db_files files;
+	sqlite3_stmt *stmt;
+	size_t i;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(f->db, "PRAGMA encoding", -1, &stmt, NULL),
+	                 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	o->encoding = strcmp((const char *)sqlite3_column_text(stmt, 0), "UTF-16le") == 0 ? 2
+	              : strcmp((const char *)sqlite3_column_text(stmt, 0), "UTF-16be") == 0 ? 3 : 1;
+	sqlite3_finalize(stmt);
+	o->usable = usable;
+	o->files[0] = fixture_read(f, "");
+	if (wal)
+		o->files[1] = fixture_read(f, "-wal");
+	if (journal)
+		o->files[2] = fixture_read(f, "-journal");
+	fixture_close(f);
+	dump_files(o);
+	memset(&files, 0, sizeof files);
+	files.main = o->files[0].data;
+	files.main_len = o->files[0].len;
+	files.wal = o->files[1].data;
+	files.wal_len = o->files[1].len;
+	files.journal = o->files[2].data;
+	files.journal_len = o->files[2].len;
+	exhibit_error_clear(&err);
+	ck_assert_msg(sqlite_recover(&files, NULL, &o->rec, &err) == 0, "recovery failed: %s",
+	              err.message);
+	o->table = SIZE_MAX; /* when the files hold no schema for it */
+	for (i = 0; i < o->rec->schema.n_tables; i++)
+		if (strcmp(o->rec->schema.tables[i].name, "messages") == 0)
+			o->table = i;
+}
+
 static outcome run_scenario(const scenario *s)
 {
 	char sql[512];
 	outcome o;
 	fixture f;
-	exhibit_error err;
-	sqlite_db_files files;
-	sqlite3_stmt *stmt;
-	size_t i;
 
 	memset(&o, 0, sizeof o);
 	set_up(&f, s);
@@ -198,35 +237,7 @@ static outcome run_scenario(const scenario *s)
 	if (s->after_delete)
 		fixture_exec(&f, s->after_delete);
 	o.live = fixture_select(f.db, "SELECT *, rowid FROM messages ORDER BY id");
-	ck_assert_int_eq(sqlite3_prepare_v2(f.db, "PRAGMA encoding", -1, &stmt, NULL),
-	                 SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
-	o.encoding = strcmp((const char *)sqlite3_column_text(stmt, 0), "UTF-16le") == 0 ? 2
-	             : strcmp((const char *)sqlite3_column_text(stmt, 0), "UTF-16be") == 0 ? 3 : 1;
-	sqlite3_finalize(stmt);
-	o.usable = (uint32_t)s->page_size;
-	/* Read the files while the connection is open: closing checkpoints. */
-	o.files[0] = fixture_read(&f, "");
-	if (s->keep_wal)
-		o.files[1] = fixture_read(&f, "-wal");
-	if (s->keep_journal)
-		o.files[2] = fixture_read(&f, "-journal");
-	fixture_close(&f);
-	dump_files(&o);
-	memset(&files, 0, sizeof files);
-	files.main = o.files[0].data;
-	files.main_len = o.files[0].len;
-	files.wal = o.files[1].data;
-	files.wal_len = o.files[1].len;
-	files.journal = o.files[2].data;
-	files.journal_len = o.files[2].len;
-	exhibit_error_clear(&err);
-	ck_assert_msg(sqlite_recover(&files, NULL, &o.rec, &err) == 0, "recovery failed: %s",
-	              err.message);
-	o.table = SIZE_MAX; /* when the files hold no schema for it */
-	for (i = 0; i < o.rec->schema.n_tables; i++)
-		if (strcmp(o.rec->schema.tables[i].name, "messages") == 0)
-			o.table = i;
+	finish_scenario(&o, &f, (uint32_t)s->page_size, s->keep_wal, s->keep_journal);
 	return o;
 }
 
@@ -457,6 +468,75 @@ START_TEST(wal_truncated_by_checkpoint)
 }
 END_TEST
 
+START_TEST(wal_frames_of_an_earlier_generation)
+{
+	/* After a full checkpoint the next writer restarts the WAL with new
+	 * salts, overwriting it from the start; the frames past its end are
+	 * of the earlier generation, and with secure_delete they are the only
+	 * place the deleted rows survive. */
+	scenario s = base();
+	outcome o;
+	tally t;
+	size_t i, earlier = 0;
+
+	s.journal_mode = "wal";
+	s.secure_delete = true;
+	s.keep_wal = true;
+	s.after_delete = "PRAGMA wal_checkpoint(PASSIVE);"
+	                 "INSERT INTO messages(chat_id, body) VALUES (1, 'after the restart');";
+	o = run_scenario(&s);
+	t = check_promises(&o, KIND(SQLITE_ORIGIN_WAL));
+	print_tally("WAL, an earlier generation", &t);
+	ck_assert_uint_ge(t.present, 150);
+	for (i = 0; i < o.rec->n_rows; i++)
+		earlier += o.rec->rows[i].origin.frame_state == SQLITE_WAL_INVALID;
+	ck_assert_uint_eq(earlier, t.recovered);
+	outcome_free(&o);
+}
+END_TEST
+
+START_TEST(wal_frames_never_committed)
+{
+	/* A transaction too large for its cache spills frames into the WAL
+	 * before it commits; caught then, its rows are in no live page.  A
+	 * page spilled twice is rewritten in place and the checksums after it
+	 * are only redone at commit, so some frames read as invalid. */
+	scenario s = base();
+	outcome o;
+	fixture f;
+	tally t;
+	size_t i, uncommitted = 0;
+
+	memset(&o, 0, sizeof o);
+	s.journal_mode = "wal";
+	set_up(&f, &s);
+	fixture_exec(&f, "PRAGMA cache_size = 2;");
+	s.rows = 200;
+	fill(&f, &s);
+	fixture_exec(&f, "BEGIN;"
+	                 "INSERT INTO messages(chat_id, sender, body, sent)"
+	                 " SELECT chat_id, sender, 'never committed: ' || body, sent + 1"
+	                 " FROM messages;");
+	o.deleted = fixture_select(f.db, "SELECT *, rowid FROM messages WHERE id > 200"
+	                                 " ORDER BY id");
+	o.live = fixture_select(f.db, "SELECT *, rowid FROM messages WHERE id <= 200"
+	                              " ORDER BY id");
+	finish_scenario(&o, &f, 4096, true, false);
+	t = check_promises(&o, KIND(SQLITE_ORIGIN_WAL));
+	print_tally("WAL, uncommitted", &t);
+	ck_assert_uint_ge(t.recovered, 50);
+	for (i = 0; i < o.rec->n_rows; i++) {
+		sqlite_wal_frame_state state = o.rec->rows[i].origin.frame_state;
+
+		ck_assert(state == SQLITE_WAL_UNCOMMITTED || state == SQLITE_WAL_INVALID);
+		uncommitted += state == SQLITE_WAL_UNCOMMITTED;
+	}
+	ck_assert_uint_gt(uncommitted, 0);
+	ck_assert_uint_eq(o.rec->stats.live_rows, 200);
+	outcome_free(&o);
+}
+END_TEST
+
 START_TEST(freelist_pages_are_read)
 {
 	scenario s = base();
@@ -642,6 +722,63 @@ START_TEST(rows_older_than_an_added_column)
 }
 END_TEST
 
+START_TEST(a_hostile_page_cannot_hold_recovery_up)
+{
+	/* A table of 1000 untyped columns takes any serial type anywhere, so
+	 * every byte of noise looks worth trying; 400 pages of it behind the
+	 * database must still end at the time limit, and say so. */
+	sqlite_recover_limits limits = { 0, 0, 500 };
+	sqlite3_str *sql = sqlite3_str_new(NULL);
+	sqlite_recovery *rec = NULL;
+	sqlite_db_files files;
+	exhibit_error err;
+	fixture_bytes db;
+	unsigned char *bytes;
+	uint64_t seed = 99;
+	size_t len, i;
+	double start;
+	fixture f;
+	char *create;
+
+	sqlite3_str_appendall(sql, "CREATE TABLE wide(c0");
+	for (i = 1; i < 1000; i++)
+		sqlite3_str_appendf(sql, ", c%d", (int)i);
+	sqlite3_str_appendall(sql, "); INSERT INTO wide(c0) VALUES (1);");
+	create = sqlite3_str_finish(sql);
+	fixture_open(&f);
+	fixture_exec(&f, create);
+	sqlite3_free(create);
+	db = fixture_read(&f, "");
+	fixture_close(&f);
+	len = db.len + 400 * 4096;
+	bytes = malloc(len);
+	ck_assert_ptr_nonnull(bytes);
+	memcpy(bytes, db.data, db.len);
+	for (i = db.len; i < len; i++)
+		bytes[i] = (unsigned char)next_random(&seed);
+	memset(&files, 0, sizeof files);
+	files.main = bytes;
+	files.main_len = len;
+	exhibit_error_clear(&err);
+	start = (double)clock() / CLOCKS_PER_SEC;
+	ck_assert_int_eq(sqlite_recover(&files, &limits, &rec, &err), 0);
+	ck_assert_double_lt((double)clock() / CLOCKS_PER_SEC - start, 1.5);
+	if (rec->stats.stopped) {
+		bool said = false;
+
+		for (i = 0; i < rec->problems.n; i++)
+			said |= strstr(rec->problems.items[i].message, "time limit") != NULL;
+		ck_assert(said);
+	}
+	printf("hostile wide table: %llu page versions read, %zu rows, %s\n",
+	       (unsigned long long)rec->stats.versions_read, rec->n_rows,
+	       rec->stats.stopped ? "stopped at the time limit" : "finished");
+	sqlite_recovery_free(rec);
+	free(bytes);
+	fixture_bytes_free(&db);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- host API */
 
 typedef struct seen_row {
@@ -775,6 +912,8 @@ static Suite *recover_suite(void)
 	tcase_add_test(modes, wal_after_checkpoint);
 	tcase_add_test(modes, wal_truncated_by_checkpoint);
 	tcase_add_test(modes, persisted_journal_keeps_the_old_pages);
+	tcase_add_test(modes, wal_frames_of_an_earlier_generation);
+	tcase_add_test(modes, wal_frames_never_committed);
 	tcase_add_test(shapes, freelist_pages_are_read);
 	tcase_add_test(shapes, overflowing_bodies);
 	tcase_add_test(shapes, utf16le_database);
@@ -782,6 +921,7 @@ static Suite *recover_suite(void)
 	tcase_add_test(shapes, page_size_512);
 	tcase_add_test(shapes, page_size_65536);
 	tcase_add_test(shapes, rows_older_than_an_added_column);
+	tcase_add_test(shapes, a_hostile_page_cannot_hold_recovery_up);
 	tcase_add_test(api, host_api_serves_recovered_rows_as_sql);
 	tcase_add_test(api, host_api_refuses_what_is_not_a_database);
 	tcase_add_test(api, hostile_names_get_their_tables);
