@@ -644,17 +644,17 @@ static void finish(recovery_run *r)
 	EVP_MD_CTX_free(r->md);
 }
 
-/* Keep the reader's problems first, then recovery's own. */
+/* Recovery's own problems (a limit reached) first, so that a full list
+ * of damage found by the reader cannot crowd them out; then the reader's. */
 static void merge_problems(sqlite_recovery *rec, sqlite_db *db)
 {
-	sqlite_problems own = rec->problems;
+	const sqlite_problems *found = sqlite_db_problems(db);
 	size_t i;
 
-	rec->problems = *sqlite_db_problems(db);
-	for (i = 0; i < own.n; i++)
-		sqlite_problem_add(&rec->problems, own.items[i].file, own.items[i].offset,
-		                   "%s", own.items[i].message);
-	rec->problems.dropped += own.dropped;
+	for (i = 0; i < found->n; i++)
+		sqlite_problem_add(&rec->problems, found->items[i].file, found->items[i].offset,
+		                   "%s", found->items[i].message);
+	rec->problems.dropped += found->dropped;
 }
 
 int sqlite_recover(const sqlite_db_files *files,
