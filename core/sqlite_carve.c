@@ -398,7 +398,8 @@ static bool read_payload(sqlite_carver *c, const sqlite_page *page,
 	size_t k;
 
 	a->owned = NULL;
-	if (end > limit || local < head_len)
+	/* The header was read from the page: it must lie in the local part. */
+	if (end > limit || local < head_len || local < header_len)
 		return false;
 	if (local < len || head_len) {
 		a->owned = malloc((size_t)len);
