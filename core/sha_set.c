@@ -111,3 +111,20 @@ size_t sha_set_count(sha_set *s)
 	pthread_mutex_unlock(&s->lock);
 	return n;
 }
+
+int sha_set_contains(sha_set *s, const unsigned char digest[32])
+{
+	size_t i;
+	int found = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (i = slot_of(digest, s->capacity); s->used[i];
+	     i = (i + 1) & (s->capacity - 1)) {
+		if (!memcmp(s->slots[i], digest, 32)) {
+			found = 1;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}

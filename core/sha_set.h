@@ -22,4 +22,7 @@ int sha_set_claim(sha_set *s, const unsigned char digest[32]);
 
 size_t sha_set_count(sha_set *s);
 
+/* sha_set_contains — 1 when digest is in the set, 0 when not. */
+int sha_set_contains(sha_set *s, const unsigned char digest[32]);
+
 #endif

@@ -90,6 +90,8 @@ typedef struct sql_budget {
 	int64_t step_start;  /* when the current row's work was first seen */
 	int64_t last_tick;   /* the previous progress tick */
 	int64_t busy_ns;     /* SQLite working time so far */
+	char **generated;    /* virtual generated columns: table, column, ... */
+	size_t n_generated;  /* pairs */
 } sql_budget;
 
 static int64_t monotonic_ns(void)
@@ -145,13 +147,26 @@ static unsigned or_default(unsigned value, unsigned fallback)
 	return value ? value : fallback;
 }
 
+/* The budget's destructor, run when the connection closes. */
+static void free_budget(void *arg)
+{
+	sql_budget *budget = arg;
+	size_t i;
+
+	for (i = 0; i < 2 * budget->n_generated; i++)
+		sqlite3_free(budget->generated[i]);
+	sqlite3_free(budget->generated);
+	sqlite3_free(budget);
+}
+
 /*
  * Install the budget.  The state is handed to SQLite as the user data of
  * a direct-only SQL function whose destructor frees it, so it lives exactly
  * as long as the connection (SQLite has no other per-connection slot with a
  * destructor before 3.44).
  */
-static int install_budget(sqlite3 *db, const untrusted_sqlite_budget *limits)
+static int install_budget(sqlite3 *db, const untrusted_sqlite_budget *limits,
+                          sql_budget **installed)
 {
 	sql_budget *budget = sqlite3_malloc(sizeof *budget);
 	int rc;
@@ -165,9 +180,10 @@ static int install_budget(sqlite3 *db, const untrusted_sqlite_budget *limits)
 	                              UNTRUSTED_SQLITE_TOTAL_MS) * NS_PER_MS;
 	rc = sqlite3_create_function_v2(db, "exhibit_sql_ms_left", 0,
 	                                SQLITE_UTF8 | SQLITE_DIRECTONLY, budget,
-	                                budget_ms_left, NULL, NULL, sqlite3_free);
+	                                budget_ms_left, NULL, NULL, free_budget);
 	if (rc != SQLITE_OK)
 		return rc; /* SQLite already called the destructor */
+	*installed = budget;
 	sqlite3_progress_handler(db, UNTRUSTED_SQLITE_PROGRESS_OPS, budget_tick,
 	                         budget);
 	return sqlite3_trace_v2(db, SQLITE_TRACE_STMT | SQLITE_TRACE_ROW,
@@ -198,8 +214,10 @@ static void apply_limits(sqlite3 *db)
 		sqlite3_limit(db, hostile_limits[i].id, hostile_limits[i].value);
 }
 
-/* Every setting that does not need the database content. */
-static int harden(sqlite3 *db, const untrusted_sqlite_budget *budget)
+/* Every setting that does not need the database content; *state is the
+ * connection's budget (owned by the connection). */
+static int harden(sqlite3 *db, const untrusted_sqlite_budget *budget,
+                  sql_budget **state)
 {
 	int rc = apply_switches(db);
 
@@ -210,7 +228,7 @@ static int harden(sqlite3 *db, const untrusted_sqlite_budget *budget)
 	apply_limits(db);
 	rc = sqlite3_exec(db, hostile_pragmas, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
-		rc = install_budget(db, budget);
+		rc = install_budget(db, budget, state);
 	return rc;
 }
 
@@ -323,6 +341,82 @@ static int load_schema(sqlite3 *db)
 	return rc;
 }
 
+/*
+ * Virtual generated columns.  Their expressions come from the database's
+ * own schema and run whenever such a column is read.  trusted_schema off
+ * lets them call only innocuous functions, but one call can still run for
+ * a minute inside a single virtual-machine instruction, where neither the
+ * progress handler nor the length limit stops it (printf('%.*c', 2e9,
+ * 'x') does, in SQLite 3.40).  They store nothing (their inputs are the
+ * table's other columns), so an authorizer makes them read as NULL.
+ */
+static int deny_generated(void *arg, int action, const char *table,
+                          const char *column, const char *schema,
+                          const char *trigger)
+{
+	const sql_budget *budget = arg;
+	size_t i;
+
+	(void)schema;
+	(void)trigger;
+	if (action != SQLITE_READ || !table || !column)
+		return SQLITE_OK;
+	for (i = 0; i < budget->n_generated; i++)
+		if (sqlite3_stricmp(budget->generated[2 * i], table) == 0 &&
+		    sqlite3_stricmp(budget->generated[2 * i + 1], column) == 0)
+			return SQLITE_IGNORE;
+	return SQLITE_OK;
+}
+
+static int remember_generated(sql_budget *budget, const unsigned char *table,
+                              const unsigned char *column)
+{
+	char **grown = sqlite3_realloc64(budget->generated,
+	                                 (budget->n_generated + 1) * 2 * sizeof *grown);
+
+	if (!grown)
+		return SQLITE_NOMEM;
+	budget->generated = grown;
+	grown[2 * budget->n_generated] = sqlite3_mprintf("%s", table);
+	grown[2 * budget->n_generated + 1] = sqlite3_mprintf("%s", column);
+	budget->n_generated++;
+	return grown[2 * budget->n_generated - 2] && grown[2 * budget->n_generated - 1]
+	       ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+/* The virtual generated columns of one table (table_xinfo: hidden = 2).
+ * A table SQLite cannot describe (an unknown virtual table module) cannot
+ * be read either: it is skipped. */
+static int find_generated(sqlite3 *db, sql_budget *budget, const unsigned char *table)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_xinfo(?)"
+	                                " WHERE hidden = 2", -1, &stmt, NULL);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_bind_text(stmt, 1, (const char *)table, -1, SQLITE_STATIC);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		rc = remember_generated(budget, table, sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_NOMEM ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* Make every read of a virtual generated column NULL (see above). */
+static int guard_generated_columns(sqlite3 *db, sql_budget *budget)
+{
+	sqlite3_stmt *stmt = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema"
+	                                " WHERE type = 'table' AND rootpage > 0",
+	                            -1, &stmt, NULL);
+
+	while (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		rc = find_generated(db, budget, sqlite3_column_text(stmt, 0));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE)
+		return rc;
+	return sqlite3_set_authorizer(db, deny_generated, budget);
+}
+
 static int exhibit_code(int sqlite_rc)
 {
 	switch (sqlite_rc & 0xff) {
@@ -358,6 +452,7 @@ int untrusted_sqlite_open_budget(const void *bytes, size_t len,
                                  sqlite3 **db, exhibit_error *err)
 {
 	sqlite3 *conn = NULL;
+	sql_budget *state = NULL;
 	int rc;
 
 	if (!db || (!bytes && len))
@@ -372,11 +467,13 @@ int untrusted_sqlite_open_budget(const void *bytes, size_t len,
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE,
 	                     NULL);
 	if (rc == SQLITE_OK)
-		rc = harden(conn, budget);
+		rc = harden(conn, budget, &state);
 	if (rc == SQLITE_OK)
 		rc = load_private_copy(conn, bytes, len);
 	if (rc == SQLITE_OK)
 		rc = load_schema(conn);
+	if (rc == SQLITE_OK)
+		rc = guard_generated_columns(conn, state);
 	if (rc != SQLITE_OK)
 		return open_failed(conn, rc, err);
 	*db = conn;
@@ -388,6 +485,7 @@ int untrusted_sqlite_open_private_file(const char *path,
                                        sqlite3 **db, exhibit_error *err)
 {
 	sqlite3 *conn = NULL;
+	sql_budget *state = NULL;
 	char *uri;
 	int rc;
 
@@ -403,9 +501,11 @@ int untrusted_sqlite_open_private_file(const char *path,
 	                     SQLITE_OPEN_PRIVATECACHE, NULL);
 	sqlite3_free(uri);
 	if (rc == SQLITE_OK)
-		rc = harden(conn, budget);
+		rc = harden(conn, budget, &state);
 	if (rc == SQLITE_OK)
 		rc = load_schema(conn);
+	if (rc == SQLITE_OK)
+		rc = guard_generated_columns(conn, state);
 	if (rc != SQLITE_OK)
 		return open_failed(conn, rc, err);
 	*db = conn;

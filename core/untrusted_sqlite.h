@@ -11,7 +11,12 @@
  *   - Nothing stored in the database runs code of its own: defensive mode,
  *     trusted_schema off, triggers and views disabled, foreign keys off,
  *     extension loading and fts3_tokenizer off, double-quoted strings
- *     rejected in our own SQL, cell_size_check on, query_only on.
+ *     rejected in our own SQL, cell_size_check on, query_only on.  Virtual
+ *     generated columns read as NULL (an authorizer answers SQLITE_IGNORE):
+ *     their expressions come from the schema, store nothing, and one call
+ *     of an innocuous function can run for a minute inside a single
+ *     virtual-machine instruction, where the time budget cannot reach
+ *     (printf('%.*c', 2000000000, 'x') does in SQLite 3.40).
  *   - Resource limits (sqlite3_limit) are lowered to values that still read
  *     every real app database we know of but bound what a hostile schema or
  *     row can make SQLite allocate.

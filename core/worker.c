@@ -10,14 +10,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "casedb_hashsets.h"
 #include "hash.h"
 #include "plugin_guard.h"
+#include "recovered_db.h"
 #include "run.h"
 #include "sniff.h"
+#include "sqlite_recover.h"
 #include "text.h"
 #include "untrusted_sqlite.h"
 
@@ -295,8 +298,9 @@ static int open_sqlite_in_memory(exhibit_host *h, struct sqlite3 **db)
 	return EXHIBIT_OK;
 }
 
-/* copy_to_private_file — the content, header patched, into path. */
-static int copy_to_private_file(exhibit_host *h, const char *path)
+/* copy_to_private_file — the content (header patched when patch is set)
+ * into path. */
+static int copy_to_private_file(exhibit_host *h, const char *path, int patch)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	uint64_t offset = 0;
@@ -311,7 +315,7 @@ static int copy_to_private_file(exhibit_host *h, const char *path)
 			rc = EXHIBIT_ERR_READ;
 			break;
 		}
-		if (offset == 0)
+		if (offset == 0 && patch)
 			untrusted_sqlite_patch_header(h->w->buf, (size_t)got);
 		if (write_all(fd, h->w->buf, (size_t)got) < 0)
 			rc = EXHIBIT_ERR;
@@ -338,7 +342,7 @@ static int open_sqlite_from_file(exhibit_host *h, struct sqlite3 **db)
 	}
 	mkdir(dir, 0700);
 	free(dir);
-	rc = copy_to_private_file(h, path);
+	rc = copy_to_private_file(h, path, 1);
 	exhibit_error_clear(&err);
 	if (rc == EXHIBIT_OK &&
 	    (rc = untrusted_sqlite_open_private_file(path, NULL, db, &err)) < 0)
@@ -355,21 +359,147 @@ static int open_sqlite_from_file(exhibit_host *h, struct sqlite3 **db)
 	return EXHIBIT_OK;
 }
 
-static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
+/* within_sqlite_limit — whether the item is small enough to open as a
+ * database; reported when it is not. */
+static int within_sqlite_limit(exhibit_host *h)
 {
 	uint64_t size = h->loc->size;
+	char msg[160];
+
+	if (size <= h->w->r->opts->max_sqlite_bytes)
+		return 1;
+	snprintf(msg, sizeof msg, "database of %llu bytes is larger than the %llu-byte limit",
+	         (unsigned long long)size,
+	         (unsigned long long)h->w->r->opts->max_sqlite_bytes);
+	host_report_error(h, -1, msg);
+	return 0;
+}
+
+static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
+{
+	*db = NULL;
+	if (!within_sqlite_limit(h))
+		return EXHIBIT_ERR_LIMIT;
+	return h->loc->size <= SQLITE_IN_MEMORY_MAX ? open_sqlite_in_memory(h, db)
+	                                            : open_sqlite_from_file(h, db);
+}
+
+/* ------------------------------------------------------- deleted-row recovery */
+
+/* How many of recovery's problems become item errors (then a count). */
+#define RECOVERY_PROBLEMS_REPORTED 16
+
+static void report_recovery_problems(exhibit_host *h, const sqlite_problems *p)
+{
+	size_t i, shown = p->n < RECOVERY_PROBLEMS_REPORTED ? p->n : RECOVERY_PROBLEMS_REPORTED;
+	char msg[SQLITE_PROBLEM_MAX + 64];
+
+	for (i = 0; i < shown; i++) {
+		const sqlite_problem *q = &p->items[i];
+
+		if (q->file == SQLITE_FILE_MAIN) {
+			snprintf(msg, sizeof msg, "recovery: %s", q->message);
+			host_report_error(h, q->offset, msg);
+		} else {
+			snprintf(msg, sizeof msg, "recovery: %s offset %lld: %s",
+			         sqlite_file_kind_name(q->file), (long long)q->offset, q->message);
+			host_report_error(h, -1, msg);
+		}
+	}
+	if (p->n + p->dropped > shown) {
+		snprintf(msg, sizeof msg, "recovery: %zu more problems not listed",
+		         p->n + p->dropped - shown);
+		host_report_error(h, -1, msg);
+	}
+}
+
+/*
+ * open_recovered — recover the rows of a database given as files (the
+ * item's bytes; a WAL or journal paired with it is one more field of
+ * files) and serve them as a database.
+ */
+static int open_recovered(exhibit_host *h, const sqlite_db_files *files,
+                          struct sqlite3 **db)
+{
+	sqlite_recovery *rec = NULL;
+	exhibit_error err;
+	int rc;
+
+	exhibit_error_clear(&err);
+	rc = sqlite_recover(files, NULL, &rec, &err);
+	if (rc == 0) {
+		rc = recovered_db_open(rec, NULL, db, &err);
+		report_recovery_problems(h, &rec->problems);
+		sqlite_recovery_free(rec);
+	}
+	if (rc < 0) {
+		char msg[EXHIBIT_ERROR_MAX + 16];
+
+		snprintf(msg, sizeof msg, "recovery: %s", err.message);
+		host_report_error(h, err.offset, msg);
+	}
+	return rc < 0 ? rc : EXHIBIT_OK;
+}
+
+/* The item's bytes mapped from a private copy in the case's tmp/, for
+ * databases too large to read into memory. */
+static int open_recovered_from_file(exhibit_host *h, struct sqlite3 **db)
+{
+	sqlite_db_files files;
+	char *path = NULL;
+	void *map = MAP_FAILED;
+	int fd = -1, rc;
+
+	if (asprintf(&path, "%s/tmp", h->w->r->content_dir) < 0)
+		return EXHIBIT_ERR;
+	mkdir(path, 0700);
+	free(path);
+	if (asprintf(&path, "%s/tmp/recover-%ld-%p.db", h->w->r->content_dir,
+	             (long)getpid(), (void *)h) < 0)
+		return EXHIBIT_ERR;
+	rc = copy_to_private_file(h, path, 0);
+	if (rc == EXHIBIT_ERR)
+		host_report_error(h, -1, "recovery: cannot write a private copy of the "
+		                  "database into the case's tmp/");
+	if (rc == EXHIBIT_OK && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+		map = mmap(NULL, (size_t)h->loc->size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (rc == EXHIBIT_OK && map == MAP_FAILED) {
+		host_report_error(h, -1, "recovery: cannot map a private copy of the database");
+		rc = EXHIBIT_ERR;
+	}
+	if (rc == EXHIBIT_OK) {
+		memset(&files, 0, sizeof files);
+		files.main = map;
+		files.main_len = (size_t)h->loc->size;
+		rc = open_recovered(h, &files, db);
+		munmap(map, (size_t)h->loc->size);
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	free(path);
+	return rc;
+}
+
+static int host_open_sqlite_recovered(exhibit_host *h, struct sqlite3 **db)
+{
+	sqlite_db_files files;
+	unsigned char *bytes;
+	int rc;
 
 	*db = NULL;
-	if (size > h->w->r->opts->max_sqlite_bytes) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "database of %llu bytes is larger than the %llu-byte limit",
-		         (unsigned long long)size,
-		         (unsigned long long)h->w->r->opts->max_sqlite_bytes);
-		host_report_error(h, -1, msg);
+	if (!within_sqlite_limit(h))
 		return EXHIBIT_ERR_LIMIT;
-	}
-	return size <= SQLITE_IN_MEMORY_MAX ? open_sqlite_in_memory(h, db)
-	                                    : open_sqlite_from_file(h, db);
+	if (h->loc->size > SQLITE_IN_MEMORY_MAX)
+		return open_recovered_from_file(h, db);
+	if (!(bytes = read_all(h, h->loc->size)))
+		return EXHIBIT_ERR_READ;
+	memset(&files, 0, sizeof files);
+	files.main = bytes;
+	files.main_len = (size_t)h->loc->size;
+	rc = open_recovered(h, &files, db);
+	free(bytes);
+	return rc;
 }
 
 static void host_close_sqlite(exhibit_host *h, struct sqlite3 *db)
@@ -391,6 +521,7 @@ static const exhibit_host_api host_api = {
 	host_report_error,
 	host_open_sqlite,
 	host_close_sqlite,
+	host_open_sqlite_recovered,
 };
 
 /* ---------------------------------------------------------------- analysis */

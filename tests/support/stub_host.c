@@ -11,6 +11,8 @@
 #include <sqlite3.h>
 
 #include "error.h"
+#include "recovered_db.h"
+#include "sqlite_recover.h"
 #include "untrusted_sqlite.h"
 
 #define MAX_OPEN_DATABASES 16
@@ -21,6 +23,8 @@ struct exhibit_host {
 	char *path;
 	size_t read_chunk;
 	untrusted_sqlite_budget budget;
+	unsigned char *wal, *journal;
+	size_t wal_len, journal_len;
 
 	stub_record *records;
 	size_t n_records;
@@ -195,6 +199,38 @@ static int stub_open_sqlite(exhibit_host *host, sqlite3 **db)
 	return EXHIBIT_OK;
 }
 
+static int stub_open_sqlite_recovered(exhibit_host *host, sqlite3 **db)
+{
+	sqlite_db_files files = { host->content, host->len, host->wal, host->wal_len,
+		                  host->journal, host->journal_len };
+	sqlite_recovery *rec = NULL;
+	exhibit_error err;
+	size_t i;
+	int rc;
+
+	exhibit_error_clear(&err);
+	*db = NULL;
+	rc = sqlite_recover(&files, NULL, &rec, &err);
+	if (rc == 0) {
+		rc = recovered_db_open(rec, &host->budget, db, &err);
+		for (i = 0; i < rec->problems.n; i++)
+			stub_report_error(host, rec->problems.items[i].offset,
+			                  rec->problems.items[i].message);
+		sqlite_recovery_free(rec);
+	}
+	if (rc != 0) {
+		stub_report_error(host, err.offset, err.message);
+		return rc;
+	}
+	if (!remember_db(host, *db)) {
+		untrusted_sqlite_close(*db);
+		*db = NULL;
+		stub_report_error(host, -1, "stub host: too many open databases");
+		return EXHIBIT_ERR_LIMIT;
+	}
+	return EXHIBIT_OK;
+}
+
 static void stub_close_sqlite(exhibit_host *host, sqlite3 *db)
 {
 	size_t i;
@@ -216,6 +252,7 @@ static const exhibit_host_api stub_api = {
 	stub_report_error,
 	stub_open_sqlite,
 	stub_close_sqlite,
+	stub_open_sqlite_recovered,
 };
 
 const exhibit_host_api *stub_host_api(void)
@@ -257,7 +294,28 @@ void stub_host_free(exhibit_host *host)
 	free(host->errors);
 	free(host->content);
 	free(host->path);
+	free(host->wal);
+	free(host->journal);
 	free(host);
+}
+
+/* Replace *dst with a copy of src (NULL clears). */
+static void set_bytes(unsigned char **dst, size_t *dst_len, const void *src,
+                      size_t len)
+{
+	free(*dst);
+	*dst = src ? copy_bytes(src, len) : NULL;
+	*dst_len = *dst ? len : 0;
+}
+
+void stub_host_set_wal(exhibit_host *host, const void *wal, size_t len)
+{
+	set_bytes(&host->wal, &host->wal_len, wal, len);
+}
+
+void stub_host_set_journal(exhibit_host *host, const void *journal, size_t len)
+{
+	set_bytes(&host->journal, &host->journal_len, journal, len);
 }
 
 void stub_host_set_read_chunk(exhibit_host *host, size_t max)

@@ -6,10 +6,13 @@
  * hands back so a test can inspect it: read() serves the buffer (optionally
  * in short chunks), emit_record() keeps a deep copy of every record,
  * report_error() keeps every message with its offset, emit_child() keeps a
- * copy of each child, and open_sqlite() opens the buffer through
- * untrusted_sqlite (with an adjustable time budget), tracking connections
- * so a test can check that the plugin closed what it opened.  Connections
- * still open are closed by stub_host_free().
+ * copy of each child, open_sqlite() opens the buffer through
+ * untrusted_sqlite (with an adjustable time budget), and
+ * open_sqlite_recovered() recovers the buffer's deleted rows with
+ * sqlite_recover (with a WAL or journal a test hands it) and serves them
+ * through recovered_db; connections are tracked so a test can check that
+ * the plugin closed what it opened.  Connections still open are closed by
+ * stub_host_free().
  *
  * Not checked here: record types and columns against schemas/case.sql.
  * The item's sha256 is a placeholder (64 zeros), not a real hash.
@@ -60,6 +63,15 @@ void stub_host_set_read_chunk(exhibit_host *host, size_t max);
 /* The SQLite time budget open_sqlite() uses (0: untrusted_sqlite default). */
 void stub_host_set_sqlite_budget(exhibit_host *host, unsigned step_ms,
                                  unsigned total_ms);
+
+/*
+ * stub_host_set_wal / stub_host_set_journal — the "-wal" or "-journal"
+ * file open_sqlite_recovered() reads with the item (copied; NULL clears).
+ * The real host does not pair these files yet; tests of recovery through
+ * a plugin hand them here.
+ */
+void stub_host_set_wal(exhibit_host *host, const void *wal, size_t len);
+void stub_host_set_journal(exhibit_host *host, const void *journal, size_t len);
 
 /* stub_host_analyze — build the item and run plugin->analyze on it. */
 int stub_host_analyze(exhibit_host *host, const exhibit_plugin *plugin);

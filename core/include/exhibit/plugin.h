@@ -31,8 +31,9 @@
 extern "C" {
 #endif
 
-/* Bumped on any incompatible change to this header. */
-#define EXHIBIT_ABI_VERSION 1u
+/* Bumped on any incompatible change to this header.
+ * 2: exhibit_host_api.open_sqlite_recovered. */
+#define EXHIBIT_ABI_VERSION 2u
 
 /* The symbol every plugin exports. */
 #define EXHIBIT_PLUGIN_ENTRY "exhibit_plugin_entry"
@@ -140,6 +141,65 @@ typedef struct exhibit_host_api {
 	 */
 	int (*open_sqlite)(exhibit_host *host, struct sqlite3 **db);
 	void (*close_sqlite)(exhibit_host *host, struct sqlite3 *db);
+
+	/*
+	 * open_sqlite_recovered — the rows the item's SQLite database no
+	 * longer shows, as a database of their own.  The host reads the item
+	 * page by page with its own parser (nothing in it runs), takes the
+	 * tables and columns its live schema declares, and collects the
+	 * records of those tables that survive in the freeblocks and
+	 * unallocated space of its pages, on its freelist and other pages no
+	 * structure claims, and in dead versions of its pages (WAL frames
+	 * superseded, uncommitted or left from an earlier log; rollback
+	 * journal records; the main file's copy of a page a WAL replaces).
+	 * A record identical to a live row is left out (same values, and same
+	 * rowid when its rowid survived); of several copies of one deleted row
+	 * only one is kept.
+	 *
+	 * The database returned holds, for each table of the item's database
+	 * (SQLite's own sqlite_* tables excepted), a table of the same name
+	 * with the same columns in the same order, without types or
+	 * constraints, filled with the recovered rows, plus three columns:
+	 *
+	 *   _origin  TEXT     where the row was found: a kind, then details.
+	 *                     The kind (first word) is one of
+	 *                       freeblock    a freeblock of a live page;
+	 *                       unallocated  the unallocated gap of a live
+	 *                                    page, or a page nothing uses;
+	 *                       freelist     a page on the freelist;
+	 *                       superseded   the database file's copy of a
+	 *                                    page its WAL or journal replaces;
+	 *                       wal          a WAL frame: "wal frame N STATE",
+	 *                                    STATE one of live, superseded,
+	 *                                    uncommitted, invalid;
+	 *                       journal      a rollback journal record:
+	 *                                    "journal record N";
+	 *                     then "page P", then where in the page when the
+	 *                     kind does not say it (cell, freeblock,
+	 *                     unallocated).  Example:
+	 *                     "wal frame 12 superseded page 4 cell".
+	 *   _offset  INTEGER  the byte offset of the row's cell in the file the
+	 *                     kind names (the item itself unless wal/journal);
+	 *   _rowid   INTEGER  the row's rowid when it survived, else NULL.
+	 *
+	 * An INTEGER PRIMARY KEY column holds the rowid when it survived, else
+	 * NULL; a column a record is too short for (ALTER TABLE ADD COLUMN)
+	 * holds its literal DEFAULT, else NULL; text is UTF-8.  So a parser can
+	 * run the queries it runs on the live database and select the extra
+	 * columns to say where each row came from.  Joins between recovered
+	 * tables find only rows recovered on both sides: join with the live
+	 * database in the parser where it needs to.  Rows whose first bytes
+	 * were lost are recovered only when every value is certain; a row is
+	 * never guessed.  WITHOUT ROWID and virtual tables get no table.
+	 *
+	 * The database is read-only, hardened and time-limited like
+	 * open_sqlite's; close it with close_sqlite.  Damage found while
+	 * reading the item is reported (report_error) with its offset.
+	 * RETURN: EXHIBIT_OK with *db set, or an EXHIBIT_ERR_* code (already
+	 * reported): EXHIBIT_ERR_FORMAT when the item is not an SQLite
+	 * database, EXHIBIT_ERR_LIMIT when it is larger than the host reads.
+	 */
+	int (*open_sqlite_recovered)(exhibit_host *host, struct sqlite3 **db);
 } exhibit_host_api;
 
 /* A carving signature: magic bytes expected at an offset into a file. */
