@@ -90,7 +90,7 @@ CREATE TABLE content (
 CREATE TABLE files (
 	id          INTEGER PRIMARY KEY,
 	evidence_id INTEGER NOT NULL REFERENCES evidence(id),
-	walk_seq    INTEGER NOT NULL,           -- order of discovery; with evidence_id, the resume key
+	walk_seq    INTEGER,                    -- order of discovery; with evidence_id, the resume key; NULL for embedded items
 	fs_id       INTEGER REFERENCES filesystems(id),
 	parent_id   INTEGER REFERENCES files(id), -- the container of an embedded item
 	source      TEXT NOT NULL,              -- fs, carved, embedded, recovered
