@@ -12,7 +12,7 @@ build=${1:-"$top/build"}
 packages="build-essential g++ autoconf automake libtool pkg-config
 libtsk-dev libewf-dev libsqlite3-dev libssl-dev check
 sleuthkit ewf-tools sqlite3 e2fsprogs dosfstools mtools fdisk ffmpeg
-python3 unzip libxml2-utils clang libclang-rt-14-dev hashdeep time exfatprogs"
+python3 unzip libxml2-utils clang libclang-rt-14-dev hashdeep time exfatprogs zlib1g-dev"
 
 missing=""
 for p in $packages; do

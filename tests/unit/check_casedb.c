@@ -46,7 +46,7 @@ START_TEST(new_case_has_schema_and_views)
 	free(v);
 	v = query_text(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
 	                   "WHERE type = 'view' ORDER BY name)");
-	ck_assert_str_eq(v, "v_app_databases,v_errors,v_evidence,v_files,v_hash_hits");
+	ck_assert_str_eq(v, "v_app_databases,v_errors,v_evidence,v_files,v_hash_hits,v_media");
 	free(v);
 	casedb_close(db);
 }
