@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "media_test_support.h"
 #include "sniff.h"
@@ -166,7 +167,7 @@ START_TEST(corpus_videos_agree_with_ffprobe)
 		return;
 	}
 	snprintf(dir, sizeof dir, "%s/filetype", corpus_dir());
-	if (!opendir(dir)) {
+	if (access(dir, R_OK | X_OK) != 0) {
 		printf("SKIP: the corpus is not at %s (set EXHIBIT_CORPUS)\n", corpus_dir());
 		return;
 	}
