@@ -73,7 +73,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibi
 	media_init(&m, api, host, item->size);
 	if (parse(&m)) {
 		m.kind = "image";
-		rc = media_emit(&m, item);
+		rc = media_emit(&m);
 		if (rc != EXHIBIT_OK)
 			m.status = media_worse(m.status, rc);
 	}

@@ -412,11 +412,10 @@ static int emit_tag(media *m, const char *source, const char *name, const char *
 	return m->api->emit_record(m->host, "media_tags", f, sizeof f / sizeof f[0]);
 }
 
-int media_emit(media *m, const exhibit_item *item)
+int media_emit(media *m)
 {
 	int rc;
 
-	(void)item;
 	summarise(m);
 	if ((rc = emit_summary(m)) != EXHIBIT_OK)
 		return rc;

@@ -180,7 +180,7 @@ void media_set_rotation(media *m, long degrees);
  * media_streams record per stream, one media_tags record per tag.
  * RETURN: EXHIBIT_OK, or the host's error.
  */
-int media_emit(media *m, const exhibit_item *item);
+int media_emit(media *m);
 
 /* The worse of two EXHIBIT_* codes. */
 int media_worse(int a, int b);
