@@ -31,6 +31,7 @@
 #define MAX_ITEMS 4096
 #define MAX_PROPERTIES 1024
 #define MAX_ASSOCIATIONS 64
+#define TABLE_MAX (1024u * 1024)
 
 typedef struct item {
 	uint32_t id;
@@ -95,6 +96,37 @@ static const unsigned char *payload(parse *p, const bmff_box *b, size_t need, si
 	}
 	*len = (size_t)n;
 	return media_peek(p->m, bmff_payload(b), (size_t)n);
+}
+
+/* A box's payload copied whole (at most TABLE_MAX bytes; malloc'd, the
+ * caller frees it): item tables of many-tiled images outgrow the read
+ * window. */
+static unsigned char *payload_copy(parse *p, const bmff_box *b, size_t need, size_t *len)
+{
+	uint64_t n = b->size - b->header;
+	unsigned char *copy;
+	char name[24];
+
+	bmff_type_name(b->type, name);
+	if (n < need) {
+		media_problem(p->m, (int64_t)b->offset, EXHIBIT_ERR_FORMAT,
+		              "HEIF: box '%s' at offset %llu is too short (%llu bytes)", name,
+		              (unsigned long long)b->offset, (unsigned long long)n);
+		return NULL;
+	}
+	if (n > TABLE_MAX) {
+		media_problem(p->m, (int64_t)b->offset, EXHIBIT_ERR_LIMIT,
+		              "HEIF: box '%s' at offset %llu is %llu bytes long: only the first %u "
+		              "are read",
+		              name, (unsigned long long)b->offset, (unsigned long long)n, TABLE_MAX);
+		n = TABLE_MAX;
+	}
+	if (!(copy = malloc((size_t)n)) || !media_read(p->m, bmff_payload(b), copy, (size_t)n)) {
+		free(copy);
+		return NULL;
+	}
+	*len = (size_t)n;
+	return copy;
 }
 
 /* ---- item information ---------------------------------------------------------- */
@@ -170,7 +202,7 @@ static uint64_t take(cursor *c, unsigned n)
 static void on_iloc(parse *p, const bmff_box *b)
 {
 	size_t len;
-	const unsigned char *d = payload(p, b, 8, &len);
+	unsigned char *d = payload_copy(p, b, 8, &len);
 	cursor c;
 	unsigned version, off_size, len_size, base_size, index_size;
 	uint32_t count;
@@ -219,6 +251,7 @@ static void on_iloc(parse *p, const bmff_box *b)
 		media_problem(p->m, (int64_t)b->offset, EXHIBIT_ERR_FORMAT,
 		              "HEIF: iloc at offset %llu declares %u items but ends first",
 		              (unsigned long long)b->offset, count);
+	free(d);
 }
 
 /* ---- properties ----------------------------------------------------------------- */
@@ -248,7 +281,7 @@ static void on_ipco(parse *p, const bmff_box *b)
 static void on_ipma(parse *p, const bmff_box *b)
 {
 	size_t len;
-	const unsigned char *d = payload(p, b, 8, &len);
+	unsigned char *d = payload_copy(p, b, 8, &len);
 	cursor c;
 	uint32_t count;
 	bool wide_ids, wide_index;
@@ -272,6 +305,7 @@ static void on_ipma(parse *p, const bmff_box *b)
 				it->props[it->n_props++] = (uint16_t)index;
 		}
 	}
+	free(d);
 }
 
 static void on_iprp(parse *p, const bmff_box *b)

@@ -33,6 +33,7 @@
 #define MAX_CHUNKS 100000u
 #define TEXT_MAX (256u * 1024)
 #define CHUNK_READ_MAX XMP_MAX_PACKET
+#define TEXT_CHUNKS_MAX 4096u /* text chunks read; more are counted only */
 
 static const unsigned char signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
@@ -168,6 +169,7 @@ bool parse_png(media *m)
 	const unsigned char *d = media_peek(m, 0, 8);
 	uint64_t pos = 8;
 	bool has_ihdr = false, has_iend = false;
+	unsigned text_chunks = 0;
 
 	if (!d || memcmp(d, signature, 8) != 0) {
 		media_problem(m, 0, EXHIBIT_ERR_FORMAT, "not a PNG file: no PNG signature");
@@ -207,8 +209,9 @@ bool parse_png(media *m)
 			exif_parse(m, pos + 8, pos + 8 + len, what, NULL);
 		} else if (!memcmp(type, "acTL", 4) && len >= 8 && (d = media_peek(m, pos + 8, 8))) {
 			media_tag_printf(m, "png", "acTL", "%u frames, %u plays", be32(d), be32(d + 4));
-		} else if (!memcmp(type, "tEXt", 4) || !memcmp(type, "zTXt", 4) ||
-		           !memcmp(type, "iTXt", 4) || !memcmp(type, "tIME", 4)) {
+		} else if ((!memcmp(type, "tEXt", 4) || !memcmp(type, "zTXt", 4) ||
+		            !memcmp(type, "iTXt", 4) || !memcmp(type, "tIME", 4)) &&
+		           ++text_chunks <= TEXT_CHUNKS_MAX) {
 			keep = len < CHUNK_READ_MAX ? len : CHUNK_READ_MAX;
 			if ((body = malloc(keep ? keep : 1)) && media_read(m, pos + 8, body, keep)) {
 				if (!memcmp(type, "tIME", 4))
@@ -220,6 +223,9 @@ bool parse_png(media *m)
 		}
 		pos += 12 + (uint64_t)len;
 	}
+	if (text_chunks > TEXT_CHUNKS_MAX)
+		media_tag_printf(m, "exhibit", "png_text_chunks_not_read", "%u",
+		                 text_chunks - TEXT_CHUNKS_MAX);
 	if (!has_ihdr)
 		media_problem(m, 8, EXHIBIT_ERR_FORMAT, "PNG: no IHDR chunk: the size is unknown");
 	if (!has_iend)

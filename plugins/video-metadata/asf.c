@@ -36,6 +36,7 @@
 #define MAX_ATTRIBUTES 2048
 #define MAX_DATA_PACKETS 256
 #define OBJECT_HEADER 24
+#define OBJECT_BODY_MAX (1024u * 1024)
 
 /* GUIDs as written (DDDDDDDD-DDDD-DDDD-DDDD-DDDDDDDDDDDD). */
 static const char G_HEADER[] = "75B22630-668E-11CF-A6D9-00AA0062CE6C";
@@ -72,6 +73,8 @@ typedef struct parse {
 	asf_stream streams[MEDIA_MAX_STREAMS];
 	size_t n_streams, streams_dropped;
 	unsigned objects;
+	unsigned char *scratch; /* the object body being read */
+	size_t scratch_len;
 } parse;
 
 /* ---- GUIDs ------------------------------------------------------------------- */
@@ -149,21 +152,36 @@ static bool next_object(parse *p, uint64_t pos, uint64_t end, object *o, const c
 	return true;
 }
 
-/* The object's bytes after its header (at most one window). */
+/* The object's bytes after its header, copied (at most OBJECT_BODY_MAX;
+ * valid until the next call).  Attributes such as cover pictures make
+ * header objects larger than the read window. */
 static const unsigned char *body(parse *p, const object *o, size_t need, size_t *len)
 {
 	uint64_t n = o->size - OBJECT_HEADER;
+	unsigned char *grown;
 
-	if (n > MEDIA_WINDOW)
-		n = MEDIA_WINDOW;
 	if (n < need) {
 		media_problem(p->m, (int64_t)o->offset, EXHIBIT_ERR_FORMAT,
 		              "ASF: object at offset %llu holds %llu bytes, fewer than the %zu it needs",
 		              (unsigned long long)o->offset, (unsigned long long)n, need);
 		return NULL;
 	}
+	if (n > OBJECT_BODY_MAX) {
+		media_problem(p->m, (int64_t)o->offset, EXHIBIT_ERR_LIMIT,
+		              "ASF: object at offset %llu is %llu bytes long: only the first %u are read",
+		              (unsigned long long)o->offset, (unsigned long long)n, OBJECT_BODY_MAX);
+		n = OBJECT_BODY_MAX;
+	}
+	if (n > p->scratch_len) {
+		if (!(grown = realloc(p->scratch, (size_t)n)))
+			return NULL;
+		p->scratch = grown;
+		p->scratch_len = (size_t)n;
+	}
+	if (!media_read(p->m, o->offset + OBJECT_HEADER, p->scratch, (size_t)n))
+		return NULL;
 	*len = (size_t)n;
-	return media_peek(p->m, o->offset + OBJECT_HEADER, (size_t)n);
+	return p->scratch;
 }
 
 static asf_stream *stream_number(parse *p, unsigned number, bool create)
@@ -618,6 +636,7 @@ bool parse_asf(media *m)
 		              (unsigned long long)header.size);
 	}
 	describe(p);
+	free(p->scratch);
 	free(p);
 	return true;
 }

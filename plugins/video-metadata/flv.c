@@ -38,6 +38,7 @@
 #define AMF_MAX_VALUES 20000
 #define AMF_ARRAY_KEPT 16 /* elements of a strict array kept as tags */
 #define NAME_MAX_LEN 128
+#define SCRIPT_MAX (4u * 1024 * 1024) /* bytes of onMetaData read */
 
 typedef struct parse {
 	media *m;
@@ -269,6 +270,13 @@ static void on_script(parse *p, uint64_t data, uint32_t size)
 
 	if (size < 3 || p->has_metadata)
 		return;
+	if (size > SCRIPT_MAX) {
+		media_problem(p->m, (int64_t)data, EXHIBIT_ERR_LIMIT,
+		              "FLV: the script tag at offset %llu is %u bytes long: only the first "
+		              "%u are read",
+		              (unsigned long long)data, size, SCRIPT_MAX);
+		size = SCRIPT_MAX;
+	}
 	if (!(buf = malloc(size)) || !media_read(p->m, data, buf, size)) {
 		free(buf);
 		return;

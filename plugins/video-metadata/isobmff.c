@@ -683,8 +683,10 @@ static void udta_text(parse *p, const char *name, const unsigned char *d, size_t
 		media_tag_bytes(p->m, "udta", name, d, len);
 }
 
-/* An ilst/meta 'data' value as text (malloc'd), by its well-known type. */
-static char *data_value_text(const unsigned char *v, size_t len, uint32_t type)
+/* An ilst/meta 'data' value as text (malloc'd), by its well-known type;
+ * v holds len bytes of a value whole_len long. */
+static char *data_value_text(const unsigned char *v, size_t len, uint64_t whole_len,
+                             uint32_t type)
 {
 	char buf[64];
 
@@ -725,7 +727,7 @@ static char *data_value_text(const unsigned char *v, size_t len, uint32_t type)
 	default:
 		break;
 	}
-	snprintf(buf, sizeof buf, "<%zu bytes of type %u>", len, type);
+	snprintf(buf, sizeof buf, "<%llu bytes of type %u>", (unsigned long long)whole_len, type);
 	return strdup(buf);
 }
 
@@ -748,7 +750,7 @@ static void ilst_item(parse *p, const bmff_box *item, const char *name, const ch
 			continue;
 		if (!(d = payload(p, &c, 8, &len)))
 			continue;
-		if (!(value = data_value_text(d + 8, len - 8, be32(d) & 0xffffff)))
+		if (!(value = data_value_text(d + 8, len - 8, c.size - c.header - 8, be32(d) & 0xffffff)))
 			continue;
 		media_tag_text(p->m, source, name, value);
 		if ((be32(d) & 0xffffff) == 1 || (be32(d) & 0xffffff) == 2)

@@ -541,7 +541,8 @@ END_TEST
 START_TEST(corpus_image_sizes_agree_with_ffprobe)
 {
 	static const char *const names[] = { "filetype/sample.jpg", "filetype/sample.png",
-	                                     "filetype/sample.gif", "iped/test_horseGif.gif" };
+	                                     "filetype/sample.gif", "filetype/sample.avif",
+	                                     "iped/test_horseGif.gif" };
 	int n = 0;
 
 	if (!ffprobe_available()) {

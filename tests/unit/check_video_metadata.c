@@ -606,6 +606,50 @@ START_TEST(sizes_that_lie)
 }
 END_TEST
 
+/* An ASF header object larger than the read window (two 40000-byte
+ * attributes, as pictures in WM/Picture are): read whole, no false damage. */
+START_TEST(asf_attribute_larger_than_the_window)
+{
+	static const unsigned char ecd_guid[16] = { 0x40, 0xa4, 0xd0, 0xd2, 0x07, 0xe3, 0xd2, 0x11,
+	                                            0x97, 0xf0, 0x00, 0xa0, 0xc9, 0x0c, 0xa8, 0x50 };
+	const size_t value = 40000, descriptor = 2 + 6 + 2 + 2 + value;
+	const size_t object = 24 + 2 + 2 * descriptor;
+	size_t header, n, at;
+	sample s;
+	int rc;
+	exhibit_host *host = seed("asf", "wmv2_wmav2.wmv", &s, &rc);
+	unsigned char *big;
+
+	stub_host_free(host);
+	big = calloc(1, s.len + object);
+	header = (size_t)s.data[16] | (size_t)s.data[17] << 8 | (size_t)s.data[18] << 16;
+	memcpy(big, s.data, 30);
+	n = header + object; /* the header grows by one object */
+	big[16] = (unsigned char)n, big[17] = (unsigned char)(n >> 8), big[18] = (unsigned char)(n >> 16);
+	big[24]++;
+	memcpy(big + 30, ecd_guid, 16);
+	big[30 + 16] = (unsigned char)object, big[30 + 17] = (unsigned char)(object >> 8),
+	big[30 + 18] = (unsigned char)(object >> 16);
+	big[30 + 24] = 2; /* descriptors */
+	at = 30 + 26;
+	for (int i = 0; i < 2; i++, at += descriptor) {
+		big[at] = 6; /* name length, then "P\0i\0" + digit */
+		memcpy(big + at + 2, i ? "P\0i\0" "2\0" : "P\0i\0" "1\0", 6);
+		big[at + 8] = 1; /* a byte array */
+		big[at + 10] = (unsigned char)value, big[at + 11] = (unsigned char)(value >> 8);
+	}
+	memcpy(big + 30 + object, s.data + 30, s.len - 30);
+	host = run("video/x-ms-asf", big, s.len + object, &rc);
+	ck_assert_int_eq(rc, EXHIBIT_OK);
+	ck_assert_str_eq(tag_value(host, "asf", "Pi1"), "<40000 bytes of type 1>");
+	ck_assert_str_eq(tag_value(host, "asf", "Pi2"), "<40000 bytes of type 1>");
+	ck_assert_str_eq(field_text(media_record(host), "codec"), "wmv2");
+	stub_host_free(host);
+	free(big);
+	free(s.data);
+}
+END_TEST
+
 /* Content sniffed as a video that is not one: a clear refusal, no record. */
 START_TEST(not_what_the_type_says)
 {
@@ -643,6 +687,7 @@ static Suite *video_suite(void)
 	tcase_add_test(corpus, iped_flv_as_iped_asserts);
 	tcase_add_test(corpus, iped_mp4_place_as_iped_supplies_it);
 	tcase_add_test(corpus, corpus_videos_agree_with_ffprobe);
+	tcase_set_timeout(seeds, 60);
 	tcase_add_test(seeds, seed_videos_agree_with_ffprobe);
 	tcase_add_test(seeds, quicktime_user_data_and_keys);
 	tcase_add_test(seeds, rotation_from_the_track_matrix);
@@ -651,6 +696,7 @@ static Suite *video_suite(void)
 	tcase_add_test(hostile, truncated_at_many_points);
 	tcase_add_test(hostile, sizes_that_lie);
 	tcase_add_test(hostile, not_what_the_type_says);
+	tcase_add_test(hostile, asf_attribute_larger_than_the_window);
 	suite_add_tcase(s, corpus);
 	suite_add_tcase(s, seeds);
 	suite_add_tcase(s, hostile);
