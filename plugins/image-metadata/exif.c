@@ -438,16 +438,47 @@ static const char *name_of(uint16_t tag, enum ifd_kind kind, char buf[16])
 	return buf;
 }
 
+/* Text with an 8-byte character code first (UserComment, GPS processing
+ * method and area): "ASCII\0\0\0", "UNICODE\0" (UTF-16 in the TIFF's byte
+ * order), "JIS\0\0\0\0\0" or eight NULs (undefined).  NULL when the value
+ * is not of that form. */
+static char *coded_text(parse *p, const entry *e)
+{
+	size_t len, n;
+	const unsigned char *v = value_bytes(p, e, MEDIA_MAX_VALUE, &len);
+
+	if (!v || len < 8 || e->type != 7)
+		return NULL;
+	n = len - 8;
+	if (!memcmp(v, "UNICODE\0", 8))
+		return media_text_utf16(v + 8, n, p->big_endian);
+	if (!memcmp(v, "ASCII\0\0\0", 8) || !memcmp(v, "\0\0\0\0\0\0\0\0", 8) ||
+	    !memcmp(v, "JIS\0\0\0\0\0", 8)) {
+		while (n && (v[8 + n - 1] == 0 || v[8 + n - 1] == ' '))
+			n--;
+		return media_text_escape(v + 8, n);
+	}
+	return NULL;
+}
+
 static void keep_tag(parse *p, const entry *e, enum ifd_kind kind)
 {
-	char number[16], name[64], *value;
+	char number[16], name[64], *value = NULL;
+	size_t len;
+	const unsigned char *v;
 
 	snprintf(name, sizeof name, "%s.%s", ifd_names[kind], name_of(e->tag, kind, number));
 	if (e->tag == 0x927c) { /* maker notes: proprietary, kept by size only */
 		media_tag_printf(p->m, "exif", name, "<%llu bytes>", (unsigned long long)e->bytes);
 		return;
 	}
-	if ((value = value_text(p, e))) {
+	if ((kind == IFD_EXIF && e->tag == 0x9286) ||
+	    (kind == IFD_GPS && (e->tag == 0x1b || e->tag == 0x1c)))
+		value = coded_text(p, e);
+	else if (kind == IFD_MAIN && e->tag >= 0x9c9b && e->tag <= 0x9c9f && e->type == 1 &&
+	         (v = value_bytes(p, e, MEDIA_MAX_VALUE, &len)))
+		value = media_text_utf16(v, len, false); /* Windows XP tags: UTF-16LE */
+	if (value || (value = value_text(p, e))) {
 		media_tag_text(p->m, "exif", name, value);
 		free(value);
 	}

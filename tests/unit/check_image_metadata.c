@@ -246,6 +246,33 @@ START_TEST(gps_in_every_hemisphere)
 }
 END_TEST
 
+/* UserComment with its character code; Windows XP title in UTF-16LE. */
+START_TEST(coded_texts)
+{
+	tiff t;
+	static const char ascii[] = "ASCII\0\0\0hello  ";
+	static const char unicode[] = "UNICODE\0h\0\xe9\0";
+	static const char xp[] = "T\0i\0\xe9\0";
+	tentry ifd0[] = { { 0x9c9b, 1, sizeof xp - 1, xp, sizeof xp - 1, -1 }, POINTER(0x8769, 200) };
+	tentry exif[] = { { 0x9286, 7, sizeof ascii - 1, ascii, sizeof ascii - 1, -1 } };
+	tentry exif2[] = { { 0x9286, 7, sizeof unicode - 1, unicode, sizeof unicode - 1, -1 } };
+	int rc;
+	exhibit_host *host;
+
+	tiff_header(&t);
+	put_ifd(&t, 8, ifd0, 2, 0);
+	put_ifd(&t, 200, exif, 1, 0);
+	host = run("image/tiff", t.d, t.n, &rc);
+	ck_assert_str_eq(tag_value(host, "exif", "ExifIFD.UserComment"), "hello");
+	ck_assert_str_eq(tag_value(host, "exif", "IFD0.XPTitle"), "Ti\xc3\xa9");
+	stub_host_free(host);
+	put_ifd(&t, 200, exif2, 1, 0);
+	host = run("image/tiff", t.d, t.n, &rc);
+	ck_assert_str_eq(tag_value(host, "exif", "ExifIFD.UserComment"), "h\xc3\xa9");
+	stub_host_free(host);
+}
+END_TEST
+
 /* ---- hostile EXIF ---------------------------------------------------------------- */
 
 static void expect_error(tiff *t, const char *text)
@@ -588,6 +615,7 @@ static Suite *image_suite(void)
 
 	tcase_add_test(built, original_time_with_and_without_its_offset);
 	tcase_add_test(built, gps_in_every_hemisphere);
+	tcase_add_test(built, coded_texts);
 	tcase_add_test(built, hostile_exif);
 	tcase_add_test(built, exif_chain_is_bounded);
 	tcase_add_test(built, ztxt_bomb_is_bounded);
