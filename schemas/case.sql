@@ -564,6 +564,70 @@ WHEN old.id <= coalesce((SELECT CAST(value AS INTEGER) FROM case_info
 		SELECT new.id, new.body WHERE new.body IS NOT NULL;
 END;
 
+-- video-metadata, image-metadata: what a video, audio or image content's
+-- own structures say (containers, EXIF, XMP, ...), one row per content.
+INSERT INTO plugin_record_tables(name) VALUES ('media'), ('media_streams'), ('media_tags');
+
+CREATE TABLE media (
+	content_id      INTEGER NOT NULL REFERENCES content(id),
+	kind            TEXT NOT NULL,          -- video, audio, image
+	container       TEXT NOT NULL,          -- mp4, mov, 3gp, m4v, matroska, webm, avi, flv, mpegts, asf, jpeg, tiff, png, heif, avif, gif, webp, bmp
+	codec           TEXT,                   -- the main stream's codec, named as ffprobe names it (h264, hevc, aac, mjpeg, ...)
+	width           INTEGER,                -- pixels, as coded
+	height          INTEGER,
+	duration_s      REAL,                   -- seconds; animated GIF/WebP: the sum of the frame delays
+	frame_rate      REAL,                   -- frames per second, average
+	rotation        INTEGER,                -- degrees clockwise the picture turns for display (tkhd matrix, EXIF orientation, HEIF irot)
+	orientation     INTEGER,                -- EXIF Orientation, 1-8
+	created         INTEGER,                -- Unix seconds, UTC: the file states the zone, or its format is UTC (mvhd, Matroska, ASF)
+	created_ns      INTEGER,
+	created_local   TEXT,                   -- YYYY-MM-DDTHH:MM:SS as written, when the zone is unknown (EXIF without OffsetTime)
+	created_offset  TEXT,                   -- +HH:MM, the zone of created as the file states it
+	created_source  TEXT,                   -- exif:DateTimeOriginal, xmp:DateTimeOriginal, mvhd:creation_time, quicktime:keys, matroska:DateUTC, ...
+	make            TEXT,
+	model           TEXT,
+	software        TEXT,
+	lens_model      TEXT,
+	body_serial     TEXT,
+	lens_serial     TEXT,
+	latitude        REAL,                   -- degrees (WGS 84 as the devices write it), north positive
+	longitude       REAL,                   -- degrees, east positive
+	altitude        REAL,                   -- metres
+	location_source TEXT,                   -- exif:GPS, quicktime:udta (©xyz), quicktime:keys, 3gpp:loci, matroska:LOCATION, xmp:GPS
+	streams         INTEGER NOT NULL,       -- tracks/streams the container lists
+	complete        INTEGER NOT NULL        -- 1: every structure read whole; 0: damaged, truncated or cut (see v_errors)
+);
+CREATE INDEX media_content ON media(content_id);
+
+-- One row per track/stream of a video or audio container.
+CREATE TABLE media_streams (
+	content_id   INTEGER NOT NULL REFERENCES content(id),
+	stream_index INTEGER NOT NULL,          -- order in the container, from 0
+	track_id     INTEGER,                   -- the container's own number: track ID, stream number, PID
+	kind         TEXT NOT NULL,             -- video, audio, subtitle, data
+	codec        TEXT,                      -- as ffprobe names it
+	codec_tag    TEXT,                      -- the container's code: fourcc, CodecID, format tag, stream_type
+	width        INTEGER,
+	height       INTEGER,
+	frame_rate   REAL,
+	sample_rate  INTEGER,
+	channels     INTEGER,
+	duration_s   REAL,
+	language     TEXT
+);
+CREATE INDEX media_streams_content ON media_streams(content_id);
+
+-- Every raw key/value read (EXIF entries, XMP properties, QuickTime user
+-- data and keys, Matroska tags, FLV onMetaData, ASF attributes, RIFF
+-- INFO, PNG text), so nothing read is lost.
+CREATE TABLE media_tags (
+	content_id INTEGER NOT NULL REFERENCES content(id),
+	source     TEXT NOT NULL,               -- exif, xmp, udta, keys, ilst, mvhd, matroska, amf0, asf, riff, png, jpeg, gif, heif, ...
+	name       TEXT NOT NULL,               -- as written (EXIF: IFD.TagName, XMP: prefix:Name)
+	value      TEXT
+);
+CREATE INDEX media_tags_content ON media_tags(content_id);
+
 -- ---------------------------------------------------------------- views --
 
 CREATE VIEW v_evidence AS
@@ -760,5 +824,18 @@ SELECT t.id, t.message_id, t.app, t.message_key, t.name, t.mime_type, t.size, t.
 FROM tail t
 LEFT JOIN links l ON l.attachment_id = t.id
 LEFT JOIN files f ON f.id = l.file_id;
+
+-- One row per place a video, audio or image content was found.  created
+-- is ISO-8601 UTC (…Z) when the file states the zone, else the local
+-- time as written (no zone suffix).  pdq, pdq_quality and thumbnail are
+-- filled by the preview and perceptual-hash stage.
+CREATE VIEW v_media AS
+SELECT f.id AS file_id, f.path, m.kind, m.container, m.codec, m.width, m.height, m.duration_s,
+       CASE WHEN m.created IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', m.created, 'unixepoch')
+            ELSE m.created_local END AS created,
+       m.make, m.model, m.software, m.latitude, m.longitude,
+       NULL AS pdq, NULL AS pdq_quality, NULL AS thumbnail
+FROM media m
+JOIN files f ON f.content_id = m.content_id;
 
 PRAGMA user_version = 2;

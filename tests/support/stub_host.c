@@ -17,6 +17,12 @@
 
 #define MAX_OPEN_DATABASES 16
 
+typedef struct stub_child {
+	char *name;
+	void *data;
+	size_t len;
+} stub_child;
+
 struct exhibit_host {
 	unsigned char *content;
 	size_t len;
@@ -31,6 +37,8 @@ struct exhibit_host {
 	stub_error *errors;
 	size_t n_errors;
 	size_t n_children;
+	stub_child *children;
+	char *mime_type;
 
 	sqlite3 *open_dbs[MAX_OPEN_DATABASES];
 };
@@ -144,10 +152,15 @@ static int stub_emit_record(exhibit_host *host, const char *record_type,
 static int stub_emit_child(exhibit_host *host, const char *name,
                            const void *data, size_t len)
 {
-	(void)name;
-	(void)data;
-	(void)len;
-	host->n_children++;
+	stub_child child = { copy_string(name ? name : ""), copy_bytes(data, len), len };
+
+	if (!child.name || !child.data ||
+	    !grow((void **)&host->children, host->n_children, sizeof *host->children)) {
+		free(child.name);
+		free(child.data);
+		return EXHIBIT_ERR;
+	}
+	host->children[host->n_children++] = child;
 	return EXHIBIT_OK;
 }
 
@@ -290,6 +303,12 @@ void stub_host_free(exhibit_host *host)
 		free_record(&host->records[i]);
 	for (i = 0; i < host->n_errors; i++)
 		free(host->errors[i].message);
+	for (i = 0; i < host->n_children; i++) {
+		free(host->children[i].name);
+		free(host->children[i].data);
+	}
+	free(host->children);
+	free(host->mime_type);
 	free(host->records);
 	free(host->errors);
 	free(host->content);
@@ -316,6 +335,12 @@ void stub_host_set_wal(exhibit_host *host, const void *wal, size_t len)
 void stub_host_set_journal(exhibit_host *host, const void *journal, size_t len)
 {
 	set_bytes(&host->journal, &host->journal_len, journal, len);
+}
+
+void stub_host_set_mime_type(exhibit_host *host, const char *mime_type)
+{
+	free(host->mime_type);
+	host->mime_type = copy_string(mime_type);
 }
 
 void stub_host_set_read_chunk(exhibit_host *host, size_t max)
@@ -346,7 +371,7 @@ int stub_host_analyze(exhibit_host *host, const exhibit_plugin *plugin)
 	item.path = host->path;
 	item.name = last_component(host->path);
 	item.size = host->len;
-	item.mime_type = "application/vnd.sqlite3";
+	item.mime_type = host->mime_type ? host->mime_type : "application/vnd.sqlite3";
 	item.sha256 = placeholder_sha256;
 	item.depth = 0;
 	return plugin->analyze(&stub_api, host, &item);
@@ -423,6 +448,18 @@ const stub_error *stub_host_error(const exhibit_host *host, size_t index)
 size_t stub_host_child_count(const exhibit_host *host)
 {
 	return host->n_children;
+}
+
+const void *stub_host_child(const exhibit_host *host, size_t index, size_t *len,
+                            const char **name)
+{
+	if (index >= host->n_children)
+		return NULL;
+	if (len)
+		*len = host->children[index].len;
+	if (name)
+		*name = host->children[index].name;
+	return host->children[index].data;
 }
 
 size_t stub_host_open_databases(const exhibit_host *host)

@@ -57,6 +57,10 @@ void stub_host_free(exhibit_host *host);
 /* The callback table; the same for every stub host. */
 const exhibit_host_api *stub_host_api(void);
 
+/* The item's sniffed MIME type stub_host_analyze() hands the plugin
+ * (default "application/vnd.sqlite3"); the string is copied. */
+void stub_host_set_mime_type(exhibit_host *host, const char *mime_type);
+
 /* Serve read() in chunks of at most max bytes (0: no limit). */
 void stub_host_set_read_chunk(exhibit_host *host, size_t max);
 
@@ -93,6 +97,10 @@ size_t stub_host_error_count(const exhibit_host *host);
 const stub_error *stub_host_error(const exhibit_host *host, size_t index);
 
 size_t stub_host_child_count(const exhibit_host *host);
+
+/* The bytes and name of a child by emission order, or NULL. */
+const void *stub_host_child(const exhibit_host *host, size_t index, size_t *len,
+                            const char **name);
 
 /* SQLite connections opened through open_sqlite() and not yet closed. */
 size_t stub_host_open_databases(const exhibit_host *host);
