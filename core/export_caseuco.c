@@ -322,6 +322,79 @@ static int write_custody_actions(uco_writer *w)
 	return n;
 }
 
+/* ------------------------------------------------------------ messages */
+
+/* describe_parties — who wrote to whom, as the app named them, and where
+ * a recovered message came from, as the object's description. */
+static void describe_parties(export_sink *s, sqlite3_stmt *st, int sender, int recipients,
+                             int recovered)
+{
+	const char *from = (const char *)sqlite3_column_text(st, sender);
+	const char *to = (const char *)sqlite3_column_text(st, recipients);
+	const char *origin = (const char *)sqlite3_column_text(st, recovered);
+	char *text = NULL;
+
+	if (asprintf(&text, "from %s to %s%s%s", from ? from : "(the device owner or unknown)",
+	             to ? to : "(unknown)", origin ? "; recovered from " : "", origin ? origin : "") < 0)
+		return;
+	export_sink_puts(s, ", \"uco-core:description\": ");
+	export_json_str(s, text);
+	free(text);
+}
+
+/*
+ * write_messages — one uco-observable:Message per row of v_messages, with
+ * a MessageFacet (text, time, thread, application, from/to as the app
+ * named them) and a Contained_Within relationship to the database file
+ * it came from.  Deleted and recovered messages are tagged so.
+ * RETURN the number written, or -1 on a read error.
+ */
+static int write_messages(uco_writer *w)
+{
+	enum { ID, APP, THREAD, SENDER, RECIPIENTS, SENT, BODY, DELETED, RECOVERED, SOURCE_FILE };
+	sqlite3_stmt *st;
+	int n = 0, step;
+
+	if (!export_has_table(w->db, "chat_messages"))
+		return 0;
+	if (sqlite3_prepare_v2(w->db, "SELECT id, app, thread, sender, recipients, sent, body, deleted, "
+	                       "recovered_from, source_file_id FROM v_messages ORDER BY id", -1, &st,
+	                       NULL) != SQLITE_OK)
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, ID);
+		char msg_id[ID_MAX], rel_id[ID_MAX], file_id[ID_MAX];
+
+		node_id(w, "message", id, msg_id);
+		begin_object(w, msg_id, "uco-observable:Message");
+		if (sqlite3_column_int(st, DELETED))
+			export_sink_puts(w->s, sqlite3_column_type(st, RECOVERED) != SQLITE_NULL
+			                 ? ", \"uco-core:tag\": [\"deleted\", \"recovered\"]"
+			                 : ", \"uco-core:tag\": [\"deleted\"]");
+		export_sink_puts(w->s, ", \"uco-core:hasFacet\": [{\"@type\": \"uco-observable:MessageFacet\"");
+		text_property(w->s, "uco-observable:messageText", st, BODY);
+		if (sqlite3_column_type(st, SENT) == SQLITE_TEXT)
+			typed_value(w->s, "uco-observable:sentTime", "xsd:dateTime",
+			            (const char *)sqlite3_column_text(st, SENT));
+		text_property(w->s, "uco-observable:sessionID", st, THREAD);
+		text_property(w->s, "uco-observable:application", st, APP);
+		export_sink_puts(w->s, "}]");
+		describe_parties(w->s, st, SENDER, RECIPIENTS, RECOVERED);
+		export_sink_puts(w->s, "}");
+		n++;
+		if (sqlite3_column_type(st, SOURCE_FILE) == SQLITE_NULL)
+			continue;
+		node_id(w, "file", sqlite3_column_int64(st, SOURCE_FILE), file_id);
+		node_id(w, "message-in", id, rel_id);
+		begin_object(w, rel_id, "uco-core:Relationship");
+		export_sink_printf(w->s, ", \"uco-core:source\": {\"@id\": \"%s\"}, \"uco-core:target\": "
+		                   "{\"@id\": \"%s\"}, \"uco-core:kindOfRelationship\": \"Contained_Within\", "
+		                   "\"uco-core:isDirectional\": true}", msg_id, file_id);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? n : -1;
+}
+
 /* ------------------------------------------------------------ document */
 
 static int write_graph(uco_writer *w)
@@ -350,6 +423,8 @@ static int write_graph(uco_writer *w)
 		write_file(w, st);
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE)
+		return -1;
+	if (write_messages(w) < 0)
 		return -1;
 	return write_custody_actions(w) < 0 ? -1 : 0;
 }

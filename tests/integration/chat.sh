@@ -144,4 +144,18 @@ check "search: it says why" 1 "$(grep -c 'malformed query' "$WORK/search.err")"
 STATUS=0
 "$EXHIBIT" search "$WORK/nowhere" x >/dev/null 2>&1 || STATUS=$?
 check "search: no case" 3 "$STATUS"
+
+# The messages leave the case as CASE/UCO, and the case stays whole.
+"$EXHIBIT" export "$case_dir" --format case-uco --output "$WORK/chat.jsonld" -q >/dev/null 2>&1
+check "case-uco: exported" 0 $?
+check "case-uco: one Message per message, texts as the case has them" \
+	"$(q "$case_dir" "SELECT count(*) || '|' || count(body) FROM v_messages")" \
+	"$(python3 -c '
+import json, sys
+g = json.load(open(sys.argv[1]))["@graph"]
+m = [o for o in g if o["@type"] == "uco-observable:Message"]
+print("%d|%d" % (len(m), sum(1 for o in m if "uco-observable:messageText" in o["uco-core:hasFacet"][0])))' "$WORK/chat.jsonld")"
+STATUS=0
+"$EXHIBIT" verify "$case_dir" >"$WORK/verify.out" 2>&1 || STATUS=$?
+check "the case verifies under custody" 0 "$STATUS"
 finish
