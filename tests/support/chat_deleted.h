@@ -35,7 +35,8 @@ typedef struct chat_deleted_case {
 	const char *table;      /* the app's message table */
 	const char *text;       /* its column holding the message text */
 	const char *key_prefix; /* message_key is key_prefix and the rowid */
-	const char *victims;    /* WHERE clause: the rows to delete */
+	const char *victims;    /* WHERE clause: the rows to delete, whose text
+	                           the plugin reports as it is */
 	long long updated;      /* rowid of a kept row whose text grows */
 } chat_deleted_case;
 
