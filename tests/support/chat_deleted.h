@@ -5,12 +5,17 @@
  * (deterministically) in one of four ways, run the plugin over the
  * resulting bytes through the stub host, and check what it reports:
  *
+ * (Messages, or with the fields below another record type: calls.)
+ *
  *   - every deleted message whose text is still in the bytes handed (the
  *     database, and its WAL when one is) is reported once, with
  *     recovered_from and recovered_offset set;
  *   - one whose text is gone (secure_delete) is not reported at all;
  *   - every live message is reported once, never as recovered, and the
- *     kept message updated in place only in its new version;
+ *     kept message updated in place only in its new version, except that
+ *     its older version may come back as a recovered record without key
+ *     when the bytes that held its rowid were overwritten (nothing then
+ *     ties it to the live row);
  *   - every recovered message's text is in the bytes handed (nothing is
  *     invented).
  *
@@ -38,6 +43,12 @@ typedef struct chat_deleted_case {
 	const char *victims;    /* WHERE clause: the rows to delete, whose text
 	                           the plugin reports as it is */
 	long long updated;      /* rowid of a kept row whose text grows */
+	/* for records other than messages (NULL: chat_messages, message_key,
+	 * body): the record type, its key field, the field holding text */
+	const char *record_type;
+	const char *key_field;
+	const char *text_field;
+	const char *setup;      /* SQL run on the copy first (may be NULL) */
 } chat_deleted_case;
 
 /* What a run found, for the test's figures. */
@@ -46,6 +57,7 @@ typedef struct chat_deleted_figures {
 	size_t present;   /* of them, whose text is still in the bytes */
 	size_t recovered; /* of them, reported as recovered */
 	size_t other;     /* other recovered messages (the app's own deletions) */
+	size_t unkeyed_versions; /* the edited row's older version, its rowid lost */
 	size_t live;      /* live messages reported */
 } chat_deleted_figures;
 

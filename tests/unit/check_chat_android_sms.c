@@ -337,7 +337,8 @@ END_TEST
 /* ---- deleted messages (the corpus database, copied and edited) ---------- */
 
 static const chat_deleted_case deleted_case = {
-	"plaso-chat/mmssms.db", "sms", "body", "sms:", "WHERE _id IN (2, 5, 7)", 3
+	"plaso-chat/mmssms.db", "sms", "body", "sms:", "WHERE _id IN (2, 5, 7)", 3,
+	NULL, NULL, NULL, NULL
 };
 
 START_TEST(deleted_secure_delete_off)

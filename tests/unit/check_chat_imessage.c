@@ -287,7 +287,8 @@ END_TEST
 
 static const chat_deleted_case deleted_case = {
 	"plaso-chat/imessage_chat.db", "message", "text", "message:",
-	"WHERE ROWID IN (2, 5, 9)", 4
+	"WHERE ROWID IN (2, 5, 9)", 4,
+	NULL, NULL, NULL, NULL
 };
 
 START_TEST(deleted_secure_delete_off)

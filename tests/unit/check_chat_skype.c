@@ -324,7 +324,8 @@ END_TEST
 
 static const chat_deleted_case deleted_case = {
 	"plaso-chat/skype_main.db", "Messages", "body_xml", "Messages:",
-	"WHERE id IN (43, 53, 57)", 55
+	"WHERE id IN (43, 53, 57)", 55,
+	NULL, NULL, NULL, NULL
 };
 
 START_TEST(deleted_secure_delete_off)
