@@ -16,6 +16,8 @@
 
 #define NS_PER_SECOND 1000000000LL
 
+static void keys_free(struct chat_keys *k);
+
 /* ---- the context -------------------------------------------------------- */
 
 void chat_init(chat_ctx *ctx, const exhibit_host_api *api, exhibit_host *host,
@@ -78,7 +80,144 @@ int chat_finish(chat_ctx *ctx)
 	if (ctx->refused)
 		chat_report(ctx, -1, "the host refused %" PRIu64 " record%s",
 		            ctx->refused, ctx->refused == 1 ? "" : "s");
+	keys_free(ctx->keys);
+	ctx->keys = NULL;
 	return ctx->status;
+}
+
+/* ---- keys emitted ------------------------------------------------------- */
+
+/*
+ * An open-addressing set of strings, each tagged with its kind (live or
+ * recovered, message or call) as its first byte.  It grows with the rows
+ * read, which max_rows bounds.
+ */
+struct chat_keys {
+	char **slot;
+	size_t cap, n;
+};
+
+static void keys_free(struct chat_keys *k)
+{
+	size_t i;
+
+	if (!k)
+		return;
+	for (i = 0; i < k->cap; i++)
+		free(k->slot[i]);
+	free(k->slot);
+	free(k);
+}
+
+static size_t keys_hash(const char *s)
+{
+	size_t h = (size_t)14695981039346656037ULL; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * (size_t)1099511628211ULL;
+	return h;
+}
+
+/* the slot holding s, or the empty one where it belongs */
+static size_t keys_find(const struct chat_keys *k, const char *s)
+{
+	size_t i = keys_hash(s) & (k->cap - 1);
+
+	while (k->slot[i] && strcmp(k->slot[i], s) != 0)
+		i = (i + 1) & (k->cap - 1);
+	return i;
+}
+
+static bool keys_has(const struct chat_keys *k, const char *s)
+{
+	return k && k->cap && k->slot[keys_find(k, s)];
+}
+
+/* keys_grow — room for one more at a load of at most one half. */
+static bool keys_grow(struct chat_keys *k)
+{
+	struct chat_keys bigger;
+	size_t i;
+
+	if (k->cap && (k->n + 1) * 2 <= k->cap)
+		return true;
+	bigger.cap = k->cap ? k->cap * 2 : 64;
+	bigger.n = k->n;
+	if (bigger.cap > SIZE_MAX / sizeof *bigger.slot / 2)
+		return false;
+	bigger.slot = calloc(bigger.cap, sizeof *bigger.slot);
+	if (!bigger.slot)
+		return false;
+	for (i = 0; i < k->cap; i++)
+		if (k->slot[i])
+			bigger.slot[keys_find(&bigger, k->slot[i])] = k->slot[i];
+	free(k->slot);
+	*k = bigger;
+	return true;
+}
+
+/* keys_add — remember s; false when memory ran out (then noted in ctx). */
+static bool keys_add(chat_ctx *ctx, const char *s)
+{
+	struct chat_keys *k = ctx->keys;
+	char *copy;
+
+	if (!k && !(k = ctx->keys = calloc(1, sizeof *k)))
+		goto out_of_memory;
+	if (keys_has(k, s))
+		return true;
+	if (!keys_grow(k) || !(copy = strdup(s)))
+		goto out_of_memory;
+	k->slot[keys_find(k, s)] = copy;
+	k->n++;
+	return true;
+out_of_memory:
+	ctx->out_of_memory = true;
+	return false;
+}
+
+/* a key the row gave (see chat_key with a lost rowid) */
+static bool key_is_known(const char *key)
+{
+	size_t n = key ? strlen(key) : 0;
+
+	return n && !(n >= 3 && !strcmp(key + n - 3, ":-1"));
+}
+
+/*
+ * first_of_its_key — whether a record of kind ('m' message, 'c' call,
+ * 'k' contact)
+ * with this key and provenance is to be emitted (see chat.h), and
+ * remember it.
+ */
+static bool first_of_its_key(chat_ctx *ctx, char kind, const char *key,
+                             const chat_provenance *p)
+{
+	char *live, *recovered;
+	bool first = true;
+
+	if (!key_is_known(key))
+		return true;
+	if (asprintf(&live, "L%c%s", kind, key) < 0) {
+		ctx->out_of_memory = true;
+		return true;
+	}
+	if (asprintf(&recovered, "R%c%s", kind, key) < 0) {
+		free(live);
+		ctx->out_of_memory = true;
+		return true;
+	}
+	if (!p->origin)
+		keys_add(ctx, live);
+	else if (keys_has(ctx->keys, live) || keys_has(ctx->keys, recovered))
+		first = false;
+	else
+		keys_add(ctx, recovered);
+	free(live);
+	free(recovered);
+	if (!first)
+		ctx->superseded++;
+	return first;
 }
 
 /* ---- time --------------------------------------------------------------- */
@@ -610,6 +749,8 @@ int chat_emit_message(chat_ctx *ctx, const chat_message *m)
 {
 	record r;
 
+	if (!first_of_its_key(ctx, 'm', m->key, &m->prov))
+		return EXHIBIT_OK;
 	start(&r, ctx);
 	add_text(&r, "service", m->service);
 	add_text(&r, "account", m->account);
@@ -661,6 +802,8 @@ int chat_emit_contact(chat_ctx *ctx, const chat_contact *c)
 {
 	record r;
 
+	if (!first_of_its_key(ctx, 'k', c->contact_id, &c->prov))
+		return EXHIBIT_OK;
 	start(&r, ctx);
 	add_text(&r, "account", c->account);
 	add_text(&r, "contact_id", c->contact_id);
@@ -684,6 +827,8 @@ int chat_emit_call(chat_ctx *ctx, const chat_call *c)
 {
 	record r;
 
+	if (!first_of_its_key(ctx, 'c', c->call_id, &c->prov))
+		return EXHIBIT_OK;
 	start(&r, ctx);
 	add_text(&r, "account", c->account);
 	add_text(&r, "call_id", c->call_id);

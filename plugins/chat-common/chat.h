@@ -43,6 +43,8 @@ typedef struct chat_ctx {
 	uint64_t refused;     /* records the host refused */
 	unsigned sql_errors;  /* failed statements (see chat_sql_error) */
 	uint64_t max_rows;    /* most rows one table may yield (0: no limit) */
+	struct chat_keys *keys; /* message and call keys emitted (see below) */
+	uint64_t superseded;  /* recovered records dropped as versions of one kept */
 } chat_ctx;
 
 void chat_init(chat_ctx *ctx, const exhibit_host_api *api, exhibit_host *host,
@@ -59,7 +61,8 @@ void chat_fail(chat_ctx *ctx, int code);
 void chat_report(chat_ctx *ctx, int64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* chat_finish — report what was counted (bad times, refused records).
+/* chat_finish — report what was counted (bad times, refused records) and
+ * free what the context holds.
  * RETURN: ctx->status. */
 int chat_finish(chat_ctx *ctx);
 
@@ -260,8 +263,21 @@ typedef struct chat_account {
 	chat_provenance prov;
 } chat_account;
 
-/* Each emits one record; RETURN: EXHIBIT_OK or the host's code (also
- * remembered in ctx). */
+/*
+ * Each emits one record; RETURN: EXHIBIT_OK or the host's code (also
+ * remembered in ctx).
+ *
+ * A message, call or contact is one record however many copies of it
+ * survive.  The context keeps the key of each live message (call_id of
+ * each live call, contact_id of each live contact) it emitted; a recovered one (prov.origin set) whose key a live
+ * one has is an older version of that row, which the app updated in
+ * place: it is dropped (the live row is the message; the engine already
+ * left out the recovered copies identical to it).  Of recovered ones
+ * sharing a key only the first (lowest offset) is kept.  A key the app's
+ * row did not give ("table:-1", from chat_key with a lost rowid) decides
+ * nothing: such rows are told apart by their values alone.  Dropped
+ * records count in ctx->superseded.  The live pass must run first.
+ */
 int chat_emit_message(chat_ctx *ctx, const chat_message *m);
 int chat_emit_attachment(chat_ctx *ctx, const chat_attachment *a);
 int chat_emit_contact(chat_ctx *ctx, const chat_contact *c);

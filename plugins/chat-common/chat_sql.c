@@ -566,12 +566,28 @@ static bool is_sqlite(const exhibit_host_api *api, exhibit_host *host)
 	return memcmp(magic, "SQLite format 3", 16) == 0;
 }
 
+/*
+ * recovered_pass — the parser's extraction over the rows the host
+ * recovered, in the context of its live pass (whose keys it holds).
+ * Failures are reported and counted; what the live pass emitted stays.
+ */
+static void recovered_pass(chat_ctx *ctx, const chat_parser *parser,
+                           sqlite3 *live, sqlite3 *recovered)
+{
+	chat_source src = { CHAT_RECOVERED, recovered, live };
+
+	if (!recovered || chat_stopped(ctx))
+		return;
+	chat_fail(ctx, parser->extract(ctx, &src));
+}
+
 int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
                         const exhibit_item *item, const chat_parser *parsers,
                         size_t n_parsers)
 {
 	chat_ctx ctx;
-	sqlite3 *db = NULL;
+	sqlite3 *db = NULL, *recovered = NULL;
+	bool recovery_tried = false;
 	int status = EXHIBIT_OK;
 	size_t i;
 	int rc;
@@ -584,10 +600,13 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
 	if (rc != EXHIBIT_OK)
 		return rc; /* the host has said why */
 	/*
-	 * Each parser reads the live rows here.  Rows the host recovers from
-	 * free space go through the same extraction with a chat_source of kind
-	 * CHAT_RECOVERED (rows: the host's recovered database, lookup: db),
-	 * once the SDK offers them.
+	 * Each parser reads the live rows, then the rows the host recovers
+	 * from free space (deleted or overwritten versions of rows) through
+	 * the same extraction with a source of kind CHAT_RECOVERED.  The live
+	 * pass comes first so that a recovered row the app still has, in a
+	 * newer version, is known as such (chat_emit_message).  The recovered
+	 * database is built once, when a parser first claims the item; when it
+	 * cannot be (the host has reported why), the live records stand.
 	 */
 	for (i = 0; i < n_parsers; i++) {
 		chat_source live = chat_live(db);
@@ -597,8 +616,19 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
 		chat_init(&ctx, api, host, parsers[i].app);
 		ctx.max_rows = item->size / CHAT_MIN_ROW_BYTES + 64;
 		chat_fail(&ctx, parsers[i].extract(&ctx, &live));
+		if (!recovery_tried) {
+			recovery_tried = true;
+			rc = api->open_sqlite_recovered(host, &recovered);
+			if (rc != EXHIBIT_OK) {
+				recovered = NULL;
+				chat_fail(&ctx, rc);
+			}
+		}
+		recovered_pass(&ctx, &parsers[i], db, recovered);
 		status = chat_worse(status, chat_finish(&ctx));
 	}
+	if (recovered)
+		api->close_sqlite(host, recovered);
 	api->close_sqlite(host, db);
 	return status;
 }

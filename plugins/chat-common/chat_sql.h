@@ -216,8 +216,10 @@ typedef struct chat_parser {
 /*
  * chat_analyze_sqlite — the analyze() of an SQLite chat plugin: when the
  * item is an SQLite database, open it through the host and run every
- * parser whose fingerprint it matches on its live rows, with
- * ctx->max_rows set from the item's size.  A database no
+ * parser whose fingerprint it matches on its live rows, then on the rows
+ * the host recovers from its free space (open_sqlite_recovered), with
+ * ctx->max_rows set from the item's size.  A failure of the recovery is
+ * reported and leaves the live records as they are.  A database no
  * parser recognises gives no record and EXHIBIT_OK.
  * RETURN: the worst code met.
  */

@@ -125,6 +125,24 @@ size_t chat_count(const chat_run *r, const char *type)
 	return stub_host_record_count(r->host, type);
 }
 
+size_t chat_count_recovered(const chat_run *r, const char *type)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < stub_host_record_count(r->host, type); i++) {
+		const stub_field *f = stub_record_field(stub_host_record(r->host, type, i),
+		                                        "recovered_from");
+
+		n += f && f->type != EXHIBIT_NULL;
+	}
+	return n;
+}
+
+size_t chat_count_live(const chat_run *r, const char *type)
+{
+	return chat_count(r, type) - chat_count_recovered(r, type);
+}
+
 const stub_record *chat_find(const chat_run *r, const char *type,
                              const char *field, const char *text)
 {

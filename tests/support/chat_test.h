@@ -47,6 +47,11 @@ chat_run chat_analyze(const exhibit_plugin *plugin, const chat_bytes *b,
                       const char *path);
 chat_run chat_analyze_corpus(const exhibit_plugin *plugin, const char *relative);
 
+/* chat_count_live / chat_count_recovered — of those, the ones without
+ * (with) recovered_from: live rows, rows recovered from free space. */
+size_t chat_count_live(const chat_run *r, const char *type);
+size_t chat_count_recovered(const chat_run *r, const char *type);
+
 /* The number of records of a type. */
 size_t chat_count(const chat_run *r, const char *type);
 

@@ -190,15 +190,53 @@ static bool remember_db(exhibit_host *host, sqlite3 *db)
 	return false;
 }
 
+/*
+ * with_wal_applied — the database as SQLite reads it with the WAL a test
+ * handed (the live version of every page), as malloc'd bytes; NULL when
+ * there is no WAL or it cannot be built (then the item alone is served).
+ */
+static unsigned char *with_wal_applied(const exhibit_host *host, size_t *len)
+{
+	sqlite_db_files files = { host->content, host->len, host->wal, host->wal_len,
+		                  NULL, 0 };
+	sqlite_db *pages = NULL;
+	unsigned char *image = NULL;
+	exhibit_error err;
+	uint32_t pgno, n, size;
+	sqlite_page page;
+
+	exhibit_error_clear(&err);
+	if (!host->wal || sqlite_db_open(&files, &pages, &err) != 0)
+		return NULL;
+	n = sqlite_db_page_count(pages);
+	size = sqlite_db_page_size(pages);
+	if (n && (image = calloc(n, size))) {
+		for (pgno = 1; pgno <= n; pgno++)
+			if (sqlite_db_page(pages, pgno, &page))
+				memcpy(image + (size_t)(pgno - 1) * size, page.data, size);
+		*len = (size_t)n * size;
+	}
+	sqlite_db_free(pages);
+	return image;
+}
+
 static int stub_open_sqlite(exhibit_host *host, sqlite3 **db)
 {
 	exhibit_error err;
+	unsigned char *applied;
+	size_t applied_len = 0;
 	int rc;
 
 	exhibit_error_clear(&err);
 	*db = NULL;
-	rc = untrusted_sqlite_open_budget(host->content, host->len,
-	                                  &host->budget, db, &err);
+	applied = with_wal_applied(host, &applied_len);
+	if (applied)
+		rc = untrusted_sqlite_open_budget(applied, applied_len,
+		                                  &host->budget, db, &err);
+	else
+		rc = untrusted_sqlite_open_budget(host->content, host->len,
+		                                  &host->budget, db, &err);
+	free(applied);
 	if (rc != 0) {
 		stub_report_error(host, err.offset, err.message);
 		return rc;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -168,6 +169,49 @@ START_TEST(truncated_contacts2)
 }
 END_TEST
 
+/* ---- deleted calls (the corpus database, copied and edited) ------------- */
+
+/* The corpus's three calls share one number: each gets its own first, so
+ * that a call can be told by its text. */
+static const chat_deleted_case deleted_case = {
+	"plaso-chat/contacts2.db", "calls", "number", "", "WHERE _id IN (714, 717)", 715,
+	"chat_calls", "call_id", "peer", "UPDATE calls SET number = '+1555010' || _id"
+};
+
+START_TEST(deleted_secure_delete_off)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_PLAIN);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_secure_delete_on)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_SECURE);
+
+	ck_assert_uint_eq(f.present, 0);
+	ck_assert_uint_eq(f.recovered, 0);
+}
+END_TEST
+
+START_TEST(deleted_wal_not_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_WAL);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_wal_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case,
+	                                          CHAT_DELETE_CHECKPOINTED);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_android_calls");
@@ -182,6 +226,10 @@ int main(void)
 	tcase_set_timeout(corpus, 30);
 	tcase_add_test(corpus, plaso_contacts2_db);
 	tcase_add_test(corpus, truncated_contacts2);
+	tcase_add_test(corpus, deleted_secure_delete_off);
+	tcase_add_test(corpus, deleted_secure_delete_on);
+	tcase_add_test(corpus, deleted_wal_not_checkpointed);
+	tcase_add_test(corpus, deleted_wal_checkpointed);
 	if (chat_corpus_has("plaso-chat/contacts2.db"))
 		suite_add_tcase(s, corpus);
 	else

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -333,6 +334,47 @@ START_TEST(older_schema_without_date_sent)
 }
 END_TEST
 
+/* ---- deleted messages (the corpus database, copied and edited) ---------- */
+
+static const chat_deleted_case deleted_case = {
+	"plaso-chat/mmssms.db", "sms", "body", "sms:", "WHERE _id IN (2, 5, 7)", 3,
+	NULL, NULL, NULL, NULL
+};
+
+START_TEST(deleted_secure_delete_off)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_PLAIN);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_secure_delete_on)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_SECURE);
+
+	ck_assert_uint_eq(f.present, 0); /* no older copy of them in the file */
+	ck_assert_uint_eq(f.recovered, f.present);
+}
+END_TEST
+
+START_TEST(deleted_wal_not_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_WAL);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_wal_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case,
+	                                          CHAT_DELETE_CHECKPOINTED);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_android_sms");
@@ -349,6 +391,10 @@ int main(void)
 	tcase_add_test(fixtures, older_schema_without_date_sent);
 	suite_add_tcase(s, fixtures);
 	tcase_set_timeout(corpus, 30);
+	tcase_add_test(corpus, deleted_secure_delete_off);
+	tcase_add_test(corpus, deleted_secure_delete_on);
+	tcase_add_test(corpus, deleted_wal_not_checkpointed);
+	tcase_add_test(corpus, deleted_wal_checkpointed);
 	tcase_add_test(corpus, plaso_mmssms_db);
 	if (chat_corpus_has("plaso-chat/mmssms.db"))
 		suite_add_tcase(s, corpus);

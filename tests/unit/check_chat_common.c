@@ -19,6 +19,12 @@
 #include "chat_test.h"
 #include "stub_host.h"
 
+static void chat_find_in(exhibit_host *host, const char *body)
+{
+	ck_assert_msg(stub_host_find_record(host, "chat_messages", "body", body) != NULL,
+	              "no message \"%s\"", body);
+}
+
 static chat_ctx fresh_ctx(exhibit_host *host)
 {
 	chat_ctx ctx;
@@ -160,6 +166,58 @@ START_TEST(records_have_one_shape)
 	chat_expect_text(b, "message_type", "text");
 	chat_expect_text(b, "time_zone", "UTC");
 	chat_expect_null(b, "recovered_offset");
+	ck_assert_int_eq(chat_finish(&ctx), EXHIBIT_OK);
+	stub_host_free(host);
+}
+END_TEST
+
+/* A recovered message whose key a live one has is its older version; of
+ * recovered ones sharing a key the first is kept; a lost key decides
+ * nothing.  The same for calls by call_id. */
+START_TEST(recovered_records_never_repeat_a_key)
+{
+	exhibit_host *host = stub_host_new("x", 1, "/x");
+	chat_ctx ctx = fresh_ctx(host);
+	chat_message m;
+	chat_call c;
+
+	memset(&m, 0, sizeof m);
+	m.deleted = m.edited = m.forwarded = CHAT_FLAG_UNKNOWN;
+	m.key = "t:1";
+	m.body = "live";
+	ck_assert_int_eq(chat_emit_message(&ctx, &m), EXHIBIT_OK);
+	m.prov.origin = "freeblock page 2";
+	m.body = "older version";
+	ck_assert_int_eq(chat_emit_message(&ctx, &m), EXHIBIT_OK);
+	m.key = "t:3";
+	m.body = "deleted";
+	ck_assert_int_eq(chat_emit_message(&ctx, &m), EXHIBIT_OK);
+	m.prov.origin = "wal frame 4 superseded page 2 cell";
+	m.body = "deleted, an older copy";
+	ck_assert_int_eq(chat_emit_message(&ctx, &m), EXHIBIT_OK);
+	m.key = "t:-1";
+	m.body = "rowid lost";
+	ck_assert_int_eq(chat_emit_message(&ctx, &m), EXHIBIT_OK);
+	m.body = "rowid lost too";
+	ck_assert_int_eq(chat_emit_message(&ctx, &m), EXHIBIT_OK);
+	ck_assert_uint_eq(stub_host_record_count(host, "chat_messages"), 4);
+	chat_find_in(host, "live");
+	chat_find_in(host, "deleted");
+	chat_find_in(host, "rowid lost");
+	chat_find_in(host, "rowid lost too");
+
+	memset(&c, 0, sizeof c);
+	c.deleted = CHAT_FLAG_UNKNOWN;
+	c.call_id = "1"; /* a message key "1" is another thing */
+	ck_assert_int_eq(chat_emit_call(&ctx, &c), EXHIBIT_OK);
+	c.prov.origin = "freelist page 9";
+	ck_assert_int_eq(chat_emit_call(&ctx, &c), EXHIBIT_OK);
+	c.call_id = NULL;
+	ck_assert_int_eq(chat_emit_call(&ctx, &c), EXHIBIT_OK);
+	ck_assert_uint_eq(stub_host_record_count(host, "chat_calls"), 2);
+	ck_assert_uint_eq(ctx.superseded, 3);
+	ck_assert_int_eq(chat_finish(&ctx), EXHIBIT_OK);
+	ck_assert_ptr_null(ctx.keys);
 	stub_host_free(host);
 }
 END_TEST
@@ -271,6 +329,7 @@ int main(void)
 	tcase_add_test(tc, text_is_cleaned_not_dropped);
 	tcase_add_test(tc, json_is_escaped);
 	tcase_add_test(tc, records_have_one_shape);
+	tcase_add_test(tc, recovered_records_never_repeat_a_key);
 	tcase_add_test(tc, rows_from_live_and_recovered_sources);
 	tcase_add_test(tc, fingerprints_ignore_views_and_virtual_tables);
 	suite_add_tcase(s, tc);

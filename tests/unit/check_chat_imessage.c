@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -266,7 +267,8 @@ END_TEST
 
 /* Found by the fuzzer: a message table whose b-tree pages are shared, so
  * SQLite returns the same cells again and again, each quickly enough for
- * every time limit.  The row limit stops it. */
+ * every time limit.  The row limit stops it (in each of the two passes,
+ * live rows and recovered rows). */
 START_TEST(shared_pages_stop_at_the_row_limit)
 {
 	chat_bytes b = chat_read_file(EXHIBIT_SOURCE_DIR
@@ -274,10 +276,53 @@ START_TEST(shared_pages_stop_at_the_row_limit)
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 
 	ck_assert_int_eq(r.rc, EXHIBIT_ERR_FORMAT);
-	ck_assert_uint_le(chat_count(&r, MESSAGES), b.len / 4 + 64);
+	ck_assert_uint_le(chat_count(&r, MESSAGES), 2 * (b.len / 4 + 64));
 	ck_assert(chat_error_mentions(&r, "yields more rows than the database can hold"));
 	stub_host_free(r.host);
 	chat_bytes_free(&b);
+}
+END_TEST
+
+/* ---- deleted messages (the corpus database, copied and edited) ---------- */
+
+static const chat_deleted_case deleted_case = {
+	"plaso-chat/imessage_chat.db", "message", "text", "message:",
+	"WHERE ROWID IN (2, 5, 9)", 4,
+	NULL, NULL, NULL, NULL
+};
+
+START_TEST(deleted_secure_delete_off)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_PLAIN);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_secure_delete_on)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_SECURE);
+
+	/* one text has an older copy the device left in free space */
+	ck_assert_uint_eq(f.present, 1);
+	ck_assert_uint_eq(f.recovered, f.present);
+}
+END_TEST
+
+START_TEST(deleted_wal_not_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_WAL);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_wal_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case,
+	                                          CHAT_DELETE_CHECKPOINTED);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
 }
 END_TEST
 
@@ -294,6 +339,10 @@ int main(void)
 	tcase_add_test(fixtures, shared_pages_stop_at_the_row_limit);
 	suite_add_tcase(s, fixtures);
 	tcase_set_timeout(corpus, 30);
+	tcase_add_test(corpus, deleted_secure_delete_off);
+	tcase_add_test(corpus, deleted_secure_delete_on);
+	tcase_add_test(corpus, deleted_wal_not_checkpointed);
+	tcase_add_test(corpus, deleted_wal_checkpointed);
 	tcase_add_test(corpus, plaso_imessage_chat_db);
 	tcase_add_test(corpus, truncated_corpus_database);
 	if (chat_corpus_has("plaso-chat/imessage_chat.db"))

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -319,6 +320,48 @@ START_TEST(truncated_main_db)
 }
 END_TEST
 
+/* ---- deleted messages (the corpus database, copied and edited) ---------- */
+
+static const chat_deleted_case deleted_case = {
+	"plaso-chat/skype_main.db", "Messages", "body_xml", "Messages:",
+	"WHERE id IN (43, 53, 57)", 55,
+	NULL, NULL, NULL, NULL
+};
+
+START_TEST(deleted_secure_delete_off)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_PLAIN);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_secure_delete_on)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_SECURE);
+
+	ck_assert_uint_lt(f.present, f.deleted);
+	ck_assert_uint_eq(f.recovered, f.present);
+}
+END_TEST
+
+START_TEST(deleted_wal_not_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case, CHAT_DELETE_WAL);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
+START_TEST(deleted_wal_checkpointed)
+{
+	chat_deleted_figures f = chat_deleted_run(plugin(), &deleted_case,
+	                                          CHAT_DELETE_CHECKPOINTED);
+
+	ck_assert_uint_eq(f.recovered, f.deleted);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_skype");
@@ -334,6 +377,10 @@ int main(void)
 	tcase_add_test(corpus, iped_skype_main_db);
 	tcase_add_test(corpus, iped_skype_s4l_db);
 	tcase_add_test(corpus, truncated_main_db);
+	tcase_add_test(corpus, deleted_secure_delete_off);
+	tcase_add_test(corpus, deleted_secure_delete_on);
+	tcase_add_test(corpus, deleted_wal_not_checkpointed);
+	tcase_add_test(corpus, deleted_wal_checkpointed);
 	if (chat_corpus_has("plaso-chat/skype_main.db") &&
 	    chat_corpus_has("iped/test_skypeMain.db") &&
 	    chat_corpus_has("iped/test_skypeS4lStreeguil1.db"))

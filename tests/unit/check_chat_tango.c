@@ -89,7 +89,9 @@ START_TEST(plaso_tango_profile_db)
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	ck_assert_uint_eq(stub_host_error_count(r.host), 0);
 	/* 57 profiles: the owner's is the account, the others contacts */
-	ck_assert_uint_eq(chat_count(&r, "chat_contacts"), 56);
+	ck_assert_uint_eq(chat_count_live(&r, "chat_contacts"), 56);
+	/* and profiles the file holds only in free space */
+	ck_assert_uint_eq(chat_count_recovered(&r, "chat_contacts"), 41);
 	ck_assert_uint_eq(chat_count(&r, "chat_accounts"), 1);
 	c = chat_find(&r, "chat_accounts", "account_id", "sMawZoHh9XG5SwDP28ObAQ");
 	chat_expect_text(c, "name", "Hank Fresh");

@@ -26,7 +26,9 @@ START_TEST(plaso_viber_data)
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	ck_assert_uint_eq(stub_host_error_count(r.host), 0);
 	ck_assert_uint_eq(chat_count(&r, "chat_calls"), 4);
-	ck_assert_uint_eq(chat_count(&r, "chat_contacts"), 5);
+	ck_assert_uint_eq(chat_count_live(&r, "chat_contacts"), 5);
+	/* and one the file holds only in free space */
+	ck_assert_uint_eq(chat_count_recovered(&r, "chat_contacts"), 1);
 	ck_assert_uint_eq(chat_count(&r, "chat_messages"), 0);
 
 	c = chat_find(&r, "chat_calls", "call_id", "4");
