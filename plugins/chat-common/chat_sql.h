@@ -227,4 +227,27 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
                         const exhibit_item *item, const chat_parser *parsers,
                         size_t n_parsers);
 
+/*
+ * CHAT_SQLITE_PLUGIN — the descriptor and entry point of a chat plugin
+ * that reads SQLite databases: analyze() is chat_analyze_sqlite over the
+ * PARSERS array, and the plugin is offered every SQLite database (it
+ * recognises its app by schema, never by name).  One per plugin file.
+ */
+#define CHAT_SQLITE_PLUGIN(NAME, VERSION, DESCRIPTION, PARSERS)                           \
+	static int chat_plugin_analyze(const exhibit_host_api *api, exhibit_host *host,  \
+	                               const exhibit_item *item)                          \
+	{                                                                                 \
+		return chat_analyze_sqlite(api, host, item, PARSERS,                      \
+		                           sizeof PARSERS / sizeof PARSERS[0]);           \
+	}                                                                                 \
+	static const char *const chat_plugin_mime_types[] = { "application/vnd.sqlite3", NULL }; \
+	static const exhibit_plugin chat_plugin = {                                       \
+		EXHIBIT_ABI_VERSION, NAME, VERSION, DESCRIPTION, EXHIBIT_PLUGIN_ANALYZER,  \
+		chat_plugin_mime_types, NULL, NULL, 0, chat_plugin_analyze, NULL           \
+	};                                                                                \
+	const exhibit_plugin *exhibit_plugin_entry(void)                                  \
+	{                                                                                 \
+		return &chat_plugin;                                                      \
+	}
+
 #endif

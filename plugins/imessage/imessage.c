@@ -649,30 +649,6 @@ static const chat_parser parsers[] = {
 	{ APP, fingerprint, imessage_extract },
 };
 
-static int analyze(const exhibit_host_api *api, exhibit_host *host,
-                   const exhibit_item *item)
-{
-	return chat_analyze_sqlite(api, host, item, parsers,
-	                           sizeof parsers / sizeof parsers[0]);
-}
-
-static const char *const mime_types[] = { "application/vnd.sqlite3", NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"imessage",
-	"1.0",
-	"iMessage and SMS from Apple Messages (sms.db, chat.db), by schema",
-	EXHIBIT_PLUGIN_ANALYZER,
-	mime_types,
-	NULL,
-	NULL,
-	0,
-	analyze,
-	NULL,
-};
-
-const exhibit_plugin *exhibit_plugin_entry(void)
-{
-	return &plugin;
-}
+CHAT_SQLITE_PLUGIN("imessage", "1.0",
+	                   "iMessage and SMS from Apple Messages (sms.db, chat.db), by schema",
+	                   parsers)

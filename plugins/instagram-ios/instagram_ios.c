@@ -439,30 +439,6 @@ static const chat_parser parsers[] = {
 	{ APP, fingerprint, instagram_ios_extract },
 };
 
-static int analyze(const exhibit_host_api *api, exhibit_host *host,
-                   const exhibit_item *item)
-{
-	return chat_analyze_sqlite(api, host, item, parsers,
-	                           sizeof parsers / sizeof parsers[0]);
-}
-
-static const char *const mime_types[] = { "application/vnd.sqlite3", NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"instagram-ios",
-	"1.0",
-	"Instagram direct messages on iOS (keyed archives in <user id>.db), by schema",
-	EXHIBIT_PLUGIN_ANALYZER,
-	mime_types,
-	NULL,
-	NULL,
-	0,
-	analyze,
-	NULL,
-};
-
-const exhibit_plugin *exhibit_plugin_entry(void)
-{
-	return &plugin;
-}
+CHAT_SQLITE_PLUGIN("instagram-ios", "1.0",
+	                   "Instagram direct messages on iOS (keyed archives in <user id>.db), by schema",
+	                   parsers)
