@@ -35,10 +35,11 @@ typedef struct verifier {
 	unsigned char signed_blobs_root[SHA256_LEN];
 } verifier;
 
-static void report(verifier *v, custody_level level, const char *what, const char *fmt, ...)
+/* report — one finding to the callback.  RETURN 1 for a failure, else 0. */
+static int report(verifier *v, custody_level level, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-static void report(verifier *v, custody_level level, const char *what, const char *fmt, ...)
+static int report(verifier *v, custody_level level, const char *what, const char *fmt, ...)
 {
 	char message[1024];
 	va_list ap;
@@ -50,6 +51,7 @@ static void report(verifier *v, custody_level level, const char *what, const cha
 		v->sum->failures++;
 	if (v->fn)
 		v->fn(v->ctx, level, what, message);
+	return level == CUSTODY_FAIL;
 }
 
 static int trusted(const verifier *v, const char *fingerprint)
@@ -124,23 +126,23 @@ static int check_one_entry(verifier *v, sqlite3_stmt *s, int64_t expected_seq)
 
 	snprintf(what, sizeof what, "entry %lld", (long long)seq);
 	if (seq != expected_seq)
-		bad = 1, report(v, CUSTODY_FAIL, what, "found where entry %lld should be: entries were "
+		bad |= report(v, CUSTODY_FAIL, what, "found where entry %lld should be: entries were "
 		                "removed, inserted or renumbered", (long long)expected_seq);
 	if (custody_entry_hash(v->db, seq, now, NULL) < 0 || stored_len != SHA256_LEN ||
 	    memcmp(now, stored, SHA256_LEN))
-		bad = 1, report(v, CUSTODY_FAIL, what, "(%s at %s) its contents do not match its hash: "
+		bad |= report(v, CUSTODY_FAIL, what, "(%s at %s) its contents do not match its hash: "
 		                "changed after it was signed", action ? action : "?",
 		                sqlite3_column_text(s, 2));
 	if (prev_len != SHA256_LEN || memcmp(prev, v->last_hash, SHA256_LEN))
-		bad = 1, report(v, CUSTODY_FAIL, what, "does not follow entry %lld: its previous-entry "
+		bad |= report(v, CUSTODY_FAIL, what, "does not follow entry %lld: its previous-entry "
 		                "hash differs (entries removed, inserted, swapped or altered)",
 		                (long long)expected_seq - 1);
 	if (!pem)
-		bad = 1, report(v, CUSTODY_FAIL, what, "signed by key %s, which the case does not hold "
+		bad |= report(v, CUSTODY_FAIL, what, "signed by key %s, which the case does not hold "
 		                "intact", fp ? fp : "(none)");
 	else if (stored_len != SHA256_LEN ||
 	         signing_verify(pem, stored, SHA256_LEN, sig, (size_t)sqlite3_column_bytes(s, 6), NULL) != 1)
-		bad = 1, report(v, CUSTODY_FAIL, what, "the signature does not verify with key %s", fp);
+		bad |= report(v, CUSTODY_FAIL, what, "the signature does not verify with key %s", fp);
 	if (!bad)
 		report(v, CUSTODY_INFO, what, "%s at %s, signed by %s", action, sqlite3_column_text(s, 2), fp);
 	v->sum->entries++;
@@ -308,20 +310,19 @@ static int check_rows(verifier *v, exhibit_error *err)
 		return exhibit_error_set(err, -1, -1, "cannot read custody_rows");
 	}
 	for (int i = 0; i < n; i++) {
-		char *count_sql = NULL;
 		sqlite3_stmt *s;
 
 		if (custody_diff_table(v->db, &tables[i], row_finding, v, err) < 0) {
 			row_digest_free_tables(tables, n);
 			return -1;
 		}
-		if (asprintf(&count_sql, "SELECT count(*) FROM temp.custody_fresh") >= 0 &&
-		    sqlite3_prepare_v2(v->db, count_sql, -1, &s, NULL) == SQLITE_OK) {
+		/* custody_diff_table left this table's rows in temp.custody_fresh */
+		if (sqlite3_prepare_v2(v->db, "SELECT count(*) FROM temp.custody_fresh", -1, &s,
+		                       NULL) == SQLITE_OK) {
 			if (sqlite3_step(s) == SQLITE_ROW)
 				v->sum->rows += sqlite3_column_int64(s, 0);
 			sqlite3_finalize(s);
 		}
-		free(count_sql);
 	}
 	if (custody_diff_dropped(v->db, tables, n, row_finding, v, err) < 0) {
 		row_digest_free_tables(tables, n);

@@ -63,21 +63,6 @@ static int ask_twice(char *buf, size_t size)
 	return ok ? 0 : -1;
 }
 
-static int make_parent(const char *path)
-{
-	char *copy = strdup(path), *slash = copy ? strrchr(copy, '/') : NULL;
-	int rc = 0;
-
-	if (slash && slash != copy) {
-		*slash = '\0';
-		make_parent(copy);
-		if (mkdir(copy, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-	}
-	free(copy);
-	return rc;
-}
-
 int cmd_keygen(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -123,7 +108,7 @@ int cmd_keygen(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	exhibit_error_clear(&err);
-	make_parent(path);
+	custody_cli_make_parents(path);
 	key = signing_key_generate(examiner, &err);
 	if (key && signing_key_save(key, path, pass, &err) == 0) {
 		printf("Private key:  %s (mode 0600%s)\n", path, *pass ? ", passphrase-protected" : "");

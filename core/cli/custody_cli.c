@@ -82,7 +82,7 @@ static int ask_passphrase(void *ctx, char *buf, size_t size)
 	return custody_cli_ask_terminal("Passphrase of the examiner key: ", buf, size);
 }
 
-static int mkdir_parents(const char *path)
+int custody_cli_make_parents(const char *path)
 {
 	char *copy = strdup(path), *slash;
 
@@ -119,7 +119,7 @@ static signing_key *create_default_key(const char *path, const char *command, co
 	int lock = -1;
 
 	exhibit_error_clear(&err);
-	if (mkdir_parents(path) < 0 || asprintf(&lock_path, "%s.lock", path) < 0 ||
+	if (custody_cli_make_parents(path) < 0 || asprintf(&lock_path, "%s.lock", path) < 0 ||
 	    (lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 || flock(lock, LOCK_EX) != 0) {
 		fprintf(stderr, "exhibit %s: cannot create an examiner key at %s: %s\n", command, path,
 		        strerror(errno));

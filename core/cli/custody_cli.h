@@ -43,6 +43,10 @@ int custody_cli_option(custody_cli *c, int opt, const char *arg);
 int custody_cli_load(custody_cli *c, const char *command);
 void custody_cli_free(custody_cli *c);
 
+/* custody_cli_make_parents — create the directories above path (mode
+ * 0700: they hold keys).  RETURN 0 or -1 (errno). */
+int custody_cli_make_parents(const char *path);
+
 /* custody_cli_ask_terminal — a line typed on /dev/tty with echo off,
  * after prompt.  RETURN its length, or -1 without a terminal. */
 int custody_cli_ask_terminal(const char *prompt, char *buf, size_t size);
