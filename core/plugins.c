@@ -51,8 +51,12 @@ int plugin_check_descriptor(const exhibit_plugin *p, exhibit_error *err)
 		return exhibit_error_set(err, -1, -1, "the descriptor has no usable name");
 	if (p->kind != EXHIBIT_PLUGIN_ANALYZER && p->kind != EXHIBIT_PLUGIN_CARVER)
 		return exhibit_error_set(err, -1, -1, "plugin %s: unknown kind %d", p->name, (int)p->kind);
-	if (!p->analyze)
+	if (p->kind == EXHIBIT_PLUGIN_ANALYZER && !p->analyze)
 		return exhibit_error_set(err, -1, -1, "plugin %s: no analyze callback", p->name);
+	if (p->kind == EXHIBIT_PLUGIN_CARVER &&
+	    (!p->carver || !p->carver->header_check || !p->n_signatures))
+		return exhibit_error_set(err, -1, -1,
+			"plugin %s: a carver needs signatures and a header_check", p->name);
 	if (p->n_signatures && !p->signatures)
 		return exhibit_error_set(err, -1, -1, "plugin %s: signatures missing", p->name);
 	return 0;
@@ -192,6 +196,8 @@ static int matches_pattern(const char *const *patterns, const char *name)
 int plugin_accepts(const exhibit_plugin *p, const char *mime_type, const char *name,
                    const unsigned char *head, size_t head_len)
 {
+	if (!p->analyze) /* a carver only carves */
+		return 0;
 	if (in_list(p->mime_types, mime_type) || matches_pattern(p->name_patterns, name))
 		return 1;
 	for (size_t i = 0; i < p->n_signatures; i++) {

@@ -46,7 +46,7 @@ int plugin_check_descriptor(const exhibit_plugin *p, exhibit_error *err);
 /*
  * plugin_accepts — 1 when the item should go to p: its MIME type is one p
  * lists, its name matches one of p's patterns, or head starts with one of
- * p's signatures.
+ * p's signatures.  A plugin without analyze (a carver) accepts nothing.
  */
 int plugin_accepts(const exhibit_plugin *p, const char *mime_type, const char *name,
                    const unsigned char *head, size_t head_len);

@@ -685,6 +685,7 @@ static const exhibit_plugin descriptor = {
 	sizeof signatures / sizeof signatures[0],
 	analyze,
 	label_place,
+	NULL,
 };
 
 EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void)

@@ -243,7 +243,7 @@ int chat_analyze_sqlite(const exhibit_host_api *api, exhibit_host *host,
 	static const char *const chat_plugin_mime_types[] = { "application/vnd.sqlite3", NULL }; \
 	static const exhibit_plugin chat_plugin = {                                       \
 		EXHIBIT_ABI_VERSION, NAME, VERSION, DESCRIPTION, EXHIBIT_PLUGIN_ANALYZER,  \
-		chat_plugin_mime_types, NULL, NULL, 0, chat_plugin_analyze, NULL           \
+		chat_plugin_mime_types, NULL, NULL, 0, chat_plugin_analyze, NULL, NULL     \
 	};                                                                                \
 	const exhibit_plugin *exhibit_plugin_entry(void)                                  \
 	{                                                                                 \

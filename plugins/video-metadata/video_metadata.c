@@ -102,6 +102,7 @@ static const exhibit_plugin descriptor = {
 	0,
 	analyze,
 	NULL,
+	NULL,
 };
 
 const exhibit_plugin *exhibit_plugin_entry(void)

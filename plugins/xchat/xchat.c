@@ -466,6 +466,7 @@ static const exhibit_plugin plugin = {
 	sizeof signatures / sizeof signatures[0],
 	analyze,
 	NULL,
+	NULL,
 };
 
 const exhibit_plugin *exhibit_plugin_entry(void)

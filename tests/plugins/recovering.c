@@ -63,7 +63,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibi
 
 static const exhibit_plugin descriptor = {
 	EXHIBIT_ABI_VERSION, "recovering", "1.0", "open_sqlite_recovered end to end (tests only)",
-	EXHIBIT_PLUGIN_ANALYZER, types, NULL, NULL, 0, analyze, NULL
+	EXHIBIT_PLUGIN_ANALYZER, types, NULL, NULL, 0, analyze, NULL, NULL
 };
 
 EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void)

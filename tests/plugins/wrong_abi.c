@@ -10,7 +10,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibi
 
 static const exhibit_plugin descriptor = {
 	EXHIBIT_ABI_VERSION + 1, "from-the-future", "9.9", "wrong ABI (tests only)",
-	EXHIBIT_PLUGIN_ANALYZER, NULL, NULL, NULL, 0, analyze, NULL
+	EXHIBIT_PLUGIN_ANALYZER, NULL, NULL, NULL, 0, analyze, NULL, NULL
 };
 
 EXHIBIT_PLUGIN_EXPORT const exhibit_plugin *exhibit_plugin_entry(void)

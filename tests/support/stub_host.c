@@ -532,8 +532,11 @@ static const char *descriptor_problem(const exhibit_plugin *plugin)
 	if (plugin->kind != EXHIBIT_PLUGIN_ANALYZER &&
 	    plugin->kind != EXHIBIT_PLUGIN_CARVER)
 		return "unknown plugin kind";
-	if (!plugin->analyze)
+	if (plugin->kind == EXHIBIT_PLUGIN_ANALYZER && !plugin->analyze)
 		return "no analyze function";
+	if (plugin->kind == EXHIBIT_PLUGIN_CARVER &&
+	    (!plugin->carver || !plugin->carver->header_check || !plugin->n_signatures))
+		return "a carver needs signatures and a header_check";
 	if (!list_terminates(plugin->mime_types) ||
 	    !list_terminates(plugin->name_patterns))
 		return "a list is not NULL-terminated";

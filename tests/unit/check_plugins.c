@@ -24,7 +24,7 @@ static const char *const names[] = { "*.db", NULL };
 static exhibit_plugin sample(void)
 {
 	exhibit_plugin p = { EXHIBIT_ABI_VERSION, "sample", "1", "test", EXHIBIT_PLUGIN_ANALYZER,
-	                     types, names, sigs, 1, analyze_nothing, NULL };
+	                     types, names, sigs, 1, analyze_nothing, NULL, NULL };
 	return p;
 }
 

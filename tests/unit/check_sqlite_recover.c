@@ -830,7 +830,7 @@ START_TEST(host_api_serves_recovered_rows_as_sql)
 	o = run_scenario(&s);
 	host = stub_host_new(o.files[0].data, o.files[0].len, "/data/app/msg.db");
 	stub_host_set_wal(host, o.files[1].data, o.files[1].len);
-	ck_assert_uint_eq(api->abi_version, 2);
+	ck_assert_uint_eq(api->abi_version, EXHIBIT_ABI_VERSION);
 	ck_assert_int_eq(api->open_sqlite_recovered(host, &db), EXHIBIT_OK);
 	/* the parser's own query, plus the three columns */
 	ck_assert_int_eq(sqlite3_prepare_v2(db,

@@ -32,8 +32,9 @@ extern "C" {
 #endif
 
 /* Bumped on any incompatible change to this header.
- * 2: exhibit_host_api.open_sqlite_recovered. */
-#define EXHIBIT_ABI_VERSION 2u
+ * 2: exhibit_host_api.open_sqlite_recovered.
+ * 3: exhibit_plugin.carver (carver plugins). */
+#define EXHIBIT_ABI_VERSION 3u
 
 /* The symbol every plugin exports. */
 #define EXHIBIT_PLUGIN_ENTRY "exhibit_plugin_entry"
@@ -209,6 +210,104 @@ typedef struct exhibit_signature {
 	size_t len;
 } exhibit_signature;
 
+/*
+ * Carving.  A carver plugin finds files of one kind in space no file
+ * claims (unallocated blocks, unpartitioned space, file slack, or the
+ * whole image).  The host scans that space once for the signatures of
+ * every carver together; on each hit it asks the carver of that signature
+ * to judge a candidate file starting at (hit offset - signature offset) in
+ * three stages, the way PhotoRec made standard:
+ *
+ *   1. header_check   the first bytes: accept or reject the hit, and say
+ *                     the size when the header states it;
+ *   2. data_check     the candidate's bytes in order, block by block:
+ *                     go on, the file ends here, or the content breaks here;
+ *   3. validate       the whole candidate, read at will: is it whole?
+ *
+ * The host then stores the candidate's content (content-addressed), hashes
+ * it and queues it as an item with source "carved", so analyzer plugins
+ * see carved files exactly as they see allocated ones.
+ *
+ * Fragments.  When data_check or validate says the content breaks at an
+ * offset, the host looks for the file's continuation (Garfinkel's
+ * bifragment gap carving): it splits the candidate at a block boundary
+ * near the break and tries later blocks as the start of the second
+ * fragment, resuming data_check from a copy of the state it had at the
+ * split, and keeps the first pair that runs to an end and validates.  That
+ * is why the state is plain data: the host copies it with memcpy.
+ */
+
+/* Verdicts of the carver's stages. */
+typedef enum exhibit_carve_verdict {
+	EXHIBIT_CARVE_REJECT = 0, /* header_check: not a file of this kind */
+	EXHIBIT_CARVE_ACCEPT,     /* header_check: a candidate; data follows */
+	EXHIBIT_CARVE_CONTINUE,   /* data_check: all consistent so far */
+	EXHIBIT_CARVE_END,        /* data_check: the file ends at *end */
+	EXHIBIT_CARVE_ERROR       /* data_check: the content breaks at *end */
+} exhibit_carve_verdict;
+
+/* What header_check learnt from the header. */
+typedef struct exhibit_carve_header {
+	uint64_t size;            /* the file's length when the header states it, else 0 */
+	uint64_t min_size;        /* shorter candidates are dropped; 0: no minimum */
+	const char *extension;    /* static, for the carved item's name: "jpg" */
+} exhibit_carve_header;
+
+typedef struct exhibit_carver {
+	/* Bytes of per-candidate state the host allocates (zeroed) and passes
+	 * to every stage.  Plain data, no pointers: the host copies it. */
+	size_t state_size;
+	/* header_check wants this many bytes from the candidate's start (the
+	 * host gives fewer only where the scanned space ends). */
+	size_t header_len;
+	/* The largest file this carver accepts; a candidate still going past
+	 * it ends there as an error. */
+	uint64_t max_size;
+	/* Non-zero when a candidate may continue after a gap: the host then
+	 * searches for a second fragment when the content breaks. */
+	int fragments;
+
+	/*
+	 * header_check — judge a hit.  buf holds the candidate's first len
+	 * bytes (from the signature's offset back, so buf[0] is where the file
+	 * would start); signature is the index into the plugin's signatures.
+	 * Fill *out; initialise *state for data_check.
+	 * RETURN: EXHIBIT_CARVE_ACCEPT or EXHIBIT_CARVE_REJECT.
+	 */
+	int (*header_check)(void *state, const unsigned char *buf, size_t len,
+	                    size_t signature, exhibit_carve_header *out);
+
+	/*
+	 * data_check — the candidate's bytes buf[0..len) at candidate offset
+	 * pos, in order from pos 0 (the header included), each byte once.
+	 * len == 0 says no more bytes follow (the scanned space or max_size
+	 * ended).  NULL: the file is header.size bytes long.
+	 * RETURN:
+	 *   EXHIBIT_CARVE_CONTINUE — consistent so far.  *end may be set
+	 *     beyond pos + len to skip bytes the carver does not check (the
+	 *     next call then starts at *end); leave it at pos + len otherwise.
+	 *   EXHIBIT_CARVE_END — the file ends at candidate offset *end
+	 *     (<= pos + len).
+	 *   EXHIBIT_CARVE_ERROR — the first byte that cannot belong to the
+	 *     file is at candidate offset *end; the host may look for a
+	 *     second fragment, or keep [0, *end) as a partial file.
+	 *   EXHIBIT_CARVE_REJECT — drop the candidate.
+	 */
+	int (*data_check)(void *state, uint64_t pos, const unsigned char *buf,
+	                  size_t len, uint64_t *end);
+
+	/*
+	 * validate — judge the whole candidate of length bytes, read through
+	 * api->read (the host is the candidate, fragments joined).  Pure: no
+	 * records, no children.  NULL: data_check's verdict stands.
+	 * RETURN: EXHIBIT_OK when the structure is whole;
+	 * EXHIBIT_ERR_FORMAT with *bad_offset set to the first candidate
+	 * offset found wrong (the host's fragment search starts there).
+	 */
+	int (*validate)(const exhibit_host_api *api, exhibit_host *host,
+	                uint64_t length, uint64_t *bad_offset);
+} exhibit_carver;
+
 typedef enum exhibit_plugin_kind {
 	EXHIBIT_PLUGIN_ANALYZER = 1, /* analyses items and emits records */
 	EXHIBIT_PLUGIN_CARVER = 2    /* finds content in unallocated space */
@@ -251,6 +350,13 @@ typedef struct exhibit_plugin {
 	 * called concurrently.
 	 */
 	const char *(*label_place)(const char *path);
+
+	/*
+	 * carver — EXHIBIT_PLUGIN_CARVER only (NULL otherwise): the stages
+	 * above.  A carver's signatures say where in a file its magic bytes
+	 * lie; analyze may be NULL for a carver.
+	 */
+	const exhibit_carver *carver;
 } exhibit_plugin;
 
 typedef const exhibit_plugin *(*exhibit_plugin_entry_fn)(void);
