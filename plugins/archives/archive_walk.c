@@ -7,8 +7,8 @@
  * that grows with what actually arrives (never with what the header
  * claims), checking the bounds after every block, and hand it back with
  * emit_child.  An entry not extracted is skipped by libarchive when that
- * costs no decompression (a seek), else drained block by block under the
- * same bounds, so a bomb hidden in an entry nobody extracts still trips
+ * costs no decompression (a seek), else read block by block and dropped
+ * under the same bounds, so a bomb hidden in an entry nobody extracts still trips
  * them.
  *
  * Names.  libarchive converts names to the thread's locale; the host runs
@@ -28,7 +28,7 @@
 
 #include "archives.h"
 
-/* Reads of the entry buffer start at this size and double as data comes. */
+/* The entry buffer starts at this size and doubles as data comes. */
 #define FIRST_BUFFER ((size_t)64 << 10)
 /* ARCHIVE_RETRY answers tolerated in a row before the entry is dropped. */
 #define MAX_RETRIES 8
@@ -57,7 +57,7 @@ typedef struct walk {
 	int rc;                   /* the first problem's code */
 	unsigned char *data;      /* the current entry's content */
 	size_t len, cap;
-	unsigned char *drain;     /* ARCHIVES_READ_BLOCK bytes for content not kept */
+	unsigned char *scratch;   /* ARCHIVES_READ_BLOCK bytes to compare with the item */
 	locale_t utf8, outer;
 } walk;
 
@@ -109,7 +109,7 @@ static const char *why(walk *w)
 
 /* counted — n more bytes came out of the archive; false when that trips
  * the total or the ratio, reported against path (reading then stops). */
-static int counted(walk *w, size_t n, const char *path)
+static int counted(walk *w, uint64_t n, const char *path)
 {
 	uint64_t size = w->item->size ? w->item->size : 1;
 
@@ -146,16 +146,22 @@ static int must_drain(walk *w)
 
 /* -------------------------------------------------------------- content */
 
-/* grow — room for more content; 0 when the buffer is at its bound. */
-static int grow(walk *w)
+/* make_room — w->data can hold need bytes; 0 when that passes the bound
+ * on one entry, -1 when out of memory.  Grows by doubling, from what
+ * arrived, never from what a header claims. */
+static int make_room(walk *w, uint64_t need)
 {
-	size_t want = w->cap ? w->cap * 2 : FIRST_BUFFER;
+	size_t want = w->cap ? w->cap : FIRST_BUFFER;
 	unsigned char *p;
 
+	if (need > ARCHIVES_MAX_ENTRY_BYTES)
+		return 0;
+	if (need <= w->cap)
+		return 1;
+	while (want < need)
+		want *= 2;
 	if (want > ARCHIVES_MAX_ENTRY_BYTES)
 		want = (size_t)ARCHIVES_MAX_ENTRY_BYTES;
-	if (want <= w->cap)
-		return 0;
 	p = realloc(w->data, want);
 	if (!p)
 		return -1;
@@ -165,64 +171,72 @@ static int grow(walk *w)
 }
 
 /*
- * read_content — the entry's content, into w->data when keep is set and
- * it fits, else through the drain.
+ * read_content — the entry's content, block by block as libarchive
+ * decodes it (a sparse entry's holes as zeros), into w->data when keep is
+ * set and it fits, else only counted.  Reading block by block keeps every
+ * byte decoded before damage.
  * RETURN: the entry's status: "read" (w->data holds w->len bytes),
  * "too large", "drained", "damaged" (w->len bytes before the damage),
  * "unreadable", "stopped" (a bound tripped).
  */
 static const char *read_content(walk *w, const char *path, int keep)
 {
-	int full = 0, too_large = 0, retries = 0;
+	uint64_t end = 0;          /* the entry's bytes decoded so far */
+	int too_large = 0, retries = 0;
 
 	w->len = 0;
 	for (;;) {
-		void *into = w->drain;
-		size_t room = ARCHIVES_READ_BLOCK;
-		la_ssize_t n;
+		const void *block;
+		size_t size;
+		la_int64_t offset;
+		uint64_t grows;
+		int r = archive_read_data_block(w->a, &block, &size, &offset);
 
-		if (keep && !full && w->len == w->cap) {
-			int g = grow(w);
-			if (g < 0) {
-				problem(w, EXHIBIT_ERR, "entry '%s': out of memory reading it", path);
-				return "unreadable";
-			}
-			full = g == 0;
-		}
-		if (keep && !full) {
-			into = w->data + w->len;
-			room = w->cap - w->len;
-		}
-		n = archive_read_data(w->a, into, room);
-		if (n == 0)
+		if (r == ARCHIVE_EOF)
 			break;
-		if (n == ARCHIVE_RETRY && ++retries <= MAX_RETRIES)
+		if (r == ARCHIVE_RETRY && ++retries <= MAX_RETRIES)
 			continue;
-		if (n == ARCHIVE_WARN) {
+		if (r == ARCHIVE_WARN) {
 			problem(w, EXHIBIT_ERR_FORMAT, "entry '%s': %s", path, why(w));
-			continue;
-		}
-		if (n < 0) {
-			if (n == ARCHIVE_FATAL)
+		} else if (r != ARCHIVE_OK) {
+			if (r == ARCHIVE_FATAL)
 				w->stop = 1;
 			w->complete = 0;
-			problem(w, EXHIBIT_ERR_FORMAT, "entry '%s' is damaged after %zu bytes: %s%s",
-			        path, keep ? w->len : (size_t)0, why(w),
+			problem(w, EXHIBIT_ERR_FORMAT, "entry '%s' is damaged after %llu bytes: %s%s",
+			        path, (unsigned long long)end, why(w),
 			        keep && w->len ? "; the bytes before the damage are kept" : "");
-			return keep && w->len ? "damaged" : "unreadable";
+			return keep && !too_large && w->len ? "damaged" : "unreadable";
 		}
 		retries = 0;
-		if (!counted(w, (size_t)n, path))
+		/* Blocks come in order; one that goes back is overlap: ignored. */
+		if (offset < 0 || (uint64_t)offset + size <= end)
+			continue;
+		if ((uint64_t)offset < end) {
+			block = (const unsigned char *)block + (end - (uint64_t)offset);
+			size -= (size_t)(end - (uint64_t)offset);
+			offset = (la_int64_t)end;
+		}
+		grows = (uint64_t)offset - end + size;
+		if (!counted(w, grows, path))
 			return "stopped";
-		if (into != w->drain) {
-			w->len += (size_t)n;
-		} else if (keep && full && !too_large) {
+		end += grows;
+		if (!keep || too_large)
+			continue;
+		switch (make_room(w, end)) {
+		case -1:
+			problem(w, EXHIBIT_ERR, "entry '%s': out of memory reading it", path);
+			return "unreadable";
+		case 0:
 			too_large = 1;
 			problem(w, EXHIBIT_ERR_LIMIT, "entry '%s' is larger than %llu bytes: not extracted",
 			        path, (unsigned long long)ARCHIVES_MAX_ENTRY_BYTES);
 			if (!must_drain(w))
 				return "too large";
+			continue;
 		}
+		memset(w->data + w->len, 0, (size_t)((uint64_t)offset - w->len));
+		memcpy(w->data + (size_t)offset, block, size);
+		w->len = (size_t)end;
 	}
 	return too_large ? "too large" : keep ? "read" : "drained";
 }
@@ -236,9 +250,9 @@ static int is_the_archive_itself(walk *w)
 	if (w->len == 0 || w->len != w->item->size)
 		return 0;
 	while (off < w->len) {
-		int64_t got = w->api->read(w->host, off, w->drain, ARCHIVES_READ_BLOCK);
+		int64_t got = w->api->read(w->host, off, w->scratch, ARCHIVES_READ_BLOCK);
 
-		if (got <= 0 || memcmp(w->drain, w->data + off, (size_t)got) != 0)
+		if (got <= 0 || memcmp(w->scratch, w->data + off, (size_t)got) != 0)
 			return 0;
 		off += (uint64_t)got;
 	}
@@ -541,7 +555,7 @@ static uint64_t total_limit(uint64_t size)
 
 static int configure(walk *w)
 {
-	if (!(w->a = archive_read_new()) || !(w->drain = malloc(ARCHIVES_READ_BLOCK)))
+	if (!(w->a = archive_read_new()) || !(w->scratch = malloc(ARCHIVES_READ_BLOCK)))
 		return -1;
 	if (enable_filters(w->a) < 0 || archive_read_support_format_all(w->a) != ARCHIVE_OK)
 		return -1;
@@ -584,7 +598,7 @@ int archives_walk(const exhibit_host_api *api, exhibit_host *host, const exhibit
 		archive_read_free(w.a);
 	archive_source_close(&w.src);
 	free(w.data);
-	free(w.drain);
+	free(w.scratch);
 	if (w.utf8) {
 		uselocale(w.outer);
 		freelocale(w.utf8);

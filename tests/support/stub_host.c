@@ -39,6 +39,7 @@ struct exhibit_host {
 	size_t n_children;
 	stub_child *children;
 	char *mime_type;
+	unsigned depth, max_depth;
 
 	sqlite3 *open_dbs[MAX_OPEN_DATABASES];
 };
@@ -149,11 +150,19 @@ static int stub_emit_record(exhibit_host *host, const char *record_type,
 	return EXHIBIT_OK;
 }
 
+static void stub_report_error(exhibit_host *host, int64_t offset,
+                              const char *message);
+
 static int stub_emit_child(exhibit_host *host, const char *name,
                            const void *data, size_t len)
 {
-	stub_child child = { copy_string(name ? name : ""), copy_bytes(data, len), len };
+	stub_child child;
 
+	if (host->max_depth && host->depth + 1 > host->max_depth) {
+		stub_report_error(host, -1, "child item refused: the depth limit is reached");
+		return EXHIBIT_ERR_LIMIT;
+	}
+	child = (stub_child){ copy_string(name ? name : ""), copy_bytes(data, len), len };
 	if (!child.name || !child.data ||
 	    !grow((void **)&host->children, host->n_children, sizeof *host->children)) {
 		free(child.name);
@@ -381,6 +390,12 @@ void stub_host_set_mime_type(exhibit_host *host, const char *mime_type)
 	host->mime_type = copy_string(mime_type);
 }
 
+void stub_host_set_depth(exhibit_host *host, unsigned depth, unsigned max_depth)
+{
+	host->depth = depth;
+	host->max_depth = max_depth;
+}
+
 void stub_host_set_read_chunk(exhibit_host *host, size_t max)
 {
 	host->read_chunk = max;
@@ -411,7 +426,7 @@ int stub_host_analyze(exhibit_host *host, const exhibit_plugin *plugin)
 	item.size = host->len;
 	item.mime_type = host->mime_type ? host->mime_type : "application/vnd.sqlite3";
 	item.sha256 = placeholder_sha256;
-	item.depth = 0;
+	item.depth = host->depth;
 	return plugin->analyze(&stub_api, host, &item);
 }
 
