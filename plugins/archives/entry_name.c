@@ -105,6 +105,8 @@ char *entry_path_clean(const char *raw)
 		while (*p == '/')
 			p++;
 	}
+	while (o.n && o.s[o.n - 1] == '/')   /* a component cut off by the bound */
+		o.n--;
 	o.s[o.n] = '\0';
 	return o.s;
 }
