@@ -30,6 +30,8 @@
 
 /* The entry buffer starts at this size and doubles as data comes. */
 #define FIRST_BUFFER ((size_t)64 << 10)
+/* A buffer grown past this is freed after its entry. */
+#define KEEP_BUFFER ((size_t)8 << 20)
 /* ARCHIVE_RETRY answers tolerated in a row before the entry is dropped. */
 #define MAX_RETRIES 8
 /* The errno libarchive gives "Unrecognized archive format" (its private
@@ -83,7 +85,9 @@ static void worse(walk *w, int code)
 static void problem(walk *w, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* problem — report one problem at how far into the item reading got. */
+/* problem — report one problem at the item offset the reader stands at
+ * (where the entry's data or the damage is; for a compressed stream, how
+ * far into the compressed bytes decoding got). */
 static void problem(walk *w, int code, const char *fmt, ...)
 {
 	char msg[ARCHIVES_MAX_PATH + 512];
@@ -95,7 +99,7 @@ static void problem(walk *w, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	w->api->report_error(w->host, (int64_t)w->src.furthest, msg);
+	w->api->report_error(w->host, (int64_t)w->src.pos, msg);
 }
 
 static const char *why(walk *w)
@@ -407,6 +411,13 @@ static void one_entry(walk *w, struct archive_entry *e)
 	record_entry(w, &r);
 	free(r.link_target);
 	free(path);
+	if (w->cap > KEEP_BUFFER) {
+		/* Children are analysed inside emit_child, archives within
+		 * archives: a large buffer is not kept for the next entry. */
+		free(w->data);
+		w->data = NULL;
+		w->cap = w->len = 0;
+	}
 }
 
 /* next_entry — the next header, or NULL at the end or when reading

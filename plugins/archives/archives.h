@@ -63,8 +63,9 @@
 
 /*
  * archive_source — the item as libarchive's client: read, skip and seek
- * callbacks over api->read, so the plugin never opens a file.  furthest is
- * how far into the item libarchive has read: the offset errors name.
+ * callbacks over api->read, so the plugin never opens a file.  pos is
+ * where the reader stands in the item (the offset errors name); furthest
+ * how far into it libarchive has read.
  */
 typedef struct archive_source {
 	const exhibit_host_api *api;

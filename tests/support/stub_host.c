@@ -69,10 +69,16 @@ static void *copy_bytes(const void *bytes, size_t len)
 	return copy;
 }
 
-/* Grow *array (of elem-sized items) to hold one more; false when OOM. */
+/* Grow *array (of elem-sized items, count used) to hold one more; false
+ * when OOM.  The capacity is the next power of two, so that a plugin
+ * emitting many records costs linear time, not quadratic. */
 static bool grow(void **array, size_t count, size_t elem)
 {
-	void *grown = realloc(*array, (count + 1) * elem);
+	void *grown;
+
+	if (count & (count - 1))
+		return true;   /* not a power of two: room is left */
+	grown = realloc(*array, (count ? count * 2 : 1) * elem);
 
 	if (!grown)
 		return false;
