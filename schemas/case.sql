@@ -628,6 +628,42 @@ CREATE TABLE media_tags (
 );
 CREATE INDEX media_tags_content ON media_tags(content_id);
 
+-- archives: what an archive or compressed file holds (plugins/archives,
+-- through libarchive).  Every entry is listed, also those not extracted:
+-- directories and links, and files that are encrypted, too large, damaged
+-- or past a bound (the reason is in v_errors).  Extracted entries are
+-- child items of the archive (files.parent_id, source 'embedded') whose
+-- path is the archive's path, '/', then entry_path.
+INSERT INTO plugin_record_tables(name) VALUES ('archives'), ('archive_entries');
+
+-- One row per archive content read.
+CREATE TABLE archives (
+	content_id     INTEGER NOT NULL REFERENCES content(id),
+	format         TEXT,                    -- as libarchive names it: ZIP 2.0 (deflation), GNU tar format, 7-Zip, RAR5, raw (a single compressed file), ...
+	filters        TEXT,                    -- compression around the whole archive: gzip, bzip2, xz, zstd, ... (comma-separated, innermost first)
+	entries        INTEGER NOT NULL,        -- entries listed
+	expanded_bytes INTEGER NOT NULL,        -- bytes of entry content decompressed
+	complete       INTEGER NOT NULL         -- 1: read to its end; 0: damaged, or a bound stopped it (see v_errors)
+);
+CREATE INDEX archives_content ON archives(content_id);
+
+CREATE TABLE archive_entries (
+	content_id      INTEGER NOT NULL REFERENCES content(id),
+	entry_index     INTEGER NOT NULL,       -- order in the archive, from 0
+	entry_path      TEXT NOT NULL,          -- path inside the archive: relative, '..' written \x2e\x2e, invalid UTF-8 as \xNN
+	type            TEXT NOT NULL,          -- file, directory, symlink, hardlink, character-device, block-device, fifo, socket, unknown
+	size            INTEGER,                -- as the archive states it (NULL: not stated)
+	compressed_size INTEGER,                -- bytes of the archive the entry's data takes (ZIP; NULL elsewhere)
+	mtime           INTEGER,                -- Unix seconds as libarchive reads them (ZIP entries without an extended timestamp hold a local time of unknown zone)
+	mtime_ns        INTEGER,
+	mode            INTEGER,                -- permission bits
+	encrypted       INTEGER NOT NULL,
+	link_target     TEXT,                   -- symlinks and hard links
+	status          TEXT NOT NULL           -- extracted, partial (damaged; the bytes before the damage extracted), listed (not a regular file),
+	                                        -- encrypted, too large, unreadable, stopped (a bound tripped), refused (depth limit), self-including
+);
+CREATE INDEX archive_entries_content ON archive_entries(content_id);
+
 -- ---------------------------------------------------------------- views --
 
 CREATE VIEW v_evidence AS
@@ -837,5 +873,24 @@ SELECT f.id AS file_id, f.path, m.kind, m.container, m.codec, m.width, m.height,
        NULL AS pdq, NULL AS pdq_quality, NULL AS thumbnail
 FROM media m
 JOIN files f ON f.content_id = m.content_id;
+
+-- Every entry of every archive, with where the archive was found and,
+-- for extracted entries, the child item's file id and digests (at the
+-- place where the archive was opened: a duplicate copy elsewhere lists
+-- the same entries without children of its own).
+CREATE VIEW v_archive_entries AS
+SELECT f.id AS archive_file_id, f.path AS archive_path, e.entry_index, e.entry_path, e.type,
+       e.size, e.compressed_size,
+       CASE WHEN e.mtime IS NULL THEN NULL
+            ELSE strftime('%Y-%m-%dT%H:%M:%SZ', e.mtime, 'unixepoch') END AS mtime,
+       e.mode, e.encrypted, e.link_target, e.status,
+       child.id AS child_file_id,
+       nullif(lower(hex(cc.md5)), '') AS md5, nullif(lower(hex(cc.sha256)), '') AS sha256
+FROM archive_entries e
+JOIN files f ON f.content_id = e.content_id
+LEFT JOIN files child ON child.parent_id = f.id AND child.source = 'embedded'
+                     AND child.path = f.path || '/' || e.entry_path
+                     AND e.status IN ('extracted', 'partial')
+LEFT JOIN content cc ON cc.id = child.content_id;
 
 PRAGMA user_version = 2;

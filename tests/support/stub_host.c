@@ -39,6 +39,7 @@ struct exhibit_host {
 	size_t n_children;
 	stub_child *children;
 	char *mime_type;
+	unsigned depth, max_depth;
 
 	sqlite3 *open_dbs[MAX_OPEN_DATABASES];
 };
@@ -68,10 +69,16 @@ static void *copy_bytes(const void *bytes, size_t len)
 	return copy;
 }
 
-/* Grow *array (of elem-sized items) to hold one more; false when OOM. */
+/* Grow *array (of elem-sized items, count used) to hold one more; false
+ * when OOM.  The capacity is the next power of two, so that a plugin
+ * emitting many records costs linear time, not quadratic. */
 static bool grow(void **array, size_t count, size_t elem)
 {
-	void *grown = realloc(*array, (count + 1) * elem);
+	void *grown;
+
+	if (count & (count - 1))
+		return true;   /* not a power of two: room is left */
+	grown = realloc(*array, (count ? count * 2 : 1) * elem);
 
 	if (!grown)
 		return false;
@@ -149,11 +156,19 @@ static int stub_emit_record(exhibit_host *host, const char *record_type,
 	return EXHIBIT_OK;
 }
 
+static void stub_report_error(exhibit_host *host, int64_t offset,
+                              const char *message);
+
 static int stub_emit_child(exhibit_host *host, const char *name,
                            const void *data, size_t len)
 {
-	stub_child child = { copy_string(name ? name : ""), copy_bytes(data, len), len };
+	stub_child child;
 
+	if (host->max_depth && host->depth + 1 > host->max_depth) {
+		stub_report_error(host, -1, "child item refused: the depth limit is reached");
+		return EXHIBIT_ERR_LIMIT;
+	}
+	child = (stub_child){ copy_string(name ? name : ""), copy_bytes(data, len), len };
 	if (!child.name || !child.data ||
 	    !grow((void **)&host->children, host->n_children, sizeof *host->children)) {
 		free(child.name);
@@ -381,6 +396,12 @@ void stub_host_set_mime_type(exhibit_host *host, const char *mime_type)
 	host->mime_type = copy_string(mime_type);
 }
 
+void stub_host_set_depth(exhibit_host *host, unsigned depth, unsigned max_depth)
+{
+	host->depth = depth;
+	host->max_depth = max_depth;
+}
+
 void stub_host_set_read_chunk(exhibit_host *host, size_t max)
 {
 	host->read_chunk = max;
@@ -411,7 +432,7 @@ int stub_host_analyze(exhibit_host *host, const exhibit_plugin *plugin)
 	item.size = host->len;
 	item.mime_type = host->mime_type ? host->mime_type : "application/vnd.sqlite3";
 	item.sha256 = placeholder_sha256;
-	item.depth = 0;
+	item.depth = host->depth;
 	return plugin->analyze(&stub_api, host, &item);
 }
 

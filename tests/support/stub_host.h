@@ -61,6 +61,11 @@ const exhibit_host_api *stub_host_api(void);
  * (default "application/vnd.sqlite3"); the string is copied. */
 void stub_host_set_mime_type(exhibit_host *host, const char *mime_type);
 
+/* The depth stub_host_analyze() gives the item (default 0), and the depth
+ * limit emit_child() keeps as the host does: a child deeper than
+ * max_depth is refused with EXHIBIT_ERR_LIMIT and an error (0: no limit). */
+void stub_host_set_depth(exhibit_host *host, unsigned depth, unsigned max_depth);
+
 /* Serve read() in chunks of at most max bytes (0: no limit). */
 void stub_host_set_read_chunk(exhibit_host *host, size_t max);
 

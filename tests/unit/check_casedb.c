@@ -46,7 +46,8 @@ START_TEST(new_case_has_schema_and_views)
 	free(v);
 	v = query_text(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
 	                   "WHERE type = 'view' ORDER BY name)");
-	ck_assert_str_eq(v, "v_accounts,v_app_databases,v_attachments,v_calls,v_contacts,v_custody,"
+	ck_assert_str_eq(v, "v_accounts,v_app_databases,v_archive_entries,v_attachments,v_calls,"
+	                    "v_contacts,v_custody,"
 	                    "v_errors,v_evidence,v_files,v_hash_hits,v_media,v_messages,v_review_files,"
 	                    "v_threads");
 	free(v);
