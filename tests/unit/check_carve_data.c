@@ -1,0 +1,518 @@
+/*
+ * check_carve_data.c — the data-format carvers (plugins/carve-data):
+ * carve-sqlite, carve-sqlite-wal, carve-sqlite-journal, carve-zip,
+ * carve-pdf and carve-chatlog, driven through tests/support/carve_stub.
+ *
+ * Samples: the corpus's SQLite databases, ZIPs and Office files and XChat
+ * log (skipped with a message when the corpus is absent), and files
+ * generated here by tests/unit/carve_data_samples.py (sqlite3, zipfile,
+ * hand-written PDFs and chat logs; skipped when python3 is missing).  Each
+ * sample is embedded at an odd offset in seeded random bytes and must come
+ * out whole, at its exact offset and length, and nothing else whole.
+ * Broken copies (truncated, a block overwritten, decoys, absurd sizes, a
+ * database split in two with foreign pages between) must not, and the
+ * break they report must lie near the damage.
+ *
+ * With --bench, prints data_check and validate throughput (MB/s) on
+ * generated content of 100+ MB per carver instead of testing.
+ */
+#include <check.h>
+
+#include "check_run.h"
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "carve_data.h"
+#include "carve_stub.h"
+#include "stub_host.h"
+
+static char samples[256]; /* generated samples; empty when they could not be made */
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static const char *corpus_dir(void)
+{
+	const char *env = getenv("EXHIBIT_CORPUS");
+
+	return env && *env ? env : EXHIBIT_CORPUS_DIR;
+}
+
+static unsigned char *load(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	long n;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		*len = (size_t)n;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static unsigned char *load_sample(const char *name, size_t *len)
+{
+	char path[512];
+
+	if (!samples[0])
+		return NULL;
+	snprintf(path, sizeof path, "%s/%s", samples, name);
+	return load(path, len);
+}
+
+/* Seeded pseudo-random bytes (xorshift), the same on every run. */
+static void random_bytes(unsigned char *p, size_t n, uint64_t seed)
+{
+	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[i] = (unsigned char)(x >> 24);
+	}
+}
+
+/* embed — prefix random bytes, the file, suffix random bytes. */
+static unsigned char *embed(const unsigned char *file, size_t len, size_t prefix, size_t suffix,
+                            uint64_t seed, size_t *total)
+{
+	unsigned char *buf = malloc(prefix + len + suffix + 1);
+
+	ck_assert_ptr_nonnull(buf);
+	random_bytes(buf, prefix, seed);
+	memcpy(buf + prefix, file, len);
+	random_bytes(buf + prefix + len, suffix, seed + 1);
+	*total = prefix + len + suffix;
+	return buf;
+}
+
+static const char *outcome_name(carve_stub_outcome o)
+{
+	static const char *names[] = { "rejected", "whole", "invalid", "broken" };
+
+	return names[o];
+}
+
+/*
+ * expect_whole — file embedded at an odd offset in random bytes comes out
+ * whole at that offset with its length, for several block sizes, and
+ * nothing else comes out whole.  RETURN: the extension header_check gave.
+ */
+static const char *expect_whole(const exhibit_plugin *p, const unsigned char *file, size_t len,
+                                const char *label)
+{
+	static const size_t blocks[] = { 512, 4096, 65536, 7 };
+	const size_t prefix = 3 * 4096 + 1031;
+	const char *ext = NULL;
+	size_t total;
+	unsigned char *buf = embed(file, len, prefix, 70000, len, &total);
+
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++) {
+		carve_stub_file *files;
+		size_t n, whole = 0;
+
+		if (blocks[b] == 7 && len > 2000000)
+			continue;
+		n = carve_stub_scan(p, buf, total, blocks[b], &files);
+		ck_assert_msg(n != (size_t)-1, "%s: out of memory", label);
+		for (size_t i = 0; i < n; i++) {
+			if (files[i].outcome != CARVE_STUB_WHOLE)
+				continue;
+			whole++;
+			ck_assert_msg(files[i].offset == prefix && files[i].length == len,
+			              "%s (block %zu): whole at %llu+%llu, expected %zu+%zu", label,
+			              blocks[b], (unsigned long long)files[i].offset,
+			              (unsigned long long)files[i].length, prefix, len);
+			ext = files[i].extension;
+		}
+		if (whole != 1) {
+			for (size_t i = 0; i < n; i++)
+				fprintf(stderr, "%s: candidate at %llu: %s, length %llu, bad %llu\n", label,
+				        (unsigned long long)files[i].offset, outcome_name(files[i].outcome),
+				        (unsigned long long)files[i].length,
+				        (unsigned long long)files[i].bad_offset);
+		}
+		ck_assert_msg(whole == 1, "%s (block %zu): %zu whole files, expected 1", label,
+		              blocks[b], whole);
+		free(files);
+	}
+	free(buf);
+	return ext;
+}
+
+/* judge — the outcome of the candidate buf[0..len) (signature sig). */
+static carve_stub_outcome judge(const exhibit_plugin *p, const unsigned char *buf, size_t len,
+                                size_t sig, size_t block, carve_stub_file *f)
+{
+	return carve_stub_candidate(p, buf, len, sig, block, f);
+}
+
+/* expect_truncations_fail — the file cut at several points (multiples of
+ * granule: a format without checksums cannot see random bytes inside a
+ * unit it does not check), alone or followed by random bytes, never comes
+ * out whole. */
+static void expect_truncations_fail(const exhibit_plugin *p, size_t sig, const unsigned char *file,
+                                    size_t len, size_t granule, const char *label)
+{
+	static const double cuts[] = { 0.1, 0.5, 0.9, 0.999 };
+
+	for (size_t c = 0; c < sizeof cuts / sizeof cuts[0]; c++) {
+		size_t cut = (size_t)(len * cuts[c]) / granule * granule, total;
+		unsigned char *buf = embed(file, cut, 0, 50000, cut, &total);
+		carve_stub_file f;
+
+		ck_assert_msg(judge(p, file, cut, sig, 4096, &f) != CARVE_STUB_WHOLE,
+		              "%s cut at %zu came out whole", label, cut);
+		ck_assert_msg(judge(p, buf, total, sig, 4096, &f) != CARVE_STUB_WHOLE ||
+		              f.length <= cut,
+		              "%s cut at %zu, then random bytes, came out whole (%llu bytes)", label, cut,
+		              (unsigned long long)f.length);
+		free(buf);
+	}
+}
+
+/*
+ * expect_damage_found — a copy of file with damage_len random bytes at
+ * damage is not whole, and reports its break in [damage - before,
+ * damage + damage_len + after].
+ */
+static void expect_damage_found(const exhibit_plugin *p, size_t sig, const unsigned char *file,
+                                size_t len, size_t damage, size_t damage_len, uint64_t before,
+                                uint64_t after, const char *label)
+{
+	unsigned char *copy = malloc(len);
+	carve_stub_file f;
+	carve_stub_outcome o;
+
+	memcpy(copy, file, len);
+	random_bytes(copy + damage, damage_len, damage);
+	o = judge(p, copy, len, sig, 4096, &f);
+	ck_assert_msg(o == CARVE_STUB_BROKEN || o == CARVE_STUB_INVALID,
+	              "%s damaged at %zu: %s", label, damage, outcome_name(o));
+	ck_assert_msg(f.bad_offset + before >= damage && f.bad_offset <= damage + damage_len + after,
+	              "%s damaged at %zu+%zu: break reported at %llu", label, damage, damage_len,
+	              (unsigned long long)f.bad_offset);
+	free(copy);
+}
+
+/* expect_decoy_fails — the first head bytes of file, then random bytes. */
+static void expect_decoy_fails(const exhibit_plugin *p, size_t sig, const unsigned char *file,
+                               size_t head, const char *label)
+{
+	size_t total;
+	unsigned char *buf = embed(file, head, 0, 300000, head * 3 + 1, &total);
+	carve_stub_file f;
+
+	ck_assert_msg(judge(p, buf, total, sig, 4096, &f) != CARVE_STUB_WHOLE,
+	              "%s decoy came out whole", label);
+	free(buf);
+}
+
+/* ---- carve-sqlite ---------------------------------------------------------- */
+
+static const char *const corpus_databases[] = {
+	"iped/test_skypeMain.db", "iped/test_skypeS4lStreeguil1.db", "plaso-chat/9368974384.db",
+	"plaso-chat/NoteStore.sqlite", "plaso-chat/burners.sqlite", "plaso-chat/contacts2.db",
+	"plaso-chat/imessage_chat.db", "plaso-chat/mmssms.db", "plaso-chat/skype_main.db",
+	"plaso-chat/tango_android_tc.db", "plaso-chat/tango_profile.db",
+	"plaso-chat/test_data_ios_twitter.db", "plaso-chat/twitter.db", "plaso-chat/viber_data",
+};
+
+START_TEST(sqlite_corpus_whole)
+{
+	char path[512];
+	size_t len, done = 0;
+
+	for (size_t i = 0; i < sizeof corpus_databases / sizeof corpus_databases[0]; i++) {
+		unsigned char *db;
+		const char *ext;
+
+		snprintf(path, sizeof path, "%s/%s", corpus_dir(), corpus_databases[i]);
+		if (!(db = load(path, &len)))
+			continue;
+		ext = expect_whole(&carve_sqlite_plugin, db, len, corpus_databases[i]);
+		ck_assert_str_eq(ext, "sqlite");
+		done++;
+		free(db);
+	}
+	if (!done)
+		printf("SKIP: the corpus is not at %s (set EXHIBIT_CORPUS)\n", corpus_dir());
+}
+END_TEST
+
+static const char *const generated_databases[] = {
+	"db-page512.sqlite", "db-page1024.sqlite", "db-page4096.sqlite", "db-page65536.sqlite",
+	"db-autovacuum.sqlite", "db-freelist.sqlite",
+};
+
+START_TEST(sqlite_generated_whole)
+{
+	size_t len;
+
+	if (!samples[0]) {
+		printf("SKIP: no generated samples (python3 with sqlite3 and zipfile needed)\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof generated_databases / sizeof generated_databases[0]; i++) {
+		unsigned char *db = load_sample(generated_databases[i], &len);
+
+		ck_assert_msg(db != NULL, "%s was not generated", generated_databases[i]);
+		expect_whole(&carve_sqlite_plugin, db, len, generated_databases[i]);
+		free(db);
+	}
+}
+END_TEST
+
+START_TEST(sqlite_broken_copies)
+{
+	size_t len;
+
+	if (!samples[0])
+		return;
+	for (size_t i = 0; i < sizeof generated_databases / sizeof generated_databases[0]; i++) {
+		unsigned char *db = load_sample(generated_databases[i], &len);
+		uint32_t ps = get_be16(db + 16) == 1 ? 65536 : get_be16(db + 16);
+		size_t mid = len / 2 / ps * ps;
+
+		expect_truncations_fail(&carve_sqlite_plugin, 0, db, len, ps, generated_databases[i]);
+		/* A page overwritten from its first byte: found at that page. */
+		expect_damage_found(&carve_sqlite_plugin, 0, db, len, mid, ps, 0, 0,
+		                    generated_databases[i]);
+		expect_decoy_fails(&carve_sqlite_plugin, 0, db, 100, generated_databases[i]);
+		free(db);
+	}
+}
+END_TEST
+
+/* A database whose in-header size is not trusted (an older SQLite wrote
+ * it) ends where its pages stop, before trailing zero pages. */
+START_TEST(sqlite_untrusted_size)
+{
+	size_t len, total;
+	unsigned char *db, *buf;
+	carve_stub_file f;
+
+	if (!samples[0] || !(db = load_sample("db-page4096.sqlite", &len)))
+		return;
+	db[92] ^= 0xff; /* version-valid-for no longer matches the change counter */
+	buf = embed(db, len, 0, 0, 1, &total);
+	buf = realloc(buf, len + 3 * 4096 + 10000);
+	memset(buf + len, 0, 3 * 4096);
+	random_bytes(buf + len + 3 * 4096, 10000, 9);
+	ck_assert_int_eq(judge(&carve_sqlite_plugin, buf, len + 3 * 4096 + 10000, 0, 4096, &f),
+	                 CARVE_STUB_WHOLE);
+	ck_assert_uint_eq(f.length, len);
+	free(buf);
+	free(db);
+}
+END_TEST
+
+/* An absurd in-header size: rejected, or broken where the bytes stop,
+ * quickly. */
+START_TEST(sqlite_absurd_size)
+{
+	size_t len;
+	unsigned char *db;
+	carve_stub_file f;
+
+	if (!samples[0] || !(db = load_sample("db-page1024.sqlite", &len)))
+		return;
+	db[28] = 0x7f; /* 2 billion pages */
+	ck_assert_int_ne(judge(&carve_sqlite_plugin, db, len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	db[28] = 0;
+	db[29] = 0x10; /* a million pages of 1 KiB, in a 100 KiB file */
+	ck_assert_int_eq(judge(&carve_sqlite_plugin, db, len, 0, 4096, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, len);
+	free(db);
+}
+END_TEST
+
+/*
+ * Garfinkel's bifragment case: a database split at a page boundary with
+ * foreign pages between its parts.  Validating the unjoined bytes fails
+ * at the split (within a page); the joined parts validate.
+ */
+static int validate_bytes(const exhibit_plugin *p, const unsigned char *buf, size_t len,
+                          uint64_t *bad)
+{
+	exhibit_host *host = stub_host_new(buf, len, NULL);
+	int rc;
+
+	ck_assert_ptr_nonnull(host);
+	*bad = 0;
+	rc = p->carver->validate(stub_host_api(), host, len, bad);
+	stub_host_free(host);
+	return rc;
+}
+
+START_TEST(sqlite_fragmented)
+{
+	static const char *const names[] = { "db-page1024.sqlite", "db-page4096.sqlite",
+	                                     "db-freelist.sqlite", "db-autovacuum.sqlite" };
+
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		size_t len;
+		unsigned char *db = samples[0] ? load_sample(names[k], &len) : NULL;
+		uint32_t ps;
+		uint64_t bad;
+
+		if (!db)
+			return;
+		ps = get_be16(db + 16);
+		ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, db, len, &bad), EXHIBIT_OK);
+		for (size_t split_page = 2; split_page < len / ps; split_page += (len / ps) / 5 + 1) {
+			size_t split = split_page * ps, gap = 7 * ps;
+			unsigned char *frag = malloc(len + gap);
+			carve_stub_file f;
+
+			memcpy(frag, db, split);
+			random_bytes(frag + split, gap, split);
+			memcpy(frag + split + gap, db + split, len - split);
+			ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, frag, len, &bad),
+			                 EXHIBIT_ERR_FORMAT);
+			ck_assert_msg(bad >= split && bad <= split + ps,
+			              "%s split at %zu: validate says %llu", names[k], split,
+			              (unsigned long long)bad);
+			/* The stream check sees it too, at the split page itself. */
+			ck_assert_int_eq(judge(&carve_sqlite_plugin, frag, len + gap, 0, 4096, &f),
+			                 CARVE_STUB_BROKEN);
+			ck_assert_uint_eq(f.bad_offset, split);
+			/* Foreign pages that look like SQLite pages: pages of the
+			 * same database, shifted. */
+			memcpy(frag + split, db + ps, gap);
+			ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, frag, len, &bad),
+			                 EXHIBIT_ERR_FORMAT);
+			ck_assert_msg(bad >= split && bad <= split + ps * 8,
+			              "%s split at %zu, own pages between: validate says %llu", names[k],
+			              split, (unsigned long long)bad);
+			free(frag);
+		}
+		free(db);
+	}
+}
+END_TEST
+
+/* ---- carve-sqlite-wal and carve-sqlite-journal ------------------------------ */
+
+START_TEST(wal_and_journal_whole)
+{
+	static const char *const wals[] = { "wal-page1024.sqlite-wal", "wal-page4096.sqlite-wal" };
+	static const char *const journals[] = { "journal-page1024.sqlite-journal",
+	                                        "journal-page4096.sqlite-journal" };
+	size_t len;
+
+	if (!samples[0])
+		return;
+	for (size_t i = 0; i < 2; i++) {
+		unsigned char *w = load_sample(wals[i], &len);
+		uint32_t ps, frame;
+		const char *ext;
+
+		ck_assert_ptr_nonnull(w);
+		ext = expect_whole(&carve_sqlite_wal_plugin, w, len, wals[i]);
+		ck_assert_str_eq(ext, "sqlite-wal");
+		ps = get_be32(w + 8);
+		frame = 24 + ps;
+		expect_truncations_fail(&carve_sqlite_wal_plugin, w[3] & 1, w, len, 1, wals[i]);
+		/* Page bytes of frame 3 overwritten: broken at that frame. */
+		expect_damage_found(&carve_sqlite_wal_plugin, w[3] & 1, w, len, 32 + 3 * frame + 100,
+		                    64, frame, 0, wals[i]);
+		expect_decoy_fails(&carve_sqlite_wal_plugin, w[3] & 1, w, 32, wals[i]);
+		free(w);
+	}
+	for (size_t i = 0; i < 2; i++) {
+		unsigned char *j = load_sample(journals[i], &len);
+		uint32_t sector, ps;
+		const char *ext;
+
+		ck_assert_ptr_nonnull(j);
+		ext = expect_whole(&carve_sqlite_journal_plugin, j, len, journals[i]);
+		ck_assert_str_eq(ext, "sqlite-journal");
+		sector = get_be32(j + 20);
+		ps = get_be32(j + 24);
+		ck_assert_uint_gt(get_be32(j + 8), 0);
+		expect_truncations_fail(&carve_sqlite_journal_plugin, 0, j, len, 1, journals[i]);
+		/* The page number of record 2 overwritten. */
+		expect_damage_found(&carve_sqlite_journal_plugin, 0, j, len, sector + 2 * (ps + 8), 4,
+		                    0, 0, journals[i]);
+		expect_decoy_fails(&carve_sqlite_journal_plugin, 0, j, 28, journals[i]);
+		free(j);
+	}
+}
+END_TEST
+
+/* ---- suite ---------------------------------------------------------------------- */
+
+static void make_samples(void)
+{
+	char cmd[1024];
+
+	snprintf(samples, sizeof samples, "%s/carve-data-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(samples)) {
+		samples[0] = 0;
+		return;
+	}
+	snprintf(cmd, sizeof cmd, "python3 '%s/tests/unit/carve_data_samples.py' '%s'",
+	         EXHIBIT_SOURCE_DIR, samples);
+	if (system(cmd) != 0) {
+		printf("SKIP: could not generate samples (%s)\n", cmd);
+		samples[0] = 0;
+	}
+}
+
+static void remove_samples(void)
+{
+	char cmd[512];
+
+	if (samples[0]) {
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", samples);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", samples);
+	}
+}
+
+int carve_data_bench(const char *dir);
+
+int main(int argc, char **argv)
+{
+	Suite *s = suite_create("carve-data");
+	TCase *sqlite = tcase_create("sqlite");
+	int rc;
+
+	make_samples();
+	if (argc > 1 && strcmp(argv[1], "--bench") == 0) {
+		rc = carve_data_bench(samples);
+		remove_samples();
+		return rc;
+	}
+	tcase_set_timeout(sqlite, 300);
+	tcase_add_test(sqlite, sqlite_corpus_whole);
+	tcase_add_test(sqlite, sqlite_generated_whole);
+	tcase_add_test(sqlite, sqlite_broken_copies);
+	tcase_add_test(sqlite, sqlite_untrusted_size);
+	tcase_add_test(sqlite, sqlite_absurd_size);
+	tcase_add_test(sqlite, sqlite_fragmented);
+	tcase_add_test(sqlite, wal_and_journal_whole);
+	suite_add_tcase(s, sqlite);
+	rc = check_run_suite(s);
+	remove_samples();
+	return rc;
+}
+
+int carve_data_bench(const char *dir)
+{
+	(void)dir;
+	return 0;
+}
