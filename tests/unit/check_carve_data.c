@@ -452,6 +452,125 @@ START_TEST(wal_and_journal_whole)
 }
 END_TEST
 
+/* ---- carve-zip ------------------------------------------------------------------ */
+
+static const char *const corpus_zips[][2] = {
+	{ "filetype/sample.zip", "zip" }, { "filetype/sample.docx", "docx" },
+	{ "iped/test_mockZip.zip", "zip" }, { "iped/test_mockDoc1.docx", "docx" },
+	{ "sleuthkit_test_data/14-iso9660-1.zip", "zip" },
+	{ "sleuthkit_test_data/5-fat-daylight.zip", "zip" },
+	{ "sleuthkit_test_data/6-undel-fat.zip", "zip" },
+	{ "sleuthkit_test_data/image.gen1.zip", "zip" },
+	{ "sleuthkit_test_data/1-extend-part.zip", "zip" },
+};
+
+START_TEST(zip_corpus_whole)
+{
+	char path[512];
+	size_t len, done = 0;
+
+	for (size_t i = 0; i < sizeof corpus_zips / sizeof corpus_zips[0]; i++) {
+		unsigned char *z;
+
+		snprintf(path, sizeof path, "%s/%s", corpus_dir(), corpus_zips[i][0]);
+		if (!(z = load(path, &len)))
+			continue;
+		ck_assert_str_eq(expect_whole(&carve_zip_plugin, z, len, corpus_zips[i][0]),
+		                 corpus_zips[i][1]);
+		done++;
+		free(z);
+	}
+	if (!done)
+		printf("SKIP: the corpus is not at %s (set EXHIBIT_CORPUS)\n", corpus_dir());
+}
+END_TEST
+
+static const char *const generated_zips[][2] = {
+	{ "zip-deflated.zip", "zip" }, { "zip-stored.zip", "zip" },
+	{ "zip-descriptor-deflated.zip", "zip" }, { "zip-descriptor-stored.zip", "zip" },
+	{ "zip-zip64.zip", "zip" }, { "zip-word.docx", "docx" }, { "zip-text.odt", "odt" },
+};
+
+START_TEST(zip_generated_whole)
+{
+	size_t len;
+
+	if (!samples[0]) {
+		printf("SKIP: no generated samples (python3 needed)\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof generated_zips / sizeof generated_zips[0]; i++) {
+		unsigned char *z = load_sample(generated_zips[i][0], &len);
+
+		ck_assert_msg(z != NULL, "%s was not generated", generated_zips[i][0]);
+		ck_assert_str_eq(expect_whole(&carve_zip_plugin, z, len, generated_zips[i][0]),
+		                 generated_zips[i][1]);
+		free(z);
+	}
+}
+END_TEST
+
+START_TEST(zip_broken_copies)
+{
+	size_t len;
+
+	if (!samples[0])
+		return;
+	for (size_t i = 0; i < sizeof generated_zips / sizeof generated_zips[0]; i++) {
+		const char *name = generated_zips[i][0];
+		unsigned char *z = load_sample(name, &len);
+
+		expect_truncations_fail(&carve_zip_plugin, 0, z, len, 1, name);
+		expect_decoy_fails(&carve_zip_plugin, 0, z, 100, name);
+		free(z);
+	}
+	/* Damage inside deflated data: inflate or the CRC finds it, at or
+	 * after the entry's data start and not far past the damage. */
+	{
+		unsigned char *z = load_sample("zip-deflated.zip", &len);
+		/* data/notes.txt is the third entry, 1979 bytes deflated. */
+		unsigned char *hit = memmem(z, len, "data/notes.txt", 14);
+		size_t data = (size_t)(hit - z) + 14, damage = data + 500;
+
+		expect_damage_found(&carve_zip_plugin, 0, z, len, damage, 64, 500, 1500,
+		                    "zip-deflated.zip");
+		free(z);
+		z = load_sample("zip-stored.zip", &len);
+		hit = memmem(z, len, "data/random.bin", 15);
+		data = (size_t)(hit - z) + 15;
+		/* Stored data has only its CRC: the break is the entry's data. */
+		expect_damage_found(&carve_zip_plugin, 0, z, len, data + 5000, 512, 5000, 0,
+		                    "zip-stored.zip");
+		free(z);
+	}
+}
+END_TEST
+
+/* Bytes inserted inside an entry: the next record is not where the entry
+ * says, and the break reported is that entry's data. */
+START_TEST(zip_gap_inside_entry)
+{
+	size_t len;
+	unsigned char *z, *frag, *hit;
+	size_t data, split;
+	carve_stub_file f;
+
+	if (!samples[0] || !(z = load_sample("zip-stored.zip", &len)))
+		return;
+	hit = memmem(z, len, "data/random.bin", 15);
+	data = (size_t)(hit - z) + 15;
+	split = data + 4096;
+	frag = malloc(len + 8192);
+	memcpy(frag, z, split);
+	random_bytes(frag + split, 8192, 77);
+	memcpy(frag + split + 8192, z + split, len - split);
+	ck_assert_int_eq(judge(&carve_zip_plugin, frag, len + 8192, 0, 4096, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, data);
+	free(frag);
+	free(z);
+}
+END_TEST
+
 /* ---- suite ---------------------------------------------------------------------- */
 
 static void make_samples(void)
@@ -489,6 +608,7 @@ int main(int argc, char **argv)
 {
 	Suite *s = suite_create("carve-data");
 	TCase *sqlite = tcase_create("sqlite");
+	TCase *zip = tcase_create("zip");
 	int rc;
 
 	make_samples();
@@ -506,6 +626,12 @@ int main(int argc, char **argv)
 	tcase_add_test(sqlite, sqlite_fragmented);
 	tcase_add_test(sqlite, wal_and_journal_whole);
 	suite_add_tcase(s, sqlite);
+	tcase_set_timeout(zip, 300);
+	tcase_add_test(zip, zip_corpus_whole);
+	tcase_add_test(zip, zip_generated_whole);
+	tcase_add_test(zip, zip_broken_copies);
+	tcase_add_test(zip, zip_gap_inside_entry);
+	suite_add_tcase(s, zip);
 	rc = check_run_suite(s);
 	remove_samples();
 	return rc;
