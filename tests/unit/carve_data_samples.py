@@ -212,7 +212,8 @@ def pdfs():
     data, xref = write_classic(objs)
     open(os.path.join(OUT, "pdf-classic.pdf"), "wb").write(data)
     # An incremental update: page 1's contents replaced, a new xref section.
-    update = {4: b"<< /Length 44 >>\nstream\nBT /F1 12 Tf 72 720 Td (updated) Tj ET\n\nendstream"}
+    content = b"BT /F1 12 Tf 72 720 Td (updated) Tj ET"
+    update = {4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"}
     data2, _ = write_classic(update, prev_size=len(objs) + 1, base=data, prev=xref)
     open(os.path.join(OUT, "pdf-incremental.pdf"), "wb").write(data2)
     # PDF 1.5: objects 3.. in an object stream, a cross-reference stream.

@@ -571,6 +571,101 @@ START_TEST(zip_gap_inside_entry)
 }
 END_TEST
 
+/* ---- carve-pdf ------------------------------------------------------------------- */
+
+static const char *const generated_pdfs[] = { "pdf-classic.pdf", "pdf-incremental.pdf",
+                                              "pdf-xrefstream.pdf" };
+
+START_TEST(pdf_generated_whole)
+{
+	size_t len;
+
+	if (!samples[0]) {
+		printf("SKIP: no generated samples (python3 needed)\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof generated_pdfs / sizeof generated_pdfs[0]; i++) {
+		unsigned char *d = load_sample(generated_pdfs[i], &len);
+		uint64_t bad;
+
+		ck_assert_msg(d != NULL, "%s was not generated", generated_pdfs[i]);
+		ck_assert_int_eq(validate_bytes(&carve_pdf_plugin, d, len, &bad), EXHIBIT_OK);
+		ck_assert_str_eq(expect_whole(&carve_pdf_plugin, d, len, generated_pdfs[i]), "pdf");
+		/* (A cut inside an incremental update leaves the earlier
+		 * revision whole: pdf_incremental_takes_last_eof.) */
+		if (i != 1)
+			expect_truncations_fail(&carve_pdf_plugin, 0, d, len, 1, generated_pdfs[i]);
+		expect_decoy_fails(&carve_pdf_plugin, 0, d, 16, generated_pdfs[i]);
+		free(d);
+	}
+}
+END_TEST
+
+/* The incremental update's %%EOF is the end; the first one is not. */
+START_TEST(pdf_incremental_takes_last_eof)
+{
+	size_t len, base_len;
+	unsigned char *d, *base;
+	carve_stub_file f;
+
+	if (!samples[0] || !(d = load_sample("pdf-incremental.pdf", &len)))
+		return;
+	base = load_sample("pdf-classic.pdf", &base_len);
+	ck_assert_uint_lt(base_len, len);
+	ck_assert_int_eq(memcmp(d, base, base_len), 0);
+	ck_assert_int_eq(judge(&carve_pdf_plugin, d, len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	ck_assert_uint_eq(f.length, len);
+	/* Cut inside the update: the earlier revision comes out whole. */
+	ck_assert_int_eq(judge(&carve_pdf_plugin, d, base_len + 50, 0, 4096, &f), CARVE_STUB_WHOLE);
+	ck_assert_uint_eq(f.length, base_len);
+	/* The base alone followed by zeros: ends at its own %%EOF. */
+	{
+		unsigned char *z = calloc(1, base_len + 9000);
+		memcpy(z, base, base_len);
+		ck_assert_int_eq(judge(&carve_pdf_plugin, z, base_len + 9000, 0, 4096, &f),
+		                 CARVE_STUB_WHOLE);
+		ck_assert_uint_eq(f.length, base_len);
+		free(z);
+	}
+	free(base);
+	free(d);
+}
+END_TEST
+
+/* Foreign bytes between objects or inside a stream: the break is found
+ * at the damage (between objects) or within the object holding it. */
+START_TEST(pdf_gaps)
+{
+	size_t len;
+	unsigned char *d;
+
+	if (!samples[0] || !(d = load_sample("pdf-classic.pdf", &len)))
+		return;
+	for (int inside = 0; inside < 2; inside++) {
+		/* object 5 is page 2's content stream */
+		unsigned char *obj = memmem(d, len, "\n5 0 obj", 8) + 1;
+		unsigned char *data = memmem(obj, len - (size_t)(obj - d), "stream\n", 7) + 7;
+		size_t split = inside ? (size_t)(data - d) + 10 : (size_t)(obj - d), gap = 3000;
+		unsigned char *frag = malloc(len + gap);
+		carve_stub_file f;
+		carve_stub_outcome o;
+
+		memcpy(frag, d, split);
+		random_bytes(frag + split, gap, split);
+		memcpy(frag + split + gap, d + split, len - split);
+		o = judge(&carve_pdf_plugin, frag, len + gap, 0, 512, &f);
+		ck_assert_msg(o == CARVE_STUB_BROKEN || o == CARVE_STUB_INVALID, "gap %d: %s", inside,
+		              outcome_name(o));
+		ck_assert_msg(f.bad_offset >= (size_t)(obj - d) && f.bad_offset <= split + 300,
+		              "gap %s at %zu: break at %llu (object at %zu)",
+		              inside ? "in a stream" : "between objects", split,
+		              (unsigned long long)f.bad_offset, (size_t)(obj - d));
+		free(frag);
+	}
+	free(d);
+}
+END_TEST
+
 /* ---- suite ---------------------------------------------------------------------- */
 
 static void make_samples(void)
@@ -609,6 +704,7 @@ int main(int argc, char **argv)
 	Suite *s = suite_create("carve-data");
 	TCase *sqlite = tcase_create("sqlite");
 	TCase *zip = tcase_create("zip");
+	TCase *pdf = tcase_create("pdf");
 	int rc;
 
 	make_samples();
@@ -632,6 +728,10 @@ int main(int argc, char **argv)
 	tcase_add_test(zip, zip_broken_copies);
 	tcase_add_test(zip, zip_gap_inside_entry);
 	suite_add_tcase(s, zip);
+	tcase_add_test(pdf, pdf_generated_whole);
+	tcase_add_test(pdf, pdf_incremental_takes_last_eof);
+	tcase_add_test(pdf, pdf_gaps);
+	suite_add_tcase(s, pdf);
 	rc = check_run_suite(s);
 	remove_samples();
 	return rc;
