@@ -666,6 +666,86 @@ START_TEST(pdf_gaps)
 }
 END_TEST
 
+/* ---- carve-chatlog --------------------------------------------------------------- */
+
+START_TEST(chatlog_whole)
+{
+	static const char *const logs[] = { "chat-xchat.log", "chat-mirc.log", "chat-irssi.log" };
+	static const size_t sigs[] = { 0, 1, 4 }; /* XChat, mIRC after its empty line, irssi */
+	char path[512];
+	size_t len;
+	unsigned char *d;
+
+	snprintf(path, sizeof path, "%s/plaso-chat/xchat.log", corpus_dir());
+	if ((d = load(path, &len))) {
+		ck_assert_str_eq(expect_whole(&carve_chatlog_plugin, d, len, "xchat.log"), "log");
+		free(d);
+	} else {
+		printf("SKIP: the corpus is not at %s (set EXHIBIT_CORPUS)\n", corpus_dir());
+	}
+	if (!samples[0])
+		return;
+	for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
+		size_t total;
+		unsigned char *buf;
+		carve_stub_file f;
+
+		d = load_sample(logs[i], &len);
+		ck_assert_ptr_nonnull(d);
+		ck_assert_str_eq(expect_whole(&carve_chatlog_plugin, d, len, logs[i]), "log");
+		/* Followed by zeros (a file's slack): ends at the last line. */
+		buf = embed(d, len, 0, 0, 1, &total);
+		buf = realloc(buf, len + 4096);
+		memset(buf + len, 0, 4096);
+		ck_assert_int_eq(judge(&carve_chatlog_plugin, buf, len + 4096, sigs[i], 512, &f),
+		                 CARVE_STUB_WHOLE);
+		ck_assert_uint_eq(f.length, len);
+		/* Cut in mid-line then random bytes: the partial line is dropped. */
+		memcpy(buf, d, len);
+		random_bytes(buf + len - 10, 4096, 5);
+		ck_assert_int_eq(judge(&carve_chatlog_plugin, buf, len + 4086, sigs[i], 512, &f),
+		                 CARVE_STUB_WHOLE);
+		ck_assert_uint_le(f.length, len - 10);
+		ck_assert_uint_gt(f.length, len - 300);
+		ck_assert_int_eq(buf[f.length - 1], '\n');
+		free(buf);
+		free(d);
+	}
+}
+END_TEST
+
+/* First lines that only start like a log's, and binary after a header. */
+START_TEST(chatlog_decoys)
+{
+	static const char *const bad[] = {
+		"**** BEGIN LOGGING AT sometime\nhello\n",
+		"**** BEGIN LOGGING AT Mon Dec 31 21:11:55\n",
+		"Session Start: yesterday\n",
+		"--- Log opened Mon Dex 31 21:11:55 2011\n",
+		"Conversation with nobody\n",
+	};
+	carve_stub_file f;
+	unsigned char buf[600];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t n = strlen(bad[i]);
+		carve_stub_file *files;
+		size_t k;
+
+		memcpy(buf, bad[i], n);
+		memset(buf + n, 'x', sizeof buf - n);
+		buf[sizeof buf - 1] = '\n';
+		k = carve_stub_scan(&carve_chatlog_plugin, buf, sizeof buf, 512, &files);
+		ck_assert_msg(k == 0, "%s: %zu candidates", bad[i], k);
+		free(files);
+	}
+	/* A good header, then binary: too short to keep. */
+	memcpy(buf, "--- Log opened Mon Dec 31 21:11:55 2011\n", 40);
+	random_bytes(buf + 40, sizeof buf - 40, 3);
+	ck_assert_int_ne(judge(&carve_chatlog_plugin, buf, sizeof buf, 4, 512, &f), CARVE_STUB_WHOLE);
+}
+END_TEST
+
 /* ---- suite ---------------------------------------------------------------------- */
 
 static void make_samples(void)
@@ -705,6 +785,7 @@ int main(int argc, char **argv)
 	TCase *sqlite = tcase_create("sqlite");
 	TCase *zip = tcase_create("zip");
 	TCase *pdf = tcase_create("pdf");
+	TCase *chat = tcase_create("chatlog");
 	int rc;
 
 	make_samples();
@@ -732,6 +813,9 @@ int main(int argc, char **argv)
 	tcase_add_test(pdf, pdf_incremental_takes_last_eof);
 	tcase_add_test(pdf, pdf_gaps);
 	suite_add_tcase(s, pdf);
+	tcase_add_test(chat, chatlog_whole);
+	tcase_add_test(chat, chatlog_decoys);
+	suite_add_tcase(s, chat);
 	rc = check_run_suite(s);
 	remove_samples();
 	return rc;
