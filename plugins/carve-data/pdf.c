@@ -392,7 +392,7 @@ static int pdf_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 			if (i == 0) {
 				for (size_t k = 1; k <= 8 && k <= len; k++)
 					if (memcmp(s->tail + TAIL - (9 - k), "endstream", 9 - k) == 0 &&
-					    memcmp(buf, "endstream" + (9 - k), k) == 0) {
+					    memcmp(buf, &"endstream"[9 - k], k) == 0) {
 						i = k;
 						s->mode = TEXT;
 						break;

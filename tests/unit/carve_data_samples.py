@@ -150,6 +150,10 @@ def zips():
             info.compress_type = zipfile.ZIP_DEFLATED
             with z.open(info, "w", force_zip64=True) as f:
                 f.write(d)
+    # More entries than the end record can count: zip64 end record and locator.
+    with zipfile.ZipFile(os.path.join(OUT, "zip-many.zip"), "w", zipfile.ZIP_STORED) as z:
+        for i in range(65600):
+            z.writestr(zipfile.ZipInfo("%05d" % i, (2020, 1, 2, 3, 4, 6)), b"")
     # An OOXML word document and an ODF text document, minimal but whole.
     ct = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
           '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'

@@ -489,6 +489,7 @@ static const char *const generated_zips[][2] = {
 	{ "zip-deflated.zip", "zip" }, { "zip-stored.zip", "zip" },
 	{ "zip-descriptor-deflated.zip", "zip" }, { "zip-descriptor-stored.zip", "zip" },
 	{ "zip-zip64.zip", "zip" }, { "zip-word.docx", "docx" }, { "zip-text.odt", "odt" },
+	{ "zip-many.zip", "zip" },
 };
 
 START_TEST(zip_generated_whole)
