@@ -34,7 +34,7 @@
 enum {
 	P_SIG = 0, P_LOCAL, P_NAME, P_EXTRA_HDR, P_EXTRA_BODY, P_EXTRA_SKIP, P_DATA, P_SCAN, P_DESC,
 	P_CENTRAL, P_CENTRAL_SKIP, P_DIGSIG, P_END64, P_END64_SKIP, P_LOCATOR, P_END, P_COMMENT,
-	P_APK_HEAD, P_APK_SKIP, P_APK_TAIL, P_DONE
+	P_APK_HEAD, P_APK_SKIP, P_APK_TAIL
 };
 
 typedef struct zip_state {
@@ -363,6 +363,19 @@ static int end_done(zip_state *s)
 	return 1;
 }
 
+/* skip_done — the bytes a skipping phase passes over end at skip_to:
+ * the record that follows them. */
+static void skip_done(zip_state *s)
+{
+	if (s->phase == P_DATA)
+		expect(s, (s->flags & ZIP_FLAG_DESCRIPTOR) ? P_DESC : P_SIG, 4);
+	else if (s->phase == P_APK_SKIP)
+		expect(s, P_APK_TAIL, 24);
+	else
+		expect(s, P_SIG, 4);
+	s->rec_start = s->skip_to;
+}
+
 /* fail — the content breaks: at the data of the entry whose end should
  * have been a record, else at the record. */
 static int fail(zip_state *s, uint64_t *end)
@@ -468,7 +481,7 @@ static int zip_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 	size_t i = 0;
 
 	if (len == 0) {
-		if (s->phase == P_DONE || (s->phase == P_COMMENT && s->skip_to == pos)) {
+		if (s->phase == P_COMMENT && s->skip_to == pos) {
 			*end = s->done_at;
 			return EXHIBIT_CARVE_END;
 		}
@@ -511,45 +524,30 @@ static int zip_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 				return fail(s, end);
 			break;
 		}
-		case P_COMMENT:
+		case P_COMMENT: {
 			/* Comments are text: a NUL says the length field is not
 			 * the archive's (the file was cut inside its last record). */
-			if (memchr(buf + i, 0, s->skip_to - at < n ? (size_t)(s->skip_to - at) : n)) {
-				*end = s->done_at - s->comment_left - 2;
+			size_t take = s->skip_to - at < n ? (size_t)(s->skip_to - at) : n;
+			if (memchr(buf + i, 0, take)) {
+				*end = s->done_at - s->comment_left - 2; /* the length field */
 				return EXHIBIT_CARVE_ERROR;
 			}
-			/* fall through */
-		case P_DATA: case P_CENTRAL_SKIP: case P_END64_SKIP: case P_APK_SKIP:
-			if (s->skip_to > pos + len && s->phase == P_COMMENT) {
-				i = len; /* read on: the comment is checked byte by byte */
-				break;
+			i += take;
+			if (pos + i == s->skip_to) {
+				*end = s->done_at;
+				return EXHIBIT_CARVE_END;
 			}
+			break;
+		}
+		case P_DATA: case P_CENTRAL_SKIP: case P_END64_SKIP: case P_APK_SKIP:
 			if (s->skip_to > pos + len) {
-				int phase = s->phase;
+				/* The host resumes at *end: the skip is done then. */
 				*end = s->skip_to;
-				/* The skip is done when the host resumes at *end. */
-				if (phase == P_DATA)
-					expect(s, (s->flags & ZIP_FLAG_DESCRIPTOR) ? P_DESC : P_SIG, 4);
-				else if (phase == P_APK_SKIP)
-					expect(s, P_APK_TAIL, 24);
-				else if (phase == P_COMMENT)
-					s->phase = P_DONE;
-				else
-					expect(s, P_SIG, 4);
-				s->rec_start = s->skip_to;
+				skip_done(s);
 				return EXHIBIT_CARVE_CONTINUE;
 			}
 			i = (size_t)(s->skip_to - pos);
-			if (s->phase == P_DATA)
-				expect(s, (s->flags & ZIP_FLAG_DESCRIPTOR) ? P_DESC : P_SIG, 4);
-			else if (s->phase == P_APK_SKIP)
-				expect(s, P_APK_TAIL, 24);
-			else if (s->phase == P_COMMENT) {
-				*end = s->done_at;
-				return EXHIBIT_CARVE_END;
-			} else
-				expect(s, P_SIG, 4);
-			s->rec_start = pos + i;
+			skip_done(s);
 			break;
 		case P_SCAN: {
 			uint64_t next = scan(s, buf + i, n, at);
@@ -562,9 +560,6 @@ static int zip_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 			s->rec_start = next;
 			break;
 		}
-		case P_DONE:
-			*end = s->done_at;
-			return EXHIBIT_CARVE_END;
 		default: {
 			/* Fixed parts: collect, then judge. */
 			size_t take = s->want - s->have < n ? s->want - s->have : n;
