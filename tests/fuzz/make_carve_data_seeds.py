@@ -79,8 +79,7 @@ seed("sqlite_journal", "journal512-more", journal[:8192], 40)
 samples = os.path.join(tmp, "samples")
 subprocess.run([sys.executable, os.path.join(src, "tests", "unit", "carve_data_samples.py"), samples],
                check=True)
-for name, target, keep in (("zip-deflated.zip", "zip", None), ("zip-word.docx", "zip", None),
-                           ("zip-text.odt", "zip", None), ("zip-descriptor-stored.zip", "zip", 3000),
+for name, target, keep in (("zip-word.docx", "zip", None), ("zip-text.odt", "zip", None),
                            ("pdf-classic.pdf", "pdf", None), ("pdf-incremental.pdf", "pdf", None),
                            ("pdf-xrefstream.pdf", "pdf", None),
                            ("chat-xchat.log", "chatlog", 2000), ("chat-mirc.log", "chatlog", 2000),
@@ -97,4 +96,28 @@ with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("b/c.bin", rng.randbytes(200), zipfile.ZIP_STORED)
     z.comment = b"seed"
 seed("zip", "small.zip", b.getvalue(), 5)
+
+
+class Unseekable(io.RawIOBase):
+    def __init__(self):
+        self.buf = bytearray()
+
+    def writable(self):
+        return True
+
+    def write(self, data):
+        self.buf += data
+        return len(data)
+
+
+for method, name in ((zipfile.ZIP_DEFLATED, "descriptor-deflated.zip"),
+                     (zipfile.ZIP_STORED, "descriptor-stored.zip")):
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", method) as z:
+        for entry, data in (("x.txt", b"some text " * 30), ("y.bin", rng.randbytes(150))):
+            info = zipfile.ZipInfo(entry, (2020, 1, 2, 3, 4, 6))
+            info.compress_type = method
+            with z.open(info, "w", force_zip64=name.startswith("descriptor-d")) as f:
+                f.write(data)
+    seed("zip", name, bytes(sink.buf), 3)
 shutil.rmtree(tmp)
