@@ -12,7 +12,8 @@
  * may follow it, so reading goes on while the bytes after an end still
  * look like PDF (white space then a token: an object, "xref", "trailer",
  * "startxref", a comment; not a new "%PDF-"), at most LOOKAHEAD bytes
- * past the last end.  The file ends at the last consistent %%EOF (or,
+ * past the last consistent end (an inconsistent one, like the first-page
+ * trailer's of a linearized file, sets no limit).  The file ends at the last consistent %%EOF (or,
  * when none is, at the last %%EOF, which validate will then judge).
  *
  * Text between streams is ASCII outside its literal strings: more than
@@ -28,7 +29,7 @@
 #include "carve_data.h"
 #include "pdf_format.h"
 
-#define LOOKAHEAD (8u << 20)   /* bytes read past an %%EOF for an update */
+#define LOOKAHEAD (64u << 20)  /* bytes read past a consistent %%EOF for an update */
 #define MAX_STREAM (1ull << 30)
 #define XREF_RING 64
 #define TAIL 32
@@ -318,7 +319,7 @@ static int pdf_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 	while (i < len) {
 		uint64_t at = pos + i;
 
-		if (s->loose_end && at > s->eof_end + LOOKAHEAD)
+		if (s->best_end && at > s->best_end + LOOKAHEAD)
 			return finish(s, at, end);
 		switch (s->mode) {
 		case TEXT:
