@@ -77,6 +77,55 @@ def wal(name, page_size):
             os.remove(f)
 
 
+def wal_end(d):
+    """Where a WAL's frames of its current log end (an independent reading
+    of the format: salts equal to the header's, cumulative checksums)."""
+    big = d[3] & 1
+    order = "big" if big else "little"
+    page = int.from_bytes(d[8:12], "big")
+
+    def checksum(data, s0, s1):
+        for i in range(0, len(data), 8):
+            s0 = (s0 + int.from_bytes(data[i:i + 4], order) + s1) & 0xffffffff
+            s1 = (s1 + int.from_bytes(data[i + 4:i + 8], order) + s0) & 0xffffffff
+        return s0, s1
+    s0, s1 = checksum(d[:24], 0, 0)
+    at = 32
+    while at + 24 + page <= len(d):
+        h = d[at:at + 24]
+        if h[8:16] != d[16:24]:
+            break
+        c = checksum(h[:8] + d[at + 24:at + 24 + page], s0, s1)
+        if c != (int.from_bytes(h[16:20], "big"), int.from_bytes(h[20:24], "big")):
+            break
+        s0, s1 = c
+        at += 24 + page
+    return at
+
+
+def wal_restarted(name):
+    """A WAL that a checkpoint restarted: a short new log over the start of
+    a longer old one, whose frames stay behind it.  Its .end file says
+    where the new log ends."""
+    path = os.path.join(OUT, "wal-src-" + name)
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA page_size=1024")
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA wal_autocheckpoint=0")
+    fill(con, 200)
+    con.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    con.execute("INSERT INTO contacts VALUES ('after', 'the restart')")
+    data = open(path + "-wal", "rb").read()
+    con.close()
+    with open(os.path.join(OUT, "wal-%s.sqlite-wal" % name), "wb") as f:
+        f.write(data)
+    with open(os.path.join(OUT, "wal-%s.sqlite-wal.end" % name), "w") as f:
+        f.write("%d\n" % wal_end(data))
+    for f in (path, path + "-wal", path + "-shm"):
+        if os.path.exists(f):
+            os.remove(f)
+
+
 def journal_end(d):
     """Where a journal's last segment's records end (an independent reading
     of the format: headers at sector boundaries, nRec records each)."""
@@ -289,6 +338,7 @@ database("db-autovacuum.sqlite", 1024, 400, big_every=11, autovacuum=True)
 database("db-freelist.sqlite", 4096, 2000, big_every=13, delete_some=True)
 for ps in (1024, 4096):
     wal("page%d" % ps, ps)
+wal_restarted("restarted")
 for ps in (1024, 4096):
     journal("page%d" % ps, ps)
 zips()

@@ -452,6 +452,33 @@ START_TEST(wal_and_journal_whole)
 }
 END_TEST
 
+/* A WAL restarted by a checkpoint: the new log's frames, then the old
+ * log's left behind it with other salts.  The carve ends where the
+ * new log does (an independent reading in carve_data_samples.py says
+ * where), and the old frames are not taken for a second file. */
+START_TEST(wal_restarted_ends_at_new_log)
+{
+	size_t len, end_len;
+	unsigned char *w, *e;
+	carve_stub_file f;
+	unsigned long long expected;
+
+	if (!samples[0] || !(w = load_sample("wal-restarted.sqlite-wal", &len)))
+		return;
+	e = load_sample("wal-restarted.sqlite-wal.end", &end_len);
+	ck_assert_ptr_nonnull(e);
+	e[end_len] = 0;
+	expected = strtoull((const char *)e, NULL, 10);
+	ck_assert_uint_lt(expected, len);
+	ck_assert_int_eq(judge(&carve_sqlite_wal_plugin, w, len, w[3] & 1, 4096, &f), CARVE_STUB_WHOLE);
+	ck_assert_uint_eq(f.length, expected);
+	ck_assert_str_eq(expect_whole(&carve_sqlite_wal_plugin, w, (size_t)expected, "wal-restarted"),
+	                 "sqlite-wal");
+	free(e);
+	free(w);
+}
+END_TEST
+
 /* ---- carve-zip ------------------------------------------------------------------ */
 
 static const char *const corpus_zips[][2] = {
@@ -803,6 +830,7 @@ int main(int argc, char **argv)
 	tcase_add_test(sqlite, sqlite_absurd_size);
 	tcase_add_test(sqlite, sqlite_fragmented);
 	tcase_add_test(sqlite, wal_and_journal_whole);
+	tcase_add_test(sqlite, wal_restarted_ends_at_new_log);
 	suite_add_tcase(s, sqlite);
 	tcase_set_timeout(zip, 300);
 	tcase_add_test(zip, zip_corpus_whole);
