@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "carve_run.h"
 #include "casedb_hashsets.h"
 #include "hash.h"
 #include "plugin_guard.h"
@@ -31,6 +32,7 @@ typedef struct worker {
 	content_reader *reader;
 	multi_hash *mh;
 	unsigned char *buf;
+	carve_thread *carve;      /* made when the worker first carves */
 } worker;
 
 struct exhibit_host {
@@ -202,6 +204,69 @@ fail:
 	free(full);
 	free(tmp);
 	return NULL;
+}
+
+/* store_location — keep loc's content (sha256 known) in the content store
+ * the way store_blob does, read again through the worker's reader: a
+ * carved file has no other home than the space it was carved from. */
+static char *store_location(worker *w, const unsigned char sha256[32], const content_location *loc,
+                            exhibit_error *err)
+{
+	char hex[65], *rel = NULL, *full = NULL, *tmp = NULL, *dir = NULL, *root = NULL;
+	const char *base = w->r->content_dir;
+	uint64_t offset = 0;
+	int fd = -1, ok = 1;
+
+	hex_encode(sha256, 32, hex);
+	if (asprintf(&rel, "content/%.2s/%s", hex, hex) < 0 ||
+	    asprintf(&root, "%s/content", base) < 0 ||
+	    asprintf(&dir, "%s/content/%.2s", base, hex) < 0 ||
+	    asprintf(&full, "%s/%s", base, rel) < 0 ||
+	    asprintf(&tmp, "%s.tmp.%ld", full, (long)pthread_self()) < 0) {
+		ok = 0;
+		goto out;
+	}
+	if (access(full, F_OK) == 0)
+		goto out;
+	mkdir(root, 0750);
+	mkdir(dir, 0750);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) {
+		exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", tmp, strerror(errno));
+		ok = 0;
+		goto out;
+	}
+	while (ok && offset < loc->size) {
+		int64_t got = content_reader_read(w->reader, loc, offset, w->buf, READ_CHUNK, err);
+
+		if (got <= 0 || write_all(fd, w->buf, (size_t)got) < 0) {
+			if (got > 0)
+				exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", tmp,
+				                  strerror(errno));
+			else if (got == 0)
+				exhibit_error_set(err, -1, (int64_t)offset, "the content ended early");
+			ok = 0;
+		}
+		offset += got > 0 ? (uint64_t)got : 0;
+	}
+	if (ok && fsync(fd) < 0)
+		ok = 0;
+	close(fd);
+	if (ok && rename(tmp, full) < 0) {
+		exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", full, strerror(errno));
+		ok = 0;
+	}
+	if (!ok)
+		unlink(tmp);
+out:
+	free(root);
+	free(dir);
+	free(full);
+	free(tmp);
+	if (!ok) {
+		free(rel);
+		return NULL;
+	}
+	return rel;
 }
 
 static walk_entry child_entry(const bundle *parent, const char *path, const char *name,
@@ -643,6 +708,17 @@ static void match_hash_sets(worker *w, bundle *b)
 		                       note_hash_hit, b);
 }
 
+/* store_carved — new content that was carved is kept in the content store
+ * (content the case holds already lives where it was found). */
+static void store_carved(worker *w, bundle *b, const content_location *loc)
+{
+	exhibit_error err;
+
+	exhibit_error_clear(&err);
+	if (!(b->row.stored = store_location(w, b->row.d.sha256, loc, &err)))
+		item_problem(w, b, NULL, err.offset, err.message[0] ? err.message : "cannot store content");
+}
+
 static void process_content(worker *w, bundle *b, const content_location *loc, unsigned depth)
 {
 	unsigned char *head = malloc(SNIFF_HEAD_BYTES);
@@ -662,6 +738,8 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 		label_places(w, b, head, head_len);
 		if (sha_set_claim(w->r->analysed, b->row.d.sha256) == 1) {
 			b->row.analysed = 1;
+			if (b->carved)
+				store_carved(w, b, loc);
 			match_hash_sets(w, b);
 			analyse(w, b, loc, head, head_len, depth);
 		}
@@ -679,7 +757,11 @@ static void process_item(worker *w, evidence_run *ev, bundle *b)
 		loc.size = b->entry.size;
 		loc.attr_type = b->entry.attr_type;
 		loc.attr_id = b->entry.attr_id;
-		if (b->entry.local_path) {
+		if (b->carved) {
+			loc.kind = CONTENT_RUNS;
+			loc.runs = b->entry.runs;
+			loc.n_runs = b->entry.n_runs;
+		} else if (b->entry.local_path) {
 			loc.kind = CONTENT_LOCAL;
 			loc.local_path = b->entry.local_path;
 		} else {
@@ -696,7 +778,7 @@ static void process_item(worker *w, evidence_run *ev, bundle *b)
 
 void *worker_main(void *arg)
 {
-	worker w = { arg, content_reader_new(), multi_hash_new(NULL), malloc(READ_CHUNK) };
+	worker w = { arg, content_reader_new(), multi_hash_new(NULL), malloc(READ_CHUNK), NULL };
 	queue_node *node;
 
 	plugin_guard_thread_begin();
@@ -707,12 +789,17 @@ void *worker_main(void *arg)
 	while ((node = queue_pop(&w.r->work))) {
 		work_item *it = (work_item *)node;
 
+		if (it->carve) {
+			carve_worker_block(w.r, &w.carve, w.reader, it);
+			continue;
+		}
 		for (size_t i = 0; i < it->n; i++)
 			process_item(&w, it->ev, it->b[i]);
 		free(it);
 	}
 out:
 	plugin_guard_thread_end();
+	carve_thread_free(w.carve);
 	content_reader_free(w.reader);
 	multi_hash_free(w.mh);
 	free(w.buf);
