@@ -438,16 +438,19 @@ static void set_whole(judge *j, uint64_t s, uint64_t c, uint64_t length)
 
 /* retry_gap — validate found a joined candidate bad at b, before its split:
  * the gap may be right and the split earlier (an MP4's mdat).  Keep the
- * gap, try split points around b.  RETURN 1 when one validated. */
+ * gap, try split points around b.  A split too late fails near the true
+ * split, one too early fails next to itself: only a failure clearly
+ * before its own split moves the search further back.
+ * RETURN 1 when one validated. */
 static int retry_gap(judge *j, uint64_t gap, uint64_t b)
 {
-	uint64_t points[16], length, bad;
+	uint64_t points[16], length, bad, u = j->lim->unit;
 
 	for (unsigned round = 0; round < j->lim->validations; round++) {
 		size_t n = split_points(j, b, points, j->lim->splits < 16 ? j->lim->splits : 16);
-		int moved = 0;
+		uint64_t next_b = b;
 
-		for (size_t i = 0; i < n && !moved; i++) {
+		for (size_t i = 0; i < n; i++) {
 			uint64_t next, c = j->job->start + points[i] + gap;
 			int rc;
 
@@ -460,13 +463,12 @@ static int retry_gap(judge *j, uint64_t gap, uint64_t b)
 			}
 			if (rc == TRIAL_STOP)
 				return 0;
-			if (rc == TRIAL_BAD_BEFORE_SPLIT && bad < b) {
-				b = bad;
-				moved = 1;
-			}
+			if (rc == TRIAL_BAD_BEFORE_SPLIT && bad + u < points[i] && bad < next_b)
+				next_b = bad;
 		}
-		if (!moved)
+		if (next_b == b)
 			return 0;
+		b = next_b;
 	}
 	return 0;
 }

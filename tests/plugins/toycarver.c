@@ -18,10 +18,16 @@
  *     8   checksum, as above
  *     12  payload
  * data_check checks every record in order and reports the first record
- * whose sequence, id or checksum is wrong as the break.  A lazy file is
- * checked the way an MP4 whose mdat is skipped is: data_check reads the
- * header, skips to the last record and checks only that; validate checks
- * every record and names the first bad one.
+ * whose sequence, id or checksum is wrong as the break.  A lazy file
+ * (flag bit 0) is checked the way an MP4 whose mdat is skipped is:
+ * data_check reads the header, skips to the last record and checks only
+ * that; validate checks every record and names the first bad one.
+ * A container (flag bit 1) holds raw bytes, other files say, in records
+ * 1 .. N-1: only record N, the trailer, is laid out as above, and its
+ * bytes 12..15 hold the FNV-1a of the raw records; data_check skips to the
+ * trailer, validate checks the hash.
+ * A file whose id is 0xC0FFEE makes data_check crash (the host's crash
+ * guard is tested with it).
  */
 #include <stdint.h>
 #include <string.h>
@@ -30,6 +36,9 @@
 
 #define TOYC_RECORD 512
 #define TOYC_MAX_RECORDS 1000000u
+#define TOYC_LAZY 1u
+#define TOYC_CONTAINER 2u
+#define TOYC_CRASH_ID 0xC0FFEEu
 
 typedef struct toyc_state {
 	uint32_t records, id, flags;
@@ -43,16 +52,23 @@ static uint32_t get32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* FNV-1a over a record with its checksum field (at at) counted as zeros. */
-static uint32_t record_checksum(const unsigned char *rec, size_t at)
+static uint32_t fnv_more(uint32_t h, const unsigned char *p, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < TOYC_RECORD; i++) {
-		h ^= (i >= at && i < at + 4) ? 0 : rec[i];
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
 		h *= 16777619u;
 	}
 	return h;
+}
+
+/* FNV-1a over a record with its checksum field (at at) counted as zeros. */
+static uint32_t record_checksum(const unsigned char *rec, size_t at)
+{
+	static const unsigned char zeros[4];
+	uint32_t h = fnv_more(2166136261u, rec, at);
+
+	h = fnv_more(h, zeros, 4);
+	return fnv_more(h, rec + at + 4, TOYC_RECORD - at - 4);
 }
 
 static int header_ok(const unsigned char *rec)
@@ -97,6 +113,12 @@ static int check_record(toyc_state *st, const unsigned char *rec, uint64_t *end)
 		*end = at;
 		return EXHIBIT_CARVE_ERROR;
 	}
+	if (st->id == TOYC_CRASH_ID) {
+		/* An unmapped address that is not NULL: a real SIGSEGV, which
+		 * UBSan's null check (in sanitizer builds) would pre-empt. */
+		volatile uintptr_t where = 16;
+		return *(volatile int *)where;
+	}
 	st->next_record++;
 	if (st->next_record > st->records) {
 		*end = at + TOYC_RECORD;
@@ -134,7 +156,8 @@ static int data_check(void *state, uint64_t pos, const unsigned char *buf, size_
 		v = check_record(st, st->partial, end);
 		if (v != EXHIBIT_CARVE_CONTINUE)
 			return v;
-		if ((st->flags & 1) && st->next_record == 1 && st->records > 1) {
+		if ((st->flags & (TOYC_LAZY | TOYC_CONTAINER)) && st->next_record == 1 &&
+		    st->records > 1) {
 			/* Lazy: skip to the last record, bytes the host need not read
 			 * when they lie beyond this call's. */
 			st->next_record = st->records;
@@ -147,6 +170,33 @@ static int data_check(void *state, uint64_t pos, const unsigned char *buf, size_
 	}
 	*end = pos + len;
 	return EXHIBIT_CARVE_CONTINUE;
+}
+
+/* A container's raw records hash to what its trailer says. */
+static int validate_container(const exhibit_host_api *api, exhibit_host *host, uint32_t records,
+                              uint32_t id, uint64_t *bad_offset)
+{
+	unsigned char buf[4096];
+	uint64_t end = (uint64_t)records * TOYC_RECORD;
+	uint32_t h = 2166136261u;
+
+	for (uint64_t at = TOYC_RECORD; at < end;) {
+		size_t want = end - at < sizeof buf ? (size_t)(end - at) : sizeof buf;
+		int64_t got = api->read(host, at, buf, want);
+
+		if (got <= 0) {
+			*bad_offset = at;
+			return EXHIBIT_ERR_FORMAT;
+		}
+		h = fnv_more(h, buf, (size_t)got);
+		at += (uint64_t)got;
+	}
+	if (api->read(host, end, buf, TOYC_RECORD) != TOYC_RECORD || !record_ok(buf, records, id) ||
+	    get32(buf + 12) != h) {
+		*bad_offset = records > 1 ? TOYC_RECORD : end;
+		return EXHIBIT_ERR_FORMAT;
+	}
+	return EXHIBIT_OK;
 }
 
 static int validate(const exhibit_host_api *api, exhibit_host *host, uint64_t length,
@@ -166,6 +216,8 @@ static int validate(const exhibit_host_api *api, exhibit_host *host, uint64_t le
 		              : (uint64_t)(records + 1) * TOYC_RECORD;
 		return EXHIBIT_ERR_FORMAT;
 	}
+	if (rec[20] & TOYC_CONTAINER)
+		return validate_container(api, host, records, id, bad_offset);
 	for (uint64_t i = 1; i <= records; i++) {
 		if (api->read(host, i * TOYC_RECORD, rec, TOYC_RECORD) != TOYC_RECORD ||
 		    !record_ok(rec, i, id)) {

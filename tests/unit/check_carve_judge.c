@@ -206,6 +206,21 @@ START_TEST(lazy_file_split_far_before_the_break)
 }
 END_TEST
 
+/* The same at an odd offset with 512-byte units: the split falls inside a
+ * record, and split points just before it fail next to themselves. */
+START_TEST(lazy_file_at_odd_offset)
+{
+	size_t len, at = 3500001, split = 3670016 - 3500001, gap = 512 * 11;
+	unsigned char *buf = fragmented(&len, at, 1000, split, gap, 1, 0);
+	carve_result r = judge(buf, len, at, 512, NULL);
+
+	ck_assert_int_eq(r.verdict, CARVE_WHOLE);
+	ck_assert_uint_eq(r.pieces[0].length, split);
+	ck_assert_uint_eq(r.pieces[1].offset, at + split + gap);
+	free(buf);
+}
+END_TEST
+
 START_TEST(lazy_whole_file_skips_its_middle)
 {
 	size_t len = 4 << 20, at = 777, size = toyc_size(6000);
@@ -269,6 +284,7 @@ int main(void)
 	tcase_add_test(tc, split_inside_a_record);
 	tcase_add_test(tc, another_file_in_the_gap);
 	tcase_add_test(tc, lazy_file_split_far_before_the_break);
+	tcase_add_test(tc, lazy_file_at_odd_offset);
 	tcase_add_test(tc, lazy_whole_file_skips_its_middle);
 	tcase_add_test(tc, broken_without_continuation_is_partial_and_cheap);
 	suite_add_tcase(s, tc);
