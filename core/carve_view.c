@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK ((uint64_t)1 << 20)
-#define CHUNKS 4
+#define CHUNK ((uint64_t)256 << 10)
+#define CHUNKS 8
+#define JOINED_MAX ((size_t)1 << 20)   /* the most one request may ask */
 #define RETRY_PIECE ((size_t)64 << 10)
 
 typedef struct chunk {
@@ -40,7 +41,7 @@ carve_view *carve_view_new(content_reader *reader, size_t block_bytes)
 	v->reader = reader;
 	v->block_cap = block_bytes;
 	v->block = malloc(block_bytes);
-	v->joined = malloc(CHUNK);
+	v->joined = malloc(JOINED_MAX);
 	ok = v->block && v->joined;
 	for (int i = 0; i < CHUNKS; i++)
 		ok = (v->chunks[i].data = malloc(CHUNK)) != NULL && ok;
@@ -162,8 +163,8 @@ static const unsigned char *view_get(void *ctx, uint64_t off, size_t len, size_t
 		return NULL;
 	if (len > v->stream->size - off)
 		len = (size_t)(v->stream->size - off);
-	if (len > CHUNK)
-		len = CHUNK;
+	if (len > JOINED_MAX)
+		len = JOINED_MAX;
 	if (off >= v->block_offset && off - v->block_offset < v->block_len) {
 		size_t room = v->block_len - (size_t)(off - v->block_offset);
 		if (len <= room) {
@@ -176,19 +177,18 @@ static const unsigned char *view_get(void *ctx, uint64_t off, size_t len, size_t
 		*got = len;
 		return c->data + in;
 	}
-	if (in >= c->len)
-		return NULL;
-	/* Across two chunks: copy both parts. */
-	*got = c->len - (size_t)in;
-	memcpy(v->joined, c->data + in, *got);
-	if (c->len == CHUNK) {
-		chunk *next = chunk_for(v, index + 1);
-		size_t more = len - *got < next->len ? len - *got : next->len;
+	/* Across chunks: copy the parts, up to an unreadable chunk. */
+	while (*got < len && in < c->len) {
+		size_t take = c->len - (size_t)in < len - *got ? c->len - (size_t)in : len - *got;
 
-		memcpy(v->joined + *got, next->data, more);
-		*got += more;
+		memcpy(v->joined + *got, c->data + in, take);
+		*got += take;
+		if (c->len < CHUNK)
+			break;
+		c = chunk_for(v, ++index);
+		in = 0;
 	}
-	return v->joined;
+	return *got ? v->joined : NULL;
 }
 
 carve_source carve_view_source(carve_view *v)

@@ -2,7 +2,7 @@
  * carve_view.h — one thread's window onto a stream being carved.
  *
  * A view holds the block the thread is scanning, read once in one large
- * read, and a small cache of 1 MiB chunks for the bytes candidates need
+ * read, and a small cache of 256 KiB chunks for the bytes candidates need
  * beyond it (a file that starts in the block and runs on, a second
  * fragment further away).  It reads through the thread's own
  * content_reader, so E01 decompression happens on every thread, and
