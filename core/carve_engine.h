@@ -24,8 +24,12 @@
 #include "carve_view.h"
 #include "plugins.h"
 
-/* Blocks are read and scanned this many bytes at a time. */
-#define CARVE_BLOCK_BYTES ((size_t)8 << 20)
+/* Blocks are read and scanned this many bytes at a time.  Measured on 1 GiB
+ * of random bytes with 21 signatures, 2 threads: 1, 2 and 4 MiB cost the
+ * same CPU time, 8 MiB a sixth more (the block no longer stays in the
+ * cache between the scan and the judging); 2 MiB keeps a worker's memory
+ * at ~14 MiB. */
+#define CARVE_BLOCK_BYTES ((size_t)2 << 20)
 
 typedef struct carve_engine {
 	const exhibit_plugin **carvers;
