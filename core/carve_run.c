@@ -4,11 +4,14 @@
 #include "carve_run.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plugin_guard.h"
+
+#include <unistd.h>
 
 /* Blocks handed out and not yet resolved, at most: memory stays bounded
  * while a slow block holds resolution up. */
@@ -534,4 +537,27 @@ void carve_evidence(run *r, evidence_run *ev, const carve_range *ranges, size_t 
 	         (unsigned long long)s.partial, s.already ? ", some already in the case" : "");
 	announce(&s, EVENT_CARVE_DONE, total, msg);
 	close_session(&s);
+}
+
+void carve_clean_store(const char *case_dir)
+{
+	char *top = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	if (asprintf(&top, "%s/content", case_dir) < 0)
+		return;
+	if ((d = opendir(top))) {
+		while ((e = readdir(d))) {
+			char *path = NULL;
+
+			if (strncmp(e->d_name, "carved.tmp.", 11) ||
+			    asprintf(&path, "%s/%s", top, e->d_name) < 0)
+				continue;
+			unlink(path);
+			free(path);
+		}
+		closedir(d);
+	}
+	free(top);
 }

@@ -40,4 +40,8 @@ void carve_evidence(run *r, evidence_run *ev, const carve_range *ranges, size_t 
  * done, free it.  *t is the worker's carving context, made on first use. */
 void carve_worker_block(run *r, carve_thread **t, content_reader *reader, work_item *it);
 
+/* carve_clean_store — remove the copies of carved content a killed run left
+ * half-written in the case's content store (before a run starts). */
+void carve_clean_store(const char *case_dir);
+
 #endif

@@ -707,6 +707,7 @@ static int prepare_run(run *r, casedb *db, const pipeline_options *opts,
 	if (opts->carve != PIPELINE_CARVE_OFF &&
 	    !(r->carving = carve_engine_new(opts->plugins, opts->carvers, err)) && err->code)
 		return -1;
+	carve_clean_store(r->content_dir);
 	return writer_start(db, WRITER_QUEUE_OPS, &r->w, err);
 }
 

@@ -61,9 +61,12 @@ static void item_problem(worker *w, bundle *b, const char *plugin, int64_t offse
 	run_problem(w->r, b->entry.path, plugin, offset, message);
 }
 
-/* hash_content — read loc once, hashing it; keep its first bytes in head. */
+static int write_all(int fd, const void *data, size_t len);
+
+/* hash_content — read loc once, hashing it; keep its first bytes in head;
+ * copy it to *copy_fd when that is open (set to -1 if a write fails). */
 static int hash_content(worker *w, bundle *b, const content_location *loc,
-                        unsigned char *head, size_t *head_len)
+                        unsigned char *head, size_t *head_len, int *copy_fd)
 {
 	exhibit_error err;
 	uint64_t offset = 0;
@@ -87,6 +90,11 @@ static int hash_content(worker *w, bundle *b, const content_location *loc,
 		}
 		if (multi_hash_update(w->mh, w->buf, (size_t)got, &err) < 0)
 			goto fail;
+		if (*copy_fd >= 0 && write_all(*copy_fd, w->buf, (size_t)got) < 0) {
+			item_problem(w, b, NULL, -1, "cannot copy the content into the case's content store");
+			close(*copy_fd);
+			*copy_fd = -1;
+		}
 		offset += (uint64_t)got;
 		atomic_fetch_add(&w->r->stats->bytes_done, (uint64_t)got);
 	}
@@ -206,66 +214,70 @@ fail:
 	return NULL;
 }
 
-/* store_location — keep loc's content (sha256 known) in the content store
- * the way store_blob does, read again through the worker's reader: a
- * carved file has no other home than the space it was carved from. */
-static char *store_location(worker *w, const unsigned char sha256[32], const content_location *loc,
-                            exhibit_error *err)
+/*
+ * A carved file has no other home than the space it was carved from, so
+ * its content goes into the content store: copied into a temporary file
+ * of the store while it is hashed (read once), then named by its SHA-256
+ * when it is new to the case, or dropped.  The temporary files lie at the
+ * top of content/, outside the blobs custody covers; a killed run's are
+ * removed by the next (carve_clean_store).
+ */
+typedef struct store_copy {
+	int fd;
+	char *tmp;
+} store_copy;
+
+static void copy_begin(worker *w, bundle *b, store_copy *c)
 {
-	char hex[65], *rel = NULL, *full = NULL, *tmp = NULL, *dir = NULL, *root = NULL;
-	const char *base = w->r->content_dir;
-	uint64_t offset = 0;
-	int fd = -1, ok = 1;
+	char *root = NULL;
 
-	hex_encode(sha256, 32, hex);
-	if (asprintf(&rel, "content/%.2s/%s", hex, hex) < 0 ||
-	    asprintf(&root, "%s/content", base) < 0 ||
-	    asprintf(&dir, "%s/content/%.2s", base, hex) < 0 ||
-	    asprintf(&full, "%s/%s", base, rel) < 0 ||
-	    asprintf(&tmp, "%s.tmp.%ld", full, (long)pthread_self()) < 0) {
-		ok = 0;
-		goto out;
-	}
-	if (access(full, F_OK) == 0)
-		goto out;
+	c->fd = -1;
+	c->tmp = NULL;
+	if (asprintf(&root, "%s/content", w->r->content_dir) < 0)
+		return;
 	mkdir(root, 0750);
-	mkdir(dir, 0750);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0) {
-		exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", tmp, strerror(errno));
-		ok = 0;
-		goto out;
-	}
-	while (ok && offset < loc->size) {
-		int64_t got = content_reader_read(w->reader, loc, offset, w->buf, READ_CHUNK, err);
-
-		if (got <= 0 || write_all(fd, w->buf, (size_t)got) < 0) {
-			if (got > 0)
-				exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", tmp,
-				                  strerror(errno));
-			else if (got == 0)
-				exhibit_error_set(err, -1, (int64_t)offset, "the content ended early");
-			ok = 0;
-		}
-		offset += got > 0 ? (uint64_t)got : 0;
-	}
-	if (ok && fsync(fd) < 0)
-		ok = 0;
-	close(fd);
-	if (ok && rename(tmp, full) < 0) {
-		exhibit_error_set(err, -1, -1, "%s: cannot store content: %s", full, strerror(errno));
-		ok = 0;
-	}
-	if (!ok)
-		unlink(tmp);
-out:
+	if (asprintf(&c->tmp, "%s/carved.tmp.%lld", root, (long long)b->row.id) < 0)
+		c->tmp = NULL;
+	else if ((c->fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0)
+		item_problem(w, b, NULL, -1, "cannot write into the case's content store");
 	free(root);
+}
+
+static void copy_drop(store_copy *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->tmp)
+		unlink(c->tmp);
+	free(c->tmp);
+	c->fd = -1;
+	c->tmp = NULL;
+}
+
+/* copy_keep — the copy becomes content/ab/<sha256>; its relative path, or
+ * NULL (reported). */
+static char *copy_keep(worker *w, bundle *b, store_copy *c)
+{
+	char hex[65], *rel = NULL, *dir = NULL, *full = NULL;
+	int ok = c->fd >= 0 && fsync(c->fd) == 0;
+
+	hex_encode(b->row.d.sha256, 32, hex);
+	if (ok && (asprintf(&rel, "content/%.2s/%s", hex, hex) < 0 ||
+	           asprintf(&dir, "%s/content/%.2s", w->r->content_dir, hex) < 0 ||
+	           asprintf(&full, "%s/%s", w->r->content_dir, rel) < 0))
+		ok = 0;
+	if (ok) {
+		mkdir(dir, 0750);
+		ok = access(full, F_OK) == 0 || rename(c->tmp, full) == 0;
+	}
+	if (!ok) {
+		item_problem(w, b, NULL, -1, "cannot store the carved content in the case's content store");
+		free(rel);
+		rel = NULL;
+	}
 	free(dir);
 	free(full);
-	free(tmp);
-	if (!ok) {
-		free(rel);
-		return NULL;
-	}
+	copy_drop(c);
 	return rel;
 }
 
@@ -708,28 +720,20 @@ static void match_hash_sets(worker *w, bundle *b)
 		                       note_hash_hit, b);
 }
 
-/* store_carved — new content that was carved is kept in the content store
- * (content the case holds already lives where it was found). */
-static void store_carved(worker *w, bundle *b, const content_location *loc)
-{
-	exhibit_error err;
-
-	exhibit_error_clear(&err);
-	if (!(b->row.stored = store_location(w, b->row.d.sha256, loc, &err)))
-		item_problem(w, b, NULL, err.offset, err.message[0] ? err.message : "cannot store content");
-}
-
 static void process_content(worker *w, bundle *b, const content_location *loc, unsigned depth)
 {
 	unsigned char *head = malloc(SNIFF_HEAD_BYTES);
 	size_t head_len = 0;
 	const sniff_type *type;
+	store_copy copy = { -1, NULL };
 
 	if (!head) {
 		item_problem(w, b, NULL, -1, "out of memory");
 		return;
 	}
-	if (hash_content(w, b, loc, head, &head_len) == 0 &&
+	if (b->carved)
+		copy_begin(w, b, &copy);
+	if (hash_content(w, b, loc, head, &head_len, &copy.fd) == 0 &&
 	    (b->entry.type == 'r' || b->entry.type == 'v')) {
 		/* Directories and links are hashed, never typed or analysed. */
 		type = sniff_content(head, head_len, loc->size);
@@ -739,11 +743,12 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 		if (sha_set_claim(w->r->analysed, b->row.d.sha256) == 1) {
 			b->row.analysed = 1;
 			if (b->carved)
-				store_carved(w, b, loc);
+				b->row.stored = copy_keep(w, b, &copy);
 			match_hash_sets(w, b);
 			analyse(w, b, loc, head, head_len, depth);
 		}
 	}
+	copy_drop(&copy);
 	free(head);
 }
 

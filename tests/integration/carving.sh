@@ -72,6 +72,13 @@ check "--carve-all: the stream is the image" "image" \
 check "--carve-all: custody records the options" '"carve":"whole-image","carvers":["toycarver"]' \
 	"$(q "$WORK/rawall" "SELECT parameters FROM custody_entries WHERE action = 'process'" | grep -o '"carve":"[^"]*","carvers":\[[^]]*\]')"
 
+if command -v ewfacquire >/dev/null; then
+	ewfacquire -u -q -c fast -f encase6 -S 8MiB -t "$WORK/raw" "$WORK/raw.img" >/dev/null 2>&1
+	carve "$WORK/rawe01" "$WORK/raw.E01" --jobs 2
+	check "E01 in several segments: the same files as the raw image" "$(carved_rows "$WORK/raw1")" \
+		"$(carved_rows "$WORK/rawe01")"
+fi
+
 carve "$WORK/rawoff" "$WORK/raw.img" --no-carve
 check "--no-carve: nothing carved" 0 "$(q "$WORK/rawoff" "SELECT count(*) FROM carved")"
 check "--no-carve: custody says so" '"carve":"off"' \
@@ -172,6 +179,7 @@ fi
 
 # ------------------------------------------------------------ plugins
 "$EXHIBIT" plugins --no-default-plugins --plugin-dir "$plugins" > "$WORK/plugins.out"
-grep -q "^toycarver 1.0 (carver)" "$WORK/plugins.out"
-check "exhibit plugins lists the carver with its kind" 0 $?
+grep -q "^toycarver 1.0 (carver)" "$WORK/plugins.out" &&
+	grep -q "carves: files up to 512000512 bytes, in one or two fragments" "$WORK/plugins.out"
+check "exhibit plugins lists the carver with its kind and limits" 0 $?
 finish
