@@ -387,7 +387,8 @@ static void judge_window(carve_thread *t, carve_block *b)
 {
 	uint32_t *patterns = malloc((t->n_hits ? t->n_hits : 1) * sizeof *patterns);
 
-	qsort(t->hits, t->n_hits, sizeof *t->hits, by_start);
+	if (t->n_hits)
+		qsort(t->hits, t->n_hits, sizeof *t->hits, by_start);
 	for (size_t i = 0; patterns && i < t->n_hits;) {
 		uint64_t start = b->offset + t->hits[i].start;
 		carve_found f;

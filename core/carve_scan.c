@@ -99,6 +99,12 @@ static int add_to_class(carve_scanner *s, size_t i)
 	return 0;
 }
 
+static void sort_class(pattern_class *c)
+{
+	if (c->n)
+		qsort(c->list, c->n, sizeof *c->list, by_key);
+}
+
 carve_scanner *carve_scanner_new(const carve_pattern *patterns, size_t n, exhibit_error *err)
 {
 	carve_scanner *s;
@@ -138,9 +144,9 @@ carve_scanner *carve_scanner_new(const carve_pattern *patterns, size_t n, exhibi
 			return NULL;
 		}
 	}
-	qsort(s->four.list, s->four.n, sizeof *s->four.list, by_key);
-	qsort(s->two.list, s->two.n, sizeof *s->two.list, by_key);
-	qsort(s->one.list, s->one.n, sizeof *s->one.list, by_key);
+	sort_class(&s->four);
+	sort_class(&s->two);
+	sort_class(&s->one);
 	return s;
 }
 

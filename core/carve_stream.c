@@ -118,7 +118,8 @@ size_t carve_streams_build(const carve_range *ranges, size_t n, uint64_t whole_i
 		return (size_t)-1;
 	if (n)
 		memcpy(sorted, ranges, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, by_group_then_offset);
+	if (n)
+		qsort(sorted, n, sizeof *sorted, by_group_then_offset);
 	for (size_t i = 0; i < n; i++) {
 		const carve_range *r = &sorted[i];
 		carve_stream *s = count ? &streams[count - 1] : NULL;
