@@ -564,7 +564,12 @@ static int setup(judge *j, const carve_job *job, carve_scratch *mem, carve_resul
 static void keep_partial(judge *j, uint64_t length, uint64_t min_size)
 {
 	carve_result *o = j->out;
+	uint64_t room = j->job->src->size - j->job->start;
 
+	/* A break the carver places past the stream's end (it skipped bytes
+	 * that are not there): the partial file ends with the stream. */
+	if (length > room)
+		length = room;
 	o->break_at = length;
 	if (length == 0 || length < min_size)
 		return;

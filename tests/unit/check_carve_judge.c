@@ -101,6 +101,23 @@ START_TEST(truncated_by_the_stream_end_is_partial)
 }
 END_TEST
 
+/* A lazy file cut by the stream's end: data_check skipped to a record that
+ * is not there; the partial file ends with the stream (found by fuzzing). */
+START_TEST(truncated_lazy_file_ends_with_the_stream)
+{
+	size_t size = toyc_size(100), len = 3000 + size / 2;
+	unsigned char *buf = malloc(3000 + size);
+	carve_result r;
+
+	toyc_random(buf, 3000, 5);
+	toyc_make(buf + 3000, 100, 6, 1, 7);
+	r = judge(buf, len, 3000, 512, NULL);
+	ck_assert_int_eq(r.verdict, CARVE_PARTIAL);
+	ck_assert_uint_eq(r.length, len - 3000);
+	free(buf);
+}
+END_TEST
+
 START_TEST(decoys_are_dropped)
 {
 	size_t len = 1 << 16;
@@ -279,6 +296,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, whole_file_at_odd_offset);
 	tcase_add_test(tc, truncated_by_the_stream_end_is_partial);
+	tcase_add_test(tc, truncated_lazy_file_ends_with_the_stream);
 	tcase_add_test(tc, decoys_are_dropped);
 	tcase_add_test(tc, two_fragments_with_random_gap);
 	tcase_add_test(tc, split_inside_a_record);
