@@ -286,6 +286,103 @@ START_TEST(broken_without_continuation_is_partial_and_cheap)
 }
 END_TEST
 
+/* A carver that never decides: every call takes a millisecond and says go
+ * on.  The judge gives up at its time limit and says so. */
+static int slow_header(void *state, const unsigned char *buf, size_t len, size_t sig,
+                       exhibit_carve_header *out)
+{
+	(void)state; (void)buf; (void)len; (void)sig;
+	out->extension = "slow";
+	return EXHIBIT_CARVE_ACCEPT;
+}
+
+static int slow_data(void *state, uint64_t pos, const unsigned char *buf, size_t len,
+                     uint64_t *end)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	(void)state; (void)buf;
+	nanosleep(&ms, NULL);
+	*end = pos + len;
+	return len ? EXHIBIT_CARVE_CONTINUE : EXHIBIT_CARVE_ERROR;
+}
+
+/* A validate that reads the same bytes again and again until refused. */
+static int greedy_validate(const exhibit_host_api *api, exhibit_host *host, uint64_t length,
+                           uint64_t *bad)
+{
+	unsigned char buf[4096];
+
+	(void)length;
+	while (api->read(host, 0, buf, sizeof buf) > 0)
+		;
+	*bad = 0;
+	return EXHIBIT_ERR_FORMAT;
+}
+
+static int quick_data(void *state, uint64_t pos, const unsigned char *buf, size_t len,
+                      uint64_t *end)
+{
+	(void)state; (void)buf;
+	*end = pos + len;
+	if (pos + len >= 100000) {
+		*end = 100000;
+		return EXHIBIT_CARVE_END;
+	}
+	return EXHIBIT_CARVE_CONTINUE;
+}
+
+START_TEST(a_carver_that_never_decides_is_stopped)
+{
+	static const exhibit_carver slow = { 8, 16, 0, 0, slow_header, slow_data, NULL };
+	size_t len = 64 << 20;
+	unsigned char *buf = calloc(1, len);
+	mem_stream ms = { buf, len, 0 };
+	carve_source src = { len, mem_get, &ms };
+	carve_limits lim = carve_default_limits(512);
+	carve_job job = { &slow, 0, 0, &src, NULL, &lim, NULL, NULL };
+	carve_scratch *scratch = carve_scratch_new();
+	struct timespec a, b;
+	carve_result r;
+	double secs;
+
+	/* 1024 calls of 64 KiB at 1 ms each would take a second. */
+	lim.seconds = 0.2;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	ck_assert_int_eq(carve_judge(&job, scratch, &r), 0);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+	ck_assert_int_eq(r.verdict, CARVE_DROPPED);
+	ck_assert_ptr_nonnull(strstr(r.problem, "abandoned"));
+	ck_assert_double_lt(secs, 0.8);
+	carve_scratch_free(scratch);
+	free(buf);
+}
+END_TEST
+
+START_TEST(a_greedy_validate_is_refused_more_bytes)
+{
+	static const exhibit_carver greedy = { 8, 16, 0, 0, slow_header, quick_data, greedy_validate };
+	size_t len = 1 << 20;
+	unsigned char *buf = calloc(1, len);
+	mem_stream ms = { buf, len, 0 };
+	carve_source src = { len, mem_get, &ms };
+	carve_limits lim = carve_default_limits(512);
+	carve_job job = { &greedy, 0, 0, &src, NULL, &lim, NULL, NULL };
+	carve_scratch *scratch = carve_scratch_new();
+	carve_result r;
+
+	ck_assert_int_eq(carve_judge(&job, scratch, &r), 0);
+	ck_assert_int_eq(r.verdict, CARVE_DROPPED);
+	ck_assert_ptr_nonnull(strstr(r.problem, "validate read more than"));
+	/* validate: 16 times the candidate plus 64 MiB, not more; data_check
+	 * read the candidate in two calls of at most 64 KiB. */
+	ck_assert_uint_le(ms.reads, 16 * 100000 + (64u << 20) + 2 * 65536);
+	carve_scratch_free(scratch);
+	free(buf);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("carve_judge");
@@ -305,6 +402,8 @@ int main(void)
 	tcase_add_test(tc, lazy_file_at_odd_offset);
 	tcase_add_test(tc, lazy_whole_file_skips_its_middle);
 	tcase_add_test(tc, broken_without_continuation_is_partial_and_cheap);
+	tcase_add_test(tc, a_carver_that_never_decides_is_stopped);
+	tcase_add_test(tc, a_greedy_validate_is_refused_more_bytes);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
