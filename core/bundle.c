@@ -103,6 +103,10 @@ void bundle_free(bundle *b)
 		b->children = c->next_sibling;
 		bundle_free(c);
 	}
+	if (b->carved) {
+		free(b->carved->carver);
+		free(b->carved);
+	}
 	free((char *)b->entry.path);
 	free((char *)b->entry.name);
 	free((char *)b->entry.attr_name);
@@ -235,6 +239,20 @@ void bundle_add_child(bundle *b, bundle *child)
 	b->children_tail = &child->next_sibling;
 }
 
+int bundle_set_carved(bundle *b, const carved_row *c)
+{
+	bundle_carved *bc = calloc(1, sizeof *bc);
+
+	if (!bc || !(bc->carver = strdup(c->carver))) {
+		free(bc);
+		return -1;
+	}
+	bc->row = *c;
+	bc->row.carver = bc->carver;
+	b->carved = bc;
+	return 0;
+}
+
 /* Order matters: the file (and its content row) first, then what refers
  * to them, then the children, which refer to this file as their parent. */
 static int bundle_apply(casedb *db, write_op *op, exhibit_error *err)
@@ -242,6 +260,8 @@ static int bundle_apply(casedb *db, write_op *op, exhibit_error *err)
 	bundle *b = (bundle *)op;
 	int rc = casedb_insert_file(db, &b->row, err);
 
+	if (rc == 0 && b->carved)
+		rc = casedb_insert_carved(db, b->row.id, b->row.evidence_id, &b->carved->row, err);
 	if (rc < 0)
 		return rc;
 	for (bundle_error *e = b->errors; e && rc == 0; e = e->next)

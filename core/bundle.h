@@ -48,6 +48,12 @@ typedef struct bundle_hash_hit {
 	char *category;
 } bundle_hash_hit;
 
+/* What makes a bundle a carved file (carver copied). */
+typedef struct bundle_carved {
+	carved_row row;
+	char *carver;
+} bundle_carved;
+
 typedef struct bundle {
 	write_op op;                 /* first: a bundle is a write op */
 	file_row row;
@@ -58,6 +64,7 @@ typedef struct bundle {
 	bundle_label *labels;
 	bundle_hash_hit *hash_hits;
 	struct bundle *children, **children_tail, *next_sibling;
+	bundle_carved *carved;       /* NULL unless the item was carved */
 } bundle;
 
 /* bundle_new — a bundle holding a deep copy of e. NULL when out of memory. */
@@ -74,6 +81,8 @@ void bundle_drop_records_since(bundle *b, bundle_mark mark);
 
 void bundle_add_analysis(bundle *b, const char *plugin, const char *status);
 void bundle_add_child(bundle *b, bundle *child);
+/* bundle_set_carved — the item is a carved file; its carved row. RETURN 0 or -1. */
+int bundle_set_carved(bundle *b, const carved_row *c);
 void bundle_add_label(bundle *b, const char *plugin, const char *label);
 /* bundle_add_hash_hit — the item's content is in a hash set. */
 void bundle_add_hash_hit(bundle *b, int64_t set_id, const char *algorithm, const char *category);

@@ -21,7 +21,7 @@
 #include "source.h"
 #include "walk.h"
 
-#define CASEDB_SCHEMA_VERSION 2
+#define CASEDB_SCHEMA_VERSION 3
 
 typedef struct casedb casedb;
 
@@ -120,6 +120,30 @@ int casedb_insert_record(casedb *db, const char *table, const unsigned char sha2
  * case) is in hash_sets row set_id by algorithm (md5, sha1, sha256). */
 int casedb_insert_hash_hit(casedb *db, const unsigned char sha256[32], int64_t set_id,
                            const char *algorithm, const char *category, exhibit_error *err);
+
+/* ---- carving ---- */
+/* A carved file's row of the carved table (see schemas/case.sql). */
+typedef struct carved_row {
+	const char *stream;       /* unallocated, slack, unpartitioned, unrecognised, image */
+	const char *carver;       /* the carver plugin's name */
+	int64_t fs_id;            /* 0 when none */
+	uint64_t image_offset, length;
+	unsigned fragments;       /* image byte runs */
+	int joined, validated;
+} carved_row;
+
+/* casedb_insert_carved — the carved row of file file_id (already inserted). */
+int casedb_insert_carved(casedb *db, int64_t file_id, int64_t evidence_id, const carved_row *c,
+                         exhibit_error *err);
+/* casedb_each_carved — call fn for every carved file of the evidence
+ * (stream, fs_id, image_offset and carver set: its identity). */
+int casedb_each_carved(casedb *db, int64_t evidence_id,
+                       void (*fn)(void *ctx, const carved_row *c), void *ctx,
+                       exhibit_error *err);
+/* casedb_insert_evidence_problem_by — casedb_insert_evidence_problem with
+ * the plugin concerned (NULL for the core), recorded once. */
+int casedb_insert_evidence_problem_by(casedb *db, int64_t evidence_id, const char *plugin,
+                                      int64_t offset, const char *message, exhibit_error *err);
 
 /* ---- resume ---- */
 /* casedb_next_file_id — one past the largest file id in the case. */

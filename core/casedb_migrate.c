@@ -9,6 +9,8 @@
  * one change that is not an addition, version 2 letting files.walk_seq be
  * NULL, is a relaxed constraint, which SQLite allows by rewriting the
  * table's definition in place ("ALTER TABLE", section 7 of its manual).
+ * Version 3 (carving) only adds: the carved table and its identity index,
+ * the v_carved view, and v_review_files showing a carved duplicate once.
  * Everything runs in one transaction: a case is migrated whole or not at
  * all.
  */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "carve_run.h"
 #include "casedb_hashsets.h"
 #include "ewf_meta.h"
 #include "hash.h"
@@ -338,14 +339,23 @@ typedef struct walk_ctx {
 	int fs_types[64];
 	int64_t fs_ids[64];
 	int n_fs;
+	carve_fs carve_fs[64];       /* ids and block sizes, for carving */
+	carve_range *ranges;         /* what the walk left unclaimed, when carving */
+	size_t n_ranges, ranges_cap;
 } walk_ctx;
 
-static int64_t fs_id_for(walk_ctx *c, uint64_t offset, int type)
+static int fs_index_for(walk_ctx *c, uint64_t offset, int type)
 {
 	for (int i = 0; i < c->n_fs; i++)
 		if (c->fs_offsets[i] == offset && c->fs_types[i] == type)
-			return c->fs_ids[i];
-	return 0;
+			return i;
+	return -1;
+}
+
+static int64_t fs_id_for(walk_ctx *c, uint64_t offset, int type)
+{
+	int i = fs_index_for(c, offset, type);
+	return i >= 0 ? c->fs_ids[i] : 0;
 }
 
 static int on_volume(void *ctx, const walk_volume *v)
@@ -384,6 +394,8 @@ static int on_filesystem(void *ctx, const walk_filesystem *fs)
 	if (c->n_fs < 64) {
 		c->fs_offsets[c->n_fs] = fs->offset;
 		c->fs_types[c->n_fs] = fs->fs_type_id;
+		c->carve_fs[c->n_fs].id = id;
+		c->carve_fs[c->n_fs].block_size = fs->block_size;
 		c->fs_ids[c->n_fs++] = id;
 	}
 	return 0;
@@ -484,11 +496,42 @@ static int on_entry(void *ctx, const walk_entry *e)
 	return c->n_pending == WORK_PENDING_MAX ? flush_pending(c) : 0;
 }
 
+/* keep_for_carving — the range, as a piece of a stream to carve. */
+static int keep_for_carving(walk_ctx *c, const walk_range *rg)
+{
+	static const char *const kinds[] = { "fs-unallocated", "slack", "unpartitioned", "unrecognised" };
+	static const carve_stream_kind stream_kinds[] = { STREAM_UNALLOCATED, STREAM_SLACK,
+	                                                  STREAM_UNPARTITIONED, STREAM_UNRECOGNISED };
+	size_t k = 0;
+
+	while (k < 4 && strcmp(rg->kind, kinds[k]))
+		k++;
+	if (k == 4)
+		return 0;
+	if (c->n_ranges == c->ranges_cap) {
+		size_t cap = c->ranges_cap ? 2 * c->ranges_cap : 256;
+		carve_range *grown = realloc(c->ranges, cap * sizeof *grown);
+		if (!grown)
+			return -1;
+		c->ranges = grown;
+		c->ranges_cap = cap;
+	}
+	c->ranges[c->n_ranges].offset = rg->offset;
+	c->ranges[c->n_ranges].length = rg->length;
+	c->ranges[c->n_ranges].kind = stream_kinds[k];
+	c->ranges[c->n_ranges].fs = rg->has_fs ? fs_index_for(c, rg->fs_offset, rg->fs_type) : -1;
+	c->n_ranges++;
+	return 0;
+}
+
 static int on_range(void *ctx, const walk_range *rg)
 {
 	walk_ctx *c = ctx;
 	layout_op *l = layout_new(apply_range);
 
+	if (c->r->opts->carve == PIPELINE_CARVE_FREE && c->r->carving && keep_for_carving(c, rg) < 0)
+		record_evidence_problem(c->r, c->ev, (int64_t)rg->offset,
+		                        "out of memory: this range will not be carved");
 	if (!l)
 		return 1;
 	l->evidence_id = c->ev->id;
@@ -606,6 +649,10 @@ static void process_evidence(run *r, evidence_run *ev, const char *path)
 	flush_pending(&c);
 	if (ev->walk_rc < 0)
 		record_evidence_problem(r, ev, err.offset, err.message);
+	/* The walk has reported every range no file claims: carve them. */
+	if (r->carving && ev->walk_rc != 1)
+		carve_evidence(r, ev, c.ranges, c.n_ranges, c.carve_fs, c.n_fs);
+	free(c.ranges);
 }
 
 static unsigned default_jobs(const pipeline_options *o)
@@ -657,6 +704,10 @@ static int prepare_run(run *r, casedb *db, const pipeline_options *opts,
 			return -1;
 	if (prepare_hash_sets(r, db, opts, err) < 0)
 		return -1;
+	if (opts->carve != PIPELINE_CARVE_OFF &&
+	    !(r->carving = carve_engine_new(opts->plugins, opts->carvers, err)) && err->code)
+		return -1;
+	carve_clean_store(r->content_dir);
 	return writer_start(db, WRITER_QUEUE_OPS, &r->w, err);
 }
 
@@ -710,6 +761,7 @@ int pipeline_run(casedb *db, const char *const *paths, size_t n_paths,
 	queue_destroy(&r.work);
 	sha_set_free(r.analysed);
 	free(r.hash_set_ids);
+	carve_engine_free(r.carving);
 	pthread_mutex_destroy(&r.event_lock);
 	if (rc == 0 && atomic_load(&stats->problems) > 0)
 		rc = 1;

@@ -27,7 +27,9 @@ typedef enum pipeline_event_kind {
 	EVENT_EVIDENCE_START,  /* path, format, size */
 	EVENT_EVIDENCE_DONE,   /* path */
 	EVENT_EVIDENCE_SKIPPED,/* path, message: already processed */
-	EVENT_PROBLEM          /* path (item or evidence), offset, message */
+	EVENT_PROBLEM,         /* path (item or evidence), offset, message */
+	EVENT_CARVE_START,     /* path, size: bytes to carve, message */
+	EVENT_CARVE_DONE       /* path, size, message: what was carved */
 } pipeline_event_kind;
 
 typedef struct pipeline_event {
@@ -47,7 +49,15 @@ typedef struct pipeline_stats {
 	_Atomic uint64_t problems;
 	_Atomic uint64_t image_bytes_total, image_bytes_hashed;
 	_Atomic int walk_finished;
+	_Atomic uint64_t carve_bytes_total, carve_bytes_done, carved_files;
 } pipeline_stats;
+
+/* What carving covers. */
+typedef enum pipeline_carve {
+	PIPELINE_CARVE_OFF = 0,
+	PIPELINE_CARVE_FREE,      /* unallocated, slack, unpartitioned and unrecognised space */
+	PIPELINE_CARVE_ALL        /* the whole image, instead */
+} pipeline_carve;
 
 typedef struct pipeline_options {
 	unsigned jobs;           /* worker threads; 0 = every core */
@@ -56,6 +66,8 @@ typedef struct pipeline_options {
 	uint64_t max_sqlite_bytes; /* largest database open_sqlite loads */
 	const plugin_registry *plugins;
 	const struct hashdb *hash_sets; /* look every content up here; NULL: no matching */
+	pipeline_carve carve;
+	const char *const *carvers; /* carver plugins to run (NULL-terminated); NULL: every one */
 	/* event — called from any thread, one call at a time. */
 	void (*event)(void *ctx, const pipeline_event *ev);
 	void *event_ctx;

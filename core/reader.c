@@ -81,11 +81,10 @@ void content_reader_free(content_reader *r)
 	free(r);
 }
 
-static TSK_FS_INFO *fs_at(content_reader *r, const content_location *loc,
-                          exhibit_error *err)
+/* image_for — this reader's own handle on loc's image. */
+static TSK_IMG_INFO *image_for(content_reader *r, const content_location *loc,
+                               exhibit_error *err)
 {
-	TSK_FS_INFO *fs;
-
 	if (r->src != loc->src) {
 		close_source(r);
 		r->img = source_open_image(loc->src, err);
@@ -93,6 +92,16 @@ static TSK_FS_INFO *fs_at(content_reader *r, const content_location *loc,
 			return NULL;
 		r->src = loc->src;
 	}
+	return r->img;
+}
+
+static TSK_FS_INFO *fs_at(content_reader *r, const content_location *loc,
+                          exhibit_error *err)
+{
+	TSK_FS_INFO *fs;
+
+	if (!image_for(r, loc, err))
+		return NULL;
 	for (int i = 0; i < r->n_fs; i++)
 		if (r->fs[i].offset == loc->fs_offset && r->fs[i].type == loc->fs_type)
 			return r->fs[i].fs;
@@ -182,6 +191,48 @@ static int64_t read_local(content_reader *r, const content_location *loc,
 	return got;
 }
 
+/* The run of loc holding content offset off (runs are end to end). */
+static size_t run_holding(const content_location *loc, uint64_t off)
+{
+	size_t lo = 0, hi = loc->n_runs;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (loc->runs[mid].file_offset <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int64_t read_runs(content_reader *r, const content_location *loc,
+                         uint64_t offset, void *buf, size_t len, exhibit_error *err)
+{
+	TSK_IMG_INFO *img = image_for(r, loc, err);
+	size_t done = 0;
+
+	if (!img)
+		return -2;
+	for (size_t i = run_holding(loc, offset); done < len && i < loc->n_runs; i++) {
+		const walk_run *run = &loc->runs[i];
+		uint64_t at = offset + done, in = at - run->file_offset;
+		size_t take;
+
+		if (at < run->file_offset || in >= run->length)
+			continue;
+		take = run->length - in < len - done ? (size_t)(run->length - in) : len - done;
+		if (run->image_offset < 0) {
+			memset((char *)buf + done, 0, take);
+		} else if (tsk_img_read(img, (TSK_OFF_T)((uint64_t)run->image_offset + in),
+		                        (char *)buf + done, take) != (ssize_t)take) {
+			return source_tsk_error(err, -2, (int64_t)at, "cannot read the image");
+		}
+		done += take;
+	}
+	return (int64_t)done;
+}
+
 int64_t content_reader_read(content_reader *r, const content_location *loc,
                             uint64_t offset, void *buf, size_t len,
                             exhibit_error *err)
@@ -198,6 +249,8 @@ int64_t content_reader_read(content_reader *r, const content_location *loc,
 	case CONTENT_MEMORY:
 		memcpy(buf, loc->data + offset, len);
 		return (int64_t)len;
+	case CONTENT_RUNS:
+		return read_runs(r, loc, offset, buf, len, err);
 	default:
 		return 0;
 	}

@@ -3,8 +3,9 @@
  *
  * Content lives in a file system inside an image (read through libtsk, so
  * resident, compressed and sparse data come out as icat gives them), in a
- * file on the host (directory evidence), or in memory (a child item a
- * plugin handed back).  Each worker thread owns one content_reader: it
+ * file on the host (directory evidence), in memory (a child item a plugin
+ * handed back), or in byte runs of the image itself (a carved file, or
+ * the space being carved).  Each worker thread owns one content_reader: it
  * keeps its own read-only image and file-system handles open between
  * items, so workers never share a libtsk or libewf handle and E01
  * decompression runs on every core.
@@ -17,12 +18,14 @@
 
 #include "error.h"
 #include "source.h"
+#include "walk.h"
 
 typedef enum content_kind {
 	CONTENT_NONE = 0,
 	CONTENT_FS,      /* a file-system attribute inside an image */
 	CONTENT_LOCAL,   /* a file on the host */
-	CONTENT_MEMORY   /* bytes held by the pipeline */
+	CONTENT_MEMORY,  /* bytes held by the pipeline */
+	CONTENT_RUNS     /* byte runs of the image, in order (carved content) */
 } content_kind;
 
 typedef struct content_location {
@@ -34,6 +37,9 @@ typedef struct content_location {
 	int attr_type, attr_id;   /* -1: the default data stream */
 	const char *local_path;
 	const unsigned char *data;
+	const walk_run *runs;     /* CONTENT_RUNS: sorted by file_offset, end to end;
+	                           * a run without an image offset reads as zeros */
+	size_t n_runs;
 	uint64_t size;
 } content_location;
 

@@ -36,11 +36,17 @@ typedef struct evidence_run {
 #define WORK_BATCH_ITEMS 64
 #define WORK_BATCH_BYTES ((uint64_t)2 << 20)
 
+struct carve_block;
+struct carve_session;
+struct carve_engine;
+
 typedef struct work_item {
 	queue_node node;
 	evidence_run *ev;
 	size_t n;
 	bundle *b[WORK_BATCH_ITEMS]; /* each holds its entry; each becomes a write op */
+	struct carve_block *carve;   /* instead of entries: a block of space to carve */
+	struct carve_session *session;
 } work_item;
 
 typedef struct run {
@@ -54,6 +60,7 @@ typedef struct run {
 	pthread_mutex_t event_lock;
 	const char *content_dir;
 	int64_t *hash_set_ids;    /* hash_sets id of each set of opts->hash_sets */
+	struct carve_engine *carving; /* NULL: no carving */
 } run;
 
 /* run_event — report to the caller, one event at a time. */

@@ -125,6 +125,46 @@ static size_t collect_runs(image_walk *w, const TSK_FS_ATTR *attr)
 	return n;
 }
 
+/* ---------------------------------------------------------------- slack */
+
+/* Slack shorter than this is not worth a row: nothing carvable fits. */
+#define SLACK_MIN 512
+
+/*
+ * report_slack — the bytes after the content of an allocated file up to
+ * the end of the run holding its last byte (its last cluster, or what the
+ * file system allocated beyond): space no file claims that a deleted
+ * file's tail may survive in.  Deleted files' blocks are unallocated
+ * space already.
+ */
+static int report_slack(image_walk *w, const walk_entry *e, const TSK_FS_ATTR *attr)
+{
+	uint64_t bsize = w->fs->block_size, size = (uint64_t)(attr->size > 0 ? attr->size : 0);
+	walk_range r;
+
+	if (!e->meta_allocated || !size || !(attr->flags & TSK_FS_ATTR_NONRES) ||
+	    (attr->flags & (TSK_FS_ATTR_COMP | TSK_FS_ATTR_ENC)) || !w->cb->range)
+		return 0;
+	for (const TSK_FS_ATTR_RUN *run = attr->nrd.run; run; run = run->next) {
+		uint64_t from = (uint64_t)run->offset * bsize, len = (uint64_t)run->len * bsize;
+
+		if (size - 1 < from || size - 1 - from >= len)
+			continue;
+		if (run->flags & (TSK_FS_ATTR_RUN_FLAG_SPARSE | TSK_FS_ATTR_RUN_FLAG_FILLER) ||
+		    from + len - size < SLACK_MIN)
+			return 0;
+		memset(&r, 0, sizeof r);
+		r.has_fs = 1;
+		r.fs_offset = (uint64_t)w->fs->offset;
+		r.fs_type = (int)w->fs->ftype;
+		r.kind = "slack";
+		r.offset = (uint64_t)w->fs->offset + (uint64_t)run->addr * bsize + (size - from);
+		r.length = from + len - size;
+		return w->cb->range(w->cb->ctx, &r);
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- entries */
 
 static char type_char(const TSK_FS_FILE *file)
@@ -204,6 +244,8 @@ static int emit_attribute(image_walk *w, const walk_entry *base, const TSK_FS_AT
 	e.n_runs = collect_runs(w, attr);
 	e.runs = w->runs;
 	stop = emit_entry(w, &e);
+	if (!stop && attr->type == TSK_FS_ATTR_TYPE_NTFS_DATA && report_slack(w, &e, attr))
+		stop = w->stopped = 1;
 	free(path);
 	free(name);
 	free(stream);
@@ -284,6 +326,8 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 		}
 		tsk_error_reset(); /* a missing attribute is not a walk failure */
 		stop = emit_entry(w, &e);
+		if (!stop && attr && e.has_content && report_slack(w, &e, attr))
+			stop = w->stopped = 1;
 	}
 	free(path);
 	free(name);
@@ -380,14 +424,15 @@ static const TSK_FS_TYPE_ENUM candidate_types[] = {
 	TSK_FS_TYPE_ISO9660_DETECT, TSK_FS_TYPE_APFS_DETECT,
 };
 
-static void walk_filesystem_at(image_walk *w, uint64_t offset)
+/* walk_filesystem_at — every file system at offset; how many there were. */
+static int walk_filesystem_at(image_walk *w, uint64_t offset)
 {
 	int found = 0;
 
 	w->fs = tsk_fs_open_img(w->img, (TSK_OFF_T)offset, TSK_FS_TYPE_DETECT);
 	if (w->fs) {
 		walk_open_filesystem(w, offset);
-		return;
+		return 1;
 	}
 	report_problem(w, (int64_t)offset, "no file system that libtsk recognises unambiguously");
 	for (size_t i = 0; i < sizeof candidate_types / sizeof candidate_types[0] && !w->stopped; i++) {
@@ -406,6 +451,21 @@ static void walk_filesystem_at(image_walk *w, uint64_t offset)
 		if (w->cb->problem)
 			w->cb->problem(w->cb->ctx, &err);
 	}
+	return found;
+}
+
+/* report_unrecognised — space where no file system was found (a
+ * partition, or the whole image): no file claims it, so it is carved. */
+static void report_unrecognised(image_walk *w, uint64_t offset, uint64_t length)
+{
+	walk_range r;
+
+	memset(&r, 0, sizeof r);
+	r.kind = "unrecognised";
+	r.offset = offset;
+	r.length = length;
+	if (length && !w->stopped && w->cb->range && w->cb->range(w->cb->ctx, &r))
+		w->stopped = 1;
 }
 
 /* ---------------------------------------------------------------- volumes */
@@ -449,10 +509,13 @@ static void walk_volume_system(image_walk *w, TSK_VS_INFO *vs)
 			w->stopped = 1;
 			break;
 		}
-		if (part->flags & TSK_VS_PART_FLAG_UNALLOC)
+		if (part->flags & TSK_VS_PART_FLAG_UNALLOC) {
 			walk_unpartitioned(w, vs, part);
-		else if (part->flags & TSK_VS_PART_FLAG_ALLOC)
-			walk_filesystem_at(w, (uint64_t)vs->offset + (uint64_t)part->start * vs->block_size);
+		} else if (part->flags & TSK_VS_PART_FLAG_ALLOC) {
+			uint64_t at = (uint64_t)vs->offset + (uint64_t)part->start * vs->block_size;
+			if (!walk_filesystem_at(w, at))
+				report_unrecognised(w, at, (uint64_t)part->len * vs->block_size);
+		}
 	}
 }
 
@@ -474,7 +537,8 @@ static int walk_image(const evidence_source *src, const walk_callbacks *cb,
 		tsk_vs_close(vs);
 	} else {
 		tsk_error_reset();
-		walk_filesystem_at(&w, 0);
+		if (!walk_filesystem_at(&w, 0))
+			report_unrecognised(&w, 0, (uint64_t)w.img->size);
 	}
 	tsk_img_close(w.img);
 	free(w.runs);

@@ -81,7 +81,7 @@ typedef struct walk_range {
 	int has_fs;
 	uint64_t fs_offset;
 	int fs_type;
-	const char *kind;      /* fs-unallocated, unpartitioned, unrecognised */
+	const char *kind;      /* fs-unallocated, slack, unpartitioned, unrecognised */
 	uint64_t offset, length;
 } walk_range;
 

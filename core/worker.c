@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "carve_run.h"
 #include "casedb_hashsets.h"
 #include "hash.h"
 #include "plugin_guard.h"
@@ -31,6 +32,7 @@ typedef struct worker {
 	content_reader *reader;
 	multi_hash *mh;
 	unsigned char *buf;
+	carve_thread *carve;      /* made when the worker first carves */
 } worker;
 
 struct exhibit_host {
@@ -59,9 +61,12 @@ static void item_problem(worker *w, bundle *b, const char *plugin, int64_t offse
 	run_problem(w->r, b->entry.path, plugin, offset, message);
 }
 
-/* hash_content — read loc once, hashing it; keep its first bytes in head. */
+static int write_all(int fd, const void *data, size_t len);
+
+/* hash_content — read loc once, hashing it; keep its first bytes in head;
+ * copy it to *copy_fd when that is open (set to -1 if a write fails). */
 static int hash_content(worker *w, bundle *b, const content_location *loc,
-                        unsigned char *head, size_t *head_len)
+                        unsigned char *head, size_t *head_len, int *copy_fd)
 {
 	exhibit_error err;
 	uint64_t offset = 0;
@@ -85,6 +90,11 @@ static int hash_content(worker *w, bundle *b, const content_location *loc,
 		}
 		if (multi_hash_update(w->mh, w->buf, (size_t)got, &err) < 0)
 			goto fail;
+		if (*copy_fd >= 0 && write_all(*copy_fd, w->buf, (size_t)got) < 0) {
+			item_problem(w, b, NULL, -1, "cannot copy the content into the case's content store");
+			close(*copy_fd);
+			*copy_fd = -1;
+		}
 		offset += (uint64_t)got;
 		atomic_fetch_add(&w->r->stats->bytes_done, (uint64_t)got);
 	}
@@ -202,6 +212,73 @@ fail:
 	free(full);
 	free(tmp);
 	return NULL;
+}
+
+/*
+ * A carved file has no other home than the space it was carved from, so
+ * its content goes into the content store: copied into a temporary file
+ * of the store while it is hashed (read once), then named by its SHA-256
+ * when it is new to the case, or dropped.  The temporary files lie at the
+ * top of content/, outside the blobs custody covers; a killed run's are
+ * removed by the next (carve_clean_store).
+ */
+typedef struct store_copy {
+	int fd;
+	char *tmp;
+} store_copy;
+
+static void copy_begin(worker *w, bundle *b, store_copy *c)
+{
+	char *root = NULL;
+
+	c->fd = -1;
+	c->tmp = NULL;
+	if (asprintf(&root, "%s/content", w->r->content_dir) < 0)
+		return;
+	mkdir(root, 0750);
+	if (asprintf(&c->tmp, "%s/carved.tmp.%lld", root, (long long)b->row.id) < 0)
+		c->tmp = NULL;
+	else if ((c->fd = open(c->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0)
+		item_problem(w, b, NULL, -1, "cannot write into the case's content store");
+	free(root);
+}
+
+static void copy_drop(store_copy *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->tmp)
+		unlink(c->tmp);
+	free(c->tmp);
+	c->fd = -1;
+	c->tmp = NULL;
+}
+
+/* copy_keep — the copy becomes content/ab/<sha256>; its relative path, or
+ * NULL (reported). */
+static char *copy_keep(worker *w, bundle *b, store_copy *c)
+{
+	char hex[65], *rel = NULL, *dir = NULL, *full = NULL;
+	int ok = c->fd >= 0 && fsync(c->fd) == 0;
+
+	hex_encode(b->row.d.sha256, 32, hex);
+	if (ok && (asprintf(&rel, "content/%.2s/%s", hex, hex) < 0 ||
+	           asprintf(&dir, "%s/content/%.2s", w->r->content_dir, hex) < 0 ||
+	           asprintf(&full, "%s/%s", w->r->content_dir, rel) < 0))
+		ok = 0;
+	if (ok) {
+		mkdir(dir, 0750);
+		ok = access(full, F_OK) == 0 || rename(c->tmp, full) == 0;
+	}
+	if (!ok) {
+		item_problem(w, b, NULL, -1, "cannot store the carved content in the case's content store");
+		free(rel);
+		rel = NULL;
+	}
+	free(dir);
+	free(full);
+	copy_drop(c);
+	return rel;
 }
 
 static walk_entry child_entry(const bundle *parent, const char *path, const char *name,
@@ -648,12 +725,15 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 	unsigned char *head = malloc(SNIFF_HEAD_BYTES);
 	size_t head_len = 0;
 	const sniff_type *type;
+	store_copy copy = { -1, NULL };
 
 	if (!head) {
 		item_problem(w, b, NULL, -1, "out of memory");
 		return;
 	}
-	if (hash_content(w, b, loc, head, &head_len) == 0 &&
+	if (b->carved)
+		copy_begin(w, b, &copy);
+	if (hash_content(w, b, loc, head, &head_len, &copy.fd) == 0 &&
 	    (b->entry.type == 'r' || b->entry.type == 'v')) {
 		/* Directories and links are hashed, never typed or analysed. */
 		type = sniff_content(head, head_len, loc->size);
@@ -662,10 +742,13 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 		label_places(w, b, head, head_len);
 		if (sha_set_claim(w->r->analysed, b->row.d.sha256) == 1) {
 			b->row.analysed = 1;
+			if (b->carved)
+				b->row.stored = copy_keep(w, b, &copy);
 			match_hash_sets(w, b);
 			analyse(w, b, loc, head, head_len, depth);
 		}
 	}
+	copy_drop(&copy);
 	free(head);
 }
 
@@ -679,7 +762,11 @@ static void process_item(worker *w, evidence_run *ev, bundle *b)
 		loc.size = b->entry.size;
 		loc.attr_type = b->entry.attr_type;
 		loc.attr_id = b->entry.attr_id;
-		if (b->entry.local_path) {
+		if (b->carved) {
+			loc.kind = CONTENT_RUNS;
+			loc.runs = b->entry.runs;
+			loc.n_runs = b->entry.n_runs;
+		} else if (b->entry.local_path) {
 			loc.kind = CONTENT_LOCAL;
 			loc.local_path = b->entry.local_path;
 		} else {
@@ -696,7 +783,7 @@ static void process_item(worker *w, evidence_run *ev, bundle *b)
 
 void *worker_main(void *arg)
 {
-	worker w = { arg, content_reader_new(), multi_hash_new(NULL), malloc(READ_CHUNK) };
+	worker w = { arg, content_reader_new(), multi_hash_new(NULL), malloc(READ_CHUNK), NULL };
 	queue_node *node;
 
 	plugin_guard_thread_begin();
@@ -707,12 +794,17 @@ void *worker_main(void *arg)
 	while ((node = queue_pop(&w.r->work))) {
 		work_item *it = (work_item *)node;
 
+		if (it->carve) {
+			carve_worker_block(w.r, &w.carve, w.reader, it);
+			continue;
+		}
 		for (size_t i = 0; i < it->n; i++)
 			process_item(&w, it->ev, it->b[i]);
 		free(it);
 	}
 out:
 	plugin_guard_thread_end();
+	carve_thread_free(w.carve);
 	content_reader_free(w.reader);
 	multi_hash_free(w.mh);
 	free(w.buf);

@@ -1,4 +1,4 @@
--- case.sql — the exhibit case database, schema version 2.
+-- case.sql — the exhibit case database, schema version 3.
 --
 -- This file is the contract between exhibit and every reviewer or tool that
 -- opens a case.  Tables hold facts; the v_* views at the end are the stable
@@ -144,17 +144,44 @@ CREATE TABLE data_runs (
 ) WITHOUT ROWID;
 CREATE INDEX data_runs_image ON data_runs(image_offset);
 
--- Space no file claims: each file system's unallocated blocks and each
--- disk's unpartitioned space, as ranges for carving.
+-- Space no file claims: each file system's unallocated blocks, the slack
+-- of its files (from the end of a file's content to the end of its last
+-- cluster, when at least 512 bytes), each disk's unpartitioned space, and
+-- partitions (or whole images) where no file system was recognised, as
+-- ranges for carving.
 CREATE TABLE unallocated (
 	id           INTEGER PRIMARY KEY,
 	evidence_id  INTEGER NOT NULL REFERENCES evidence(id),
 	fs_id        INTEGER REFERENCES filesystems(id),
-	kind         TEXT NOT NULL,             -- fs-unallocated, unpartitioned
+	kind         TEXT NOT NULL,             -- fs-unallocated, slack, unpartitioned, unrecognised
 	image_offset INTEGER NOT NULL,
 	length       INTEGER NOT NULL
 );
 CREATE INDEX unallocated_evidence ON unallocated(evidence_id);
+
+-- Files carved from space no file claims (their files rows have source
+-- 'carved', path "/$CarvedFiles/<stream>/<image offset>.<extension>" and
+-- one data_runs row per piece of the image they were read from).  The
+-- space is carved as streams: each file system's unallocated blocks
+-- joined in image order (so a file around blocks still allocated is read
+-- whole), its slack, each stretch of unpartitioned or unrecognised space,
+-- or the whole image (exhibit process --carve-all).  With the evidence,
+-- the stream and the carver, the first byte identifies a carved file
+-- across runs (the resume key).
+CREATE TABLE carved (
+	file_id      INTEGER PRIMARY KEY REFERENCES files(id),
+	evidence_id  INTEGER NOT NULL REFERENCES evidence(id),
+	stream       TEXT NOT NULL,             -- unallocated, slack, unpartitioned, unrecognised, image
+	fs_id        INTEGER REFERENCES filesystems(id), -- whose unallocated space or slack it came from
+	carver       TEXT NOT NULL REFERENCES plugins(name),
+	image_offset INTEGER NOT NULL,          -- its first byte, from the start of the image
+	length       INTEGER NOT NULL,
+	fragments    INTEGER NOT NULL,          -- pieces of the image it was read from (its data_runs rows)
+	joined       INTEGER NOT NULL,          -- 1: two pieces joined by the search for a second fragment
+	validated    INTEGER NOT NULL           -- 1: whole, its structure validated; 0: partial, the content
+	                                        -- breaks at length and no continuation was found
+);
+CREATE UNIQUE INDEX carved_identity ON carved(evidence_id, stream, coalesce(fs_id, 0), image_offset, carver);
 
 -- Ranges of the media that could not be read as acquired (EWF chunks that
 -- fail their checksum, truncated or missing segments, read errors).  Files
@@ -747,15 +774,23 @@ FROM custody_entries;
 -- hide-known-good CASE on|off`).  A file is hidden when its content hits a
 -- known-good set and no other: content that also hits a known-bad or
 -- categorised set is never hidden.
+--
+-- A carved file whose content another file of the case holds (the
+-- allocated or deleted file it repeats, or a carved copy found before it)
+-- is a duplicate: v_files and v_carved list it, review shows it once.
 CREATE VIEW v_review_files AS
 SELECT v.* FROM v_files v
-WHERE coalesce((SELECT value FROM case_info WHERE key = 'hide_known_good'), '0') <> '1'
+WHERE (coalesce((SELECT value FROM case_info WHERE key = 'hide_known_good'), '0') <> '1'
    OR NOT EXISTS (SELECT 1 FROM files f JOIN hash_hits h ON h.content_id = f.content_id
                   JOIN hash_sets s ON s.id = h.set_id
                   WHERE f.id = v.id AND s.kind = 'known-good')
    OR EXISTS (SELECT 1 FROM files f JOIN hash_hits h ON h.content_id = f.content_id
               JOIN hash_sets s ON s.id = h.set_id
-              WHERE f.id = v.id AND s.kind <> 'known-good');
+              WHERE f.id = v.id AND s.kind <> 'known-good'))
+  AND NOT (v.source = 'carved'
+           AND EXISTS (SELECT 1 FROM files f JOIN files o ON o.content_id = f.content_id
+                       WHERE f.id = v.id AND o.id <> f.id
+                         AND (o.source <> 'carved' OR o.id < f.id)));
 
 -- Chat (see the chat tables).  Times are ISO-8601 with the app's own
 -- precision, 'Z' for UTC and no zone for local wall-clock times.  thread
@@ -893,4 +928,19 @@ LEFT JOIN files child ON child.parent_id = f.id AND child.source = 'embedded'
                      AND e.status IN ('extracted', 'partial')
 LEFT JOIN content cc ON cc.id = child.content_id;
 
-PRAGMA user_version = 2;
+-- One row per carved file (see the carved table).  offset is its first
+-- byte in the image; fragments the pieces of the image it was read from;
+-- validated 1 when whole, 0 when partial.  duplicates is the id of a file
+-- found by the file-system walk that holds the same content (the carved
+-- file repeats it: review shows that file only), else NULL.
+CREATE VIEW v_carved AS
+SELECT c.file_id, c.carver, c.image_offset AS offset, c.length, c.fragments, c.validated,
+       nullif(lower(hex(ct.sha256)), '') AS sha256,
+       c.stream, c.joined, f.path, ct.mime_type,
+       (SELECT min(o.id) FROM files o WHERE o.content_id = f.content_id
+        AND o.source <> 'carved') AS duplicates
+FROM carved c
+JOIN files f ON f.id = c.file_id
+LEFT JOIN content ct ON ct.id = f.content_id;
+
+PRAGMA user_version = 3;

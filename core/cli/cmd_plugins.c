@@ -69,6 +69,10 @@ int cmd_plugins(int argc, char **argv)
 		       p->description ? p->description : "", plugin_registry_origin(reg, i));
 		print_list("types", p->mime_types);
 		print_list("names", p->name_patterns);
+		if (p->kind == EXHIBIT_PLUGIN_CARVER && p->carver)
+			printf("    carves: files up to %llu bytes, %s\n",
+			       (unsigned long long)p->carver->max_size,
+			       p->carver->fragments ? "in one or two fragments" : "contiguous only");
 		print_signatures(p);
 	}
 	plugin_registry_free(reg);

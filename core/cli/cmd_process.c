@@ -23,8 +23,9 @@ static void usage(FILE *out)
 		"Usage: exhibit process EVIDENCE... --case DIR [OPTION]...\n"
 		"Walk every volume and file system of each EVIDENCE (a disk image: raw, split raw,\n"
 		"E01/Ex01, VMDK, VHD, AFF; or a directory), hash every file (MD5, SHA-1, SHA-256),\n"
-		"identify its type, run the plugins, and write the case to DIR.  Evidence is\n"
-		"opened read-only.  Running again on the same case resumes or adds evidence.\n"
+		"identify its type, carve deleted files from the space no file claims, run the\n"
+		"plugins, and write the case to DIR.  Evidence is opened read-only.  Running\n"
+		"again on the same case resumes or adds evidence.\n"
 		"\n"
 		"  -c, --case DIR          the case directory (created if missing)\n"
 		"  -j, --jobs N            worker threads (default: every core)\n"
@@ -35,6 +36,11 @@ static void usage(FILE *out)
 		"      --hashdb DIR        match against the hash sets in DIR (default: the shared\n"
 		"                          hash database, see exhibit hashset --help)\n"
 		"      --no-hash-sets      do not match against hash sets\n"
+		"      --no-carve          do not carve deleted files from space no file claims\n"
+		"      --carve-all         carve the whole image, not only unallocated space,\n"
+		"                          slack and unpartitioned space\n"
+		"      --carvers NAME[,NAME...]  carve with these carver plugins only (default:\n"
+		"                          every carver loaded; exhibit plugins lists them)\n"
 		"      --json              JSON lines events on stdout instead of a progress bar\n"
 		"  -q, --quiet             no progress bar\n"
 		CUSTODY_CLI_HELP
@@ -54,7 +60,50 @@ typedef struct process_args {
 	custody_cli custody;
 	const char *hashdb;
 	int no_hash_sets;
+	int carve;                 /* pipeline_carve */
+	char *carvers_arg;         /* --carvers as given */
+	char *carvers_copy;        /* what carvers point into */
+	char **carvers;            /* split, NULL-terminated; NULL: every carver */
 } process_args;
+
+/* split_carvers — NAME[,NAME...] into a NULL-terminated list (in place). */
+static char **split_carvers(char *arg)
+{
+	size_t n = 1;
+	char **list, *save = NULL;
+
+	for (const char *p = arg; *p; p++)
+		n += *p == ',';
+	if (!(list = calloc(n + 1, sizeof *list)))
+		return NULL;
+	n = 0;
+	for (char *tok = strtok_r(arg, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		list[n++] = tok;
+	return list;
+}
+
+static void free_args(process_args *a)
+{
+	free(a->plugin_dirs);
+	free(a->carvers);
+	free(a->carvers_copy);
+}
+
+/* unknown_carver — the first name of --carvers that is no loaded carver. */
+static const char *unknown_carver(const process_args *a, const plugin_registry *reg)
+{
+	for (char **c = a->carvers; c && *c; c++) {
+		size_t i, n = reg ? plugin_registry_count(reg) : 0;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(plugin_registry_get(reg, i)->name, *c) &&
+			    plugin_registry_get(reg, i)->kind == EXHIBIT_PLUGIN_CARVER)
+				break;
+		if (i == n)
+			return *c;
+	}
+	return NULL;
+}
 
 static int parse_args(int argc, char **argv, process_args *a)
 {
@@ -67,6 +116,9 @@ static int parse_args(int argc, char **argv, process_args *a)
 		{ "no-image-hash", no_argument, NULL, 'H' },
 		{ "hashdb", required_argument, NULL, 'B' },
 		{ "no-hash-sets", no_argument, NULL, 'X' },
+		{ "no-carve", no_argument, NULL, 'K' },
+		{ "carve-all", no_argument, NULL, 'A' },
+		{ "carvers", required_argument, NULL, 'V' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -78,6 +130,7 @@ static int parse_args(int argc, char **argv, process_args *a)
 	memset(a, 0, sizeof *a);
 	a->max_depth = 8;
 	a->use_default_plugins = a->hash_images = 1;
+	a->carve = PIPELINE_CARVE_FREE;
 	a->plugin_dirs = calloc((size_t)argc, sizeof *a->plugin_dirs);
 	while ((c = getopt_long(argc, argv, "c:j:p:qh", options, NULL)) != -1) {
 		switch (c) {
@@ -89,6 +142,9 @@ static int parse_args(int argc, char **argv, process_args *a)
 		case 'H': a->hash_images = 0; break;
 		case 'B': a->hashdb = optarg; break;
 		case 'X': a->no_hash_sets = 1; break;
+		case 'K': a->carve = PIPELINE_CARVE_OFF; break;
+		case 'A': a->carve = PIPELINE_CARVE_ALL; break;
+		case 'V': a->carvers_arg = optarg; break;
 		case 'J': a->json = 1; break;
 		case 'q': a->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
@@ -96,6 +152,17 @@ static int parse_args(int argc, char **argv, process_args *a)
 			if (custody_cli_option(&a->custody, c, optarg))
 				break;
 			usage(stderr);
+			return -1;
+		}
+	}
+	if (a->carvers_arg && a->carve == PIPELINE_CARVE_OFF) {
+		fprintf(stderr, "exhibit process: --carvers and --no-carve contradict each other\n");
+		return -1;
+	}
+	if (a->carvers_arg) {
+		if (!(a->carvers_copy = strdup(a->carvers_arg)) ||
+		    !(a->carvers = split_carvers(a->carvers_copy)) || !a->carvers[0]) {
+			fprintf(stderr, "exhibit process: --carvers needs at least one carver name\n");
 			return -1;
 		}
 	}
@@ -182,13 +249,14 @@ static void print_summary(casedb *db, const process_args *a, const pipeline_stat
 	if (a->json) {
 		printf("{\"event\":\"summary\",\"case\":\"%s/case.db\",\"evidence\":%lld,\"files\":%lld,"
 		       "\"deleted\":%lld,\"unique_content\":%lld,\"errors\":%lld,\"seconds\":%.3f,"
-		       "\"mb_per_s\":%.1f,\"complete\":%s}\n", a->case_dir,
+		       "\"mb_per_s\":%.1f,\"carved\":%lld,\"complete\":%s}\n", a->case_dir,
 		       (long long)count(db, "SELECT count(*) FROM evidence"),
 		       (long long)count(db, "SELECT count(*) FROM files"),
 		       (long long)count(db, "SELECT count(*) FROM files WHERE name_allocated = 0"),
 		       (long long)count(db, "SELECT count(*) FROM content"),
 		       (long long)count(db, "SELECT count(*) FROM errors"), secs,
-		       secs > 0 ? mb / secs : 0, rc == 0 ? "true" : "false");
+		       secs > 0 ? mb / secs : 0, (long long)count(db, "SELECT count(*) FROM carved"),
+		       rc == 0 ? "true" : "false");
 		return;
 	}
 	printf("Case:            %s/case.db\n", a->case_dir);
@@ -197,6 +265,9 @@ static void print_summary(casedb *db, const process_args *a, const pipeline_stat
 	       (long long)count(db, "SELECT count(*) FROM files"),
 	       (long long)count(db, "SELECT count(*) FROM files WHERE name_allocated = 0"));
 	printf("Unique content:  %lld\n", (long long)count(db, "SELECT count(*) FROM content"));
+	printf("Carved files:    %lld (%lld whole; query the v_carved view)\n",
+	       (long long)count(db, "SELECT count(*) FROM carved"),
+	       (long long)count(db, "SELECT count(*) FROM carved WHERE validated = 1"));
 	printf("App databases:   %lld\n", (long long)count(db, "SELECT count(*) FROM v_app_databases"));
 	printf("Hash-set hits:   %lld files (query the v_hash_hits view)\n",
 	       (long long)count(db, "SELECT count(DISTINCT file_id) FROM v_hash_hits"));
@@ -258,21 +329,48 @@ static char *plugins_json(const plugin_registry *reg)
 	return out;
 }
 
+/* carvers_json — the carvers the run used: those named, or every carver
+ * loaded ([] when carving is off). */
+static char *carvers_json(const process_args *a, const plugin_registry *reg)
+{
+	size_t n = 0, count = reg ? plugin_registry_count(reg) : 0;
+	char **names = calloc(count + 1, sizeof *names), *out;
+
+	if (!names)
+		return NULL;
+	for (size_t i = 0; a->carve != PIPELINE_CARVE_OFF && i < count; i++) {
+		const exhibit_plugin *p = plugin_registry_get(reg, i);
+		int wanted = !a->carvers;
+
+		for (char **c = a->carvers; c && *c && !wanted; c++)
+			wanted = !strcmp(*c, p->name);
+		if (p->kind == EXHIBIT_PLUGIN_CARVER && wanted)
+			names[n++] = (char *)p->name;
+	}
+	out = json_list(names, (int)n);
+	free(names);
+	return out;
+}
+
 /* commit_custody — the signed entry for this run: what it read, with which
  * options and plugins, and (through the roots) everything it wrote. */
 static int commit_custody(casedb *db, process_args *a, char **evidence, int n_evidence,
                           const plugin_registry *reg, const pipeline_stats *st, int rc)
 {
 	char *object = json_list(evidence, n_evidence), *dirs = json_list(a->plugin_dirs, a->n_plugin_dirs);
-	char *plugins = plugins_json(reg), *params = NULL;
+	char *plugins = plugins_json(reg), *params = NULL, *carvers = carvers_json(a, reg);
 	custody_action action = { "process", object, NULL, plugins, NULL, NULL };
 	int ok;
 
 	if (asprintf(&params, "{\"jobs\":%u,\"max_depth\":%u,\"image_hash\":%s,\"plugin_dirs\":%s,"
-	             "\"default_plugins\":%s,\"complete\":%s,\"bytes_hashed\":%llu}", a->jobs,
+	             "\"default_plugins\":%s,\"complete\":%s,\"bytes_hashed\":%llu,"
+	             "\"carve\":\"%s\",\"carvers\":%s,\"carved_files\":%llu}", a->jobs,
 	             a->max_depth, a->hash_images ? "true" : "false", dirs ? dirs : "[]",
 	             a->use_default_plugins ? "true" : "false", rc == 0 ? "true" : "false",
-	             (unsigned long long)atomic_load(&st->bytes_done)) < 0)
+	             (unsigned long long)atomic_load(&st->bytes_done),
+	             a->carve == PIPELINE_CARVE_OFF ? "off" : a->carve == PIPELINE_CARVE_ALL
+	             ? "whole-image" : "unallocated+slack+unpartitioned", carvers ? carvers : "[]",
+	             (unsigned long long)atomic_load(&st->carved_files)) < 0)
 		params = NULL;
 	action.parameters = params;
 	ok = custody_cli_commit(&a->custody, casedb_handle(db), a->case_dir, "process", &action,
@@ -281,6 +379,7 @@ static int commit_custody(casedb *db, process_args *a, char **evidence, int n_ev
 	free(dirs);
 	free(plugins);
 	free(params);
+	free(carvers);
 	return ok;
 }
 
@@ -298,23 +397,34 @@ int cmd_process(int argc, char **argv)
 	int rc, parsed = parse_args(argc, argv, &a);
 
 	if (parsed != 0) {
-		free(a.plugin_dirs);
+		free_args(&a);
 		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
 	}
 	if (case_inside_evidence(a.case_dir, argv + optind, argc - optind)) {
 		fprintf(stderr, "exhibit process: the case %s would be written inside the evidence: "
 		        "choose a case directory outside it\n", a.case_dir);
-		free(a.plugin_dirs);
+		free_args(&a);
 		return EXIT_USAGE;
 	}
 	/* The key first: a wrong passphrase must not cost a whole run. */
 	if (custody_cli_load(&a.custody, "process") < 0) {
-		free(a.plugin_dirs);
+		free_args(&a);
 		return EXIT_USAGE;
 	}
 	if (open_hash_sets(&a, &hash_sets) < 0) {
 		custody_cli_free(&a.custody);
-		free(a.plugin_dirs);
+		free_args(&a);
+		return EXIT_USAGE;
+	}
+	/* The plugins before the case is touched: --carvers names carvers. */
+	reg = cli_load_plugins(a.plugin_dirs, a.n_plugin_dirs, a.use_default_plugins, a.json);
+	if (unknown_carver(&a, reg)) {
+		fprintf(stderr, "exhibit process: --carvers: no carver plugin named '%s' is loaded "
+		        "(exhibit plugins lists them)\n", unknown_carver(&a, reg));
+		custody_cli_free(&a.custody);
+		hashdb_close(hash_sets);
+		plugin_registry_free(reg);
+		free_args(&a);
 		return EXIT_USAGE;
 	}
 	exhibit_error_clear(&err);
@@ -326,10 +436,10 @@ int cmd_process(int argc, char **argv)
 		casedb_close(db);
 		custody_cli_free(&a.custody);
 		hashdb_close(hash_sets);
-		free(a.plugin_dirs);
+		plugin_registry_free(reg);
+		free_args(&a);
 		return EXIT_FATAL;
 	}
-	reg = cli_load_plugins(a.plugin_dirs, a.n_plugin_dirs, a.use_default_plugins, a.json);
 	memset(&stats, 0, sizeof stats);
 	memset(&opts, 0, sizeof opts);
 	opts.jobs = a.jobs;
@@ -338,6 +448,8 @@ int cmd_process(int argc, char **argv)
 	opts.max_sqlite_bytes = (uint64_t)16 << 30;
 	opts.plugins = reg;
 	opts.hash_sets = hash_sets;
+	opts.carve = (pipeline_carve)a.carve;
+	opts.carvers = (const char *const *)a.carvers;
 	opts.event = progress_event;
 	opts.event_ctx = &prog;
 	progress_start(&prog, a.json ? PROGRESS_JSON
@@ -354,6 +466,6 @@ int cmd_process(int argc, char **argv)
 	custody_cli_free(&a.custody);
 	hashdb_close(hash_sets);
 	plugin_registry_free(reg);
-	free(a.plugin_dirs);
+	free_args(&a);
 	return rc < 0 ? EXIT_FATAL : rc > 0 ? EXIT_INCOMPLETE : EXIT_OK;
 }

@@ -76,6 +76,11 @@ static void draw_bar(progress *p)
 	 * how far through the media the run is. */
 	if (image_total)
 		fprintf(stderr, "  image hash %3.0f%%", 100.0 * (double)image_done / (double)image_total);
+	if (atomic_load(&s->carve_bytes_total))
+		fprintf(stderr, "  carving %3.0f%% (%llu files)",
+		        100.0 * (double)atomic_load(&s->carve_bytes_done) /
+		        (double)atomic_load(&s->carve_bytes_total),
+		        (unsigned long long)atomic_load(&s->carved_files));
 	fputc(' ', stderr);
 	fflush(stderr);
 	p->bar_shown = 1;
@@ -86,12 +91,16 @@ static void emit_json_progress(progress *p)
 	pipeline_stats *s = p->stats;
 
 	printf("{\"event\":\"progress\",\"seconds\":%.3f,\"items_done\":%llu,\"items_walked\":%llu,"
-	       "\"bytes_done\":%llu,\"bytes_walked\":%llu,\"problems\":%llu}\n",
+	       "\"bytes_done\":%llu,\"bytes_walked\":%llu,\"problems\":%llu,"
+	       "\"carve_bytes_done\":%llu,\"carve_bytes_total\":%llu,\"carved_files\":%llu}\n",
 	       progress_elapsed(p), (unsigned long long)atomic_load(&s->items_done),
 	       (unsigned long long)atomic_load(&s->items_walked),
 	       (unsigned long long)atomic_load(&s->bytes_done),
 	       (unsigned long long)atomic_load(&s->bytes_walked),
-	       (unsigned long long)atomic_load(&s->problems));
+	       (unsigned long long)atomic_load(&s->problems),
+	       (unsigned long long)atomic_load(&s->carve_bytes_done),
+	       (unsigned long long)atomic_load(&s->carve_bytes_total),
+	       (unsigned long long)atomic_load(&s->carved_files));
 	fflush(stdout);
 }
 
@@ -155,13 +164,16 @@ void progress_stop(progress *p)
 static void print_json_event(const pipeline_event *ev)
 {
 	static const char *const names[] = { "evidence-start", "evidence-done",
-	                                     "evidence-skipped", "problem" };
+	                                     "evidence-skipped", "problem", "carve-start",
+	                                     "carve-done" };
 	char *path = text_json_escape(ev->path ? ev->path : "");
 	char *msg = text_json_escape(ev->message ? ev->message : "");
 
 	printf("{\"event\":\"%s\",\"path\":%s", names[ev->kind], path ? path : "\"\"");
 	if (ev->format)
 		printf(",\"format\":\"%s\",\"size\":%llu", ev->format, (unsigned long long)ev->size);
+	else if (ev->kind == EVENT_CARVE_START || ev->kind == EVENT_CARVE_DONE)
+		printf(",\"bytes\":%llu", (unsigned long long)ev->size);
 	if (ev->plugin)
 		printf(",\"plugin\":\"%s\"", ev->plugin);
 	if (ev->offset >= 0)
@@ -194,6 +206,8 @@ void progress_event(void *ctx, const pipeline_event *ev)
 		fprintf(stderr, "exhibit: finished %s\n", ev->path);
 		break;
 	case EVENT_EVIDENCE_SKIPPED:
+	case EVENT_CARVE_START:
+	case EVENT_CARVE_DONE:
 		fprintf(stderr, "exhibit: %s: %s\n", ev->path, ev->message);
 		break;
 	case EVENT_PROBLEM:

@@ -42,11 +42,11 @@ START_TEST(new_case_has_schema_and_views)
 	make_case_dir();
 	ck_assert_int_eq(casedb_open(case_dir, &db, &err), 0);
 	v = query_text(db, "PRAGMA user_version");
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	v = query_text(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
 	                   "WHERE type = 'view' ORDER BY name)");
-	ck_assert_str_eq(v, "v_accounts,v_app_databases,v_archive_entries,v_attachments,v_calls,"
+	ck_assert_str_eq(v, "v_accounts,v_app_databases,v_archive_entries,v_attachments,v_calls,v_carved,"
 	                    "v_contacts,v_custody,"
 	                    "v_errors,v_evidence,v_files,v_hash_hits,v_media,v_messages,v_review_files,"
 	                    "v_threads");
@@ -210,7 +210,11 @@ START_TEST(version_1_case_is_migrated)
 	exhibit_error_clear(&err);
 	ck_assert_msg(casedb_open(case_dir, &db, &err) == 0, "%s", err.message);
 	v = query_text(db, "PRAGMA user_version");
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, "3");
+	free(v);
+	v = query_text(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('carved', "
+	               "'carved_identity', 'v_carved')");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	v = query_text(db, "SELECT path || '|' || coalesce(chunk_size, 'none') FROM evidence");
 	ck_assert_str_eq(v, "/e.raw|none");
@@ -227,6 +231,62 @@ START_TEST(version_1_case_is_migrated)
 	               "'custody_entries', 'hash_hits', 'v_review_files', 'review_tags')");
 	ck_assert_str_eq(v, "5");
 	free(v);
+	casedb_close(db);
+}
+END_TEST
+
+static void insert_carved(casedb *db, int64_t ev, int64_t id, uint64_t offset, int expect)
+{
+	carved_row c = { "unallocated", "toycarver", 0, offset, 10, 1, 0, 1 };
+	exhibit_error err;
+
+	ck_assert_int_eq(casedb_insert_carved(db, id, ev, &c, &err) == 0, expect);
+}
+
+static void count_carved(void *ctx, const carved_row *c)
+{
+	ck_assert_str_eq(c->carver, "toycarver");
+	(*(int *)ctx)++;
+}
+
+/* Carved files: v_carved lists each with the file of the walk it repeats;
+ * review shows a content once, a carved copy only when nothing else holds
+ * it; a carved file's identity is unique. */
+START_TEST(carved_files_and_duplicates)
+{
+	static const exhibit_plugin toy = { EXHIBIT_ABI_VERSION, "toycarver", "1.0", "test",
+	                                    EXHIBIT_PLUGIN_CARVER, NULL, NULL, NULL, 0, NULL, NULL,
+	                                    NULL };
+	evidence_source src = { .kind = SOURCE_IMAGE, .path = "/e.raw", .format = "raw", .size = 1 };
+	casedb *db;
+	exhibit_error err;
+	int64_t ev;
+	int n = 0;
+	char *v;
+
+	make_case_dir();
+	ck_assert_int_eq(casedb_open(case_dir, &db, &err), 0);
+	ck_assert_int_eq(casedb_insert_evidence(db, &src, &ev, &err), 0);
+	ck_assert_int_eq(casedb_insert_plugin(db, &toy, &err), 0);
+	insert_file(db, ev, 1, "/keep.toyc", 0xaa, "fs");
+	insert_file(db, ev, 2, "/$CarvedFiles/unallocated/100.toyc", 0xaa, "carved");
+	insert_carved(db, ev, 2, 100, 1);
+	insert_file(db, ev, 3, "/$CarvedFiles/unallocated/200.toyc", 0xbb, "carved");
+	insert_carved(db, ev, 3, 200, 1);
+	insert_file(db, ev, 4, "/$CarvedFiles/unallocated/300.toyc", 0xbb, "carved");
+	insert_carved(db, ev, 4, 300, 1);
+	insert_file(db, ev, 5, "/$CarvedFiles/unallocated/x.toyc", 0xcc, "carved");
+	insert_carved(db, ev, 5, 300, 0);   /* the identity of file 4 again */
+	v = query_text(db, "SELECT group_concat(file_id || ':' || offset || ':' || "
+	                   "coalesce(duplicates, '-') || ':' || substr(sha256, 1, 4), ' ') "
+	                   "FROM (SELECT * FROM v_carved ORDER BY file_id)");
+	ck_assert_str_eq(v, "2:100:1:aaaa 3:200:-:bbbb 4:300:-:bbbb");
+	free(v);
+	v = query_text(db, "SELECT group_concat(id) FROM (SELECT id FROM v_review_files ORDER BY id)");
+	ck_assert_str_eq(v, "1,3,5");
+	free(v);
+	ck_assert_int_eq(casedb_each_carved(db, ev, count_carved, &n, &err), 0);
+	ck_assert_int_eq(n, 3);
 	casedb_close(db);
 }
 END_TEST
@@ -345,6 +405,7 @@ int main(void)
 	tcase_add_test(tc, reopen_and_refuse);
 	tcase_add_test(tc, chat_records_views_and_search);
 	tcase_add_test(tc, version_1_case_is_migrated);
+	tcase_add_test(tc, carved_files_and_duplicates);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

@@ -1,0 +1,651 @@
+/*
+ * carve_judge.c — see carve_judge.h.
+ *
+ * Candidate offsets (0 at the candidate's first byte) map to stream
+ * offsets through a map: one piece, or two split at candidate offset
+ * split, the second starting at stream offset second.  data_check is fed
+ * in calls that end at stream offsets that are multiples of the feed
+ * size, so the states saved after calls (snapshots) sit at unit
+ * boundaries; a snapshot records what its state has consumed and where
+ * its next call starts (beyond what it consumed when the carver skipped).
+ * Resuming at a split point s takes the latest snapshot that consumed no
+ * byte at or past s and feeds the first piece's bytes from there to s.
+ */
+#include "carve_judge.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FEED_BYTES ((uint64_t)64 << 10)
+
+carve_limits carve_default_limits(uint64_t unit)
+{
+	carve_limits l;
+
+	l.unit = unit ? unit : 512;
+	l.window = (uint64_t)32 << 20;
+	l.splits = 4;
+	l.trials = 1u << 16;
+	l.validations = 24;
+	l.snapshots = 8;
+	l.seconds = 20;
+	return l;
+}
+
+/* ---------------------------------------------------------------- scratch */
+
+typedef struct snapshot {
+	uint64_t consumed;      /* candidate bytes [0, consumed) went through data_check */
+	uint64_t next;          /* where its next call starts (>= consumed) */
+	int used;
+} snapshot;
+
+struct carve_scratch {
+	size_t state_size, n_snaps;
+	unsigned char *states;  /* init, cur, resumed, trial, then one per snapshot */
+	snapshot *snaps;
+};
+
+carve_scratch *carve_scratch_new(void)
+{
+	return calloc(1, sizeof(carve_scratch));
+}
+
+void carve_scratch_free(carve_scratch *s)
+{
+	if (!s)
+		return;
+	free(s->states);
+	free(s->snaps);
+	free(s);
+}
+
+static int scratch_fit(carve_scratch *s, size_t state_size, size_t n_snaps)
+{
+	size_t size = state_size ? state_size : 1;
+
+	if (s->state_size >= size && s->n_snaps >= n_snaps)
+		return 0;
+	free(s->states);
+	free(s->snaps);
+	s->states = malloc(size * (4 + n_snaps));
+	s->snaps = calloc(n_snaps ? n_snaps : 1, sizeof *s->snaps);
+	s->state_size = s->states && s->snaps ? size : 0;
+	s->n_snaps = s->states && s->snaps ? n_snaps : 0;
+	return s->state_size ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- the judge */
+
+typedef struct map {
+	uint64_t start;         /* stream offset of candidate offset 0 */
+	uint64_t split;         /* two pieces: candidate offsets >= split ... */
+	uint64_t second;        /* ... are at stream offset second + (x - split) */
+	int two;
+} map;
+
+typedef struct judge {
+	const carve_job *job;
+	const exhibit_carver *c;
+	const carve_limits *lim;
+	carve_scratch *mem;
+	size_t ss;              /* state size */
+	uint64_t limit;         /* max_size, or UINT64_MAX */
+	uint64_t feed;          /* data_check call size while feeding */
+	uint64_t interval;      /* candidate bytes between snapshots */
+	unsigned char *init, *cur, *resumed, *trial;
+	size_t next_snap;
+	struct timespec deadline;
+	unsigned calls;
+	int timed_out;
+	carve_result *out;
+} judge;
+
+enum { PASS_TIMEOUT = -100 };
+
+static const unsigned char no_bytes[1];
+
+static unsigned char *snap_state(judge *j, size_t i)
+{
+	return j->mem->states + (4 + i) * j->mem->state_size;
+}
+
+static int past_deadline(judge *j)
+{
+	struct timespec now;
+
+	if (j->timed_out)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > j->deadline.tv_sec ||
+	    (now.tv_sec == j->deadline.tv_sec && now.tv_nsec >= j->deadline.tv_nsec)) {
+		j->timed_out = 1;
+		snprintf(j->out->problem, sizeof j->out->problem,
+		         "the carver took more than %.0f s over one candidate: it was abandoned there",
+		         j->lim->seconds);
+	}
+	return j->timed_out;
+}
+
+static uint64_t map_stream(const map *m, uint64_t x)
+{
+	return m->two && x >= m->split ? m->second + (x - m->split) : m->start + x;
+}
+
+/* Contiguous stream bytes at candidate offset x: to the split in the first
+ * piece, else to the stream's end. */
+static uint64_t map_room(const judge *j, const map *m, uint64_t x)
+{
+	uint64_t y = map_stream(m, x), room;
+
+	if (y >= j->job->src->size)
+		return 0;
+	room = j->job->src->size - y;
+	if (m->two && x < m->split && m->split - x < room)
+		room = m->split - x;
+	return room;
+}
+
+static void take_snapshot(judge *j, const void *state, uint64_t consumed, uint64_t next)
+{
+	carve_scratch *m = j->mem;
+	size_t last = (j->next_snap + m->n_snaps - 1) % m->n_snaps;
+
+	if (!m->n_snaps)
+		return;
+	if (m->snaps[last].used && next == consumed &&
+	    consumed - m->snaps[last].consumed < j->interval)
+		return;
+	m->snaps[j->next_snap].consumed = consumed;
+	m->snaps[j->next_snap].next = next;
+	m->snaps[j->next_snap].used = 1;
+	memcpy(snap_state(j, j->next_snap), state, j->ss);
+	j->next_snap = (j->next_snap + 1) % m->n_snaps;
+}
+
+/*
+ * run_pass — feed data_check from candidate offset *pos through m until
+ * it decides, or until *pos reaches stop (then CONTINUE).  first_call,
+ * when non-zero, is the size step of the first call (a continuation
+ * trial errs cheaply on its first unit).  snapshots: keep states.
+ * RETURN: the verdict (*end set), or PASS_TIMEOUT.
+ */
+static int run_pass(judge *j, void *state, const map *m, uint64_t *pos, uint64_t stop,
+                    uint64_t first_call, int snapshots, uint64_t *end)
+{
+	const carve_source *src = j->job->src;
+	uint64_t x = *pos;
+
+	for (int first = 1;; first = 0) {
+		uint64_t room, y, step, n, e;
+		const unsigned char *bytes = no_bytes;
+		size_t got = 0;
+		int v;
+
+		if (x >= stop) {
+			*pos = x;
+			return EXHIBIT_CARVE_CONTINUE;
+		}
+		if ((++j->calls & 63) == 0 && past_deadline(j))
+			return PASS_TIMEOUT;
+		room = x < j->limit ? map_room(j, m, x) : 0;
+		if (x < j->limit && room > j->limit - x)
+			room = j->limit - x;
+		y = map_stream(m, x);
+		step = first && first_call ? first_call : j->feed;
+		n = step - y % step;
+		if (n > room)
+			n = room;
+		if (n > stop - x)
+			n = stop - x;
+		if (n > ((uint64_t)1 << 20))
+			n = (uint64_t)1 << 20;
+		if (n) {
+			const unsigned char *b = src->get(src->ctx, y, (size_t)n, &got);
+			if (b && got)
+				bytes = b;
+			n = b ? got : 0;
+		}
+		e = x + n;
+		v = j->c->data_check(state, x, bytes, (size_t)n, &e);
+		if (v == EXHIBIT_CARVE_CONTINUE) {
+			if (n == 0) {             /* it wants more after being told nothing follows */
+				*end = x;
+				return EXHIBIT_CARVE_ERROR;
+			}
+			if (e < x + n)
+				e = x + n;
+			if (snapshots)
+				take_snapshot(j, state, x + n, e);
+			x = e;
+			continue;
+		}
+		if (v == EXHIBIT_CARVE_END) {
+			if (e == 0 || e > x + n) { /* an end outside what it saw breaks the contract */
+				*end = x + n;
+				return e == 0 ? EXHIBIT_CARVE_REJECT : EXHIBIT_CARVE_ERROR;
+			}
+			*end = e;
+			return v;
+		}
+		if (v == EXHIBIT_CARVE_ERROR) {
+			*end = e > x + n ? x + n : e;
+			return v;
+		}
+		*end = x;
+		return EXHIBIT_CARVE_REJECT;
+	}
+}
+
+/* ---------------------------------------------------------------- validate */
+
+/* The exhibit_host validate sees: the joined candidate, read-only. */
+typedef struct carve_host {
+	judge *j;
+	map m;
+	uint64_t length;
+	uint64_t budget;       /* bytes it may read in all */
+	int over_budget;
+} carve_host;
+
+static int64_t vh_read(exhibit_host *host, uint64_t offset, void *buf, size_t len)
+{
+	carve_host *h = (carve_host *)host;
+	const carve_source *src = h->j->job->src;
+	size_t done = 0;
+
+	if (offset >= h->length || !len)
+		return 0;
+	if (len > h->length - offset)
+		len = (size_t)(h->length - offset);
+	if (len > h->budget) {
+		h->over_budget = 1;
+		return EXHIBIT_ERR_LIMIT;
+	}
+	h->budget -= len;
+	while (done < len) {
+		uint64_t x = offset + done, room = map_room(h->j, &h->m, x);
+		size_t want = len - done, got = 0;
+		const unsigned char *b;
+
+		if (want > room)
+			want = (size_t)room;
+		if (want > (1u << 20))
+			want = 1u << 20;
+		if (!want || !(b = src->get(src->ctx, map_stream(&h->m, x), want, &got)) || !got)
+			break;
+		memcpy((unsigned char *)buf + done, b, got);
+		done += got;
+	}
+	return done ? (int64_t)done : EXHIBIT_ERR_READ;
+}
+
+static int vh_emit_record(exhibit_host *h, const char *t, const exhibit_field *f, size_t n)
+{
+	(void)h; (void)t; (void)f; (void)n;
+	return EXHIBIT_ERR;
+}
+
+static int vh_emit_child(exhibit_host *h, const char *name, const void *d, size_t len)
+{
+	(void)h; (void)name; (void)d; (void)len;
+	return EXHIBIT_ERR;
+}
+
+static void vh_report_error(exhibit_host *h, int64_t offset, const char *message)
+{
+	(void)h; (void)offset; (void)message;
+}
+
+static int vh_open_sqlite(exhibit_host *h, struct sqlite3 **db)
+{
+	(void)h;
+	*db = NULL;
+	return EXHIBIT_ERR;
+}
+
+static void vh_close_sqlite(exhibit_host *h, struct sqlite3 *db)
+{
+	(void)h; (void)db;
+}
+
+static const exhibit_host_api validate_api = {
+	EXHIBIT_ABI_VERSION, vh_read, vh_emit_record, vh_emit_child, vh_report_error,
+	vh_open_sqlite, vh_close_sqlite, vh_open_sqlite
+};
+
+/* run_validate — EXHIBIT_OK, or not with *bad the first bad candidate
+ * offset (length when validate could not say). */
+static int run_validate(judge *j, const map *m, uint64_t length, uint64_t *bad)
+{
+	carve_host h = { j, *m, length, 16 * length + ((uint64_t)64 << 20), 0 };
+	uint64_t b = length;
+	int rc;
+
+	*bad = length;
+	if (!j->c->validate)
+		return EXHIBIT_OK;
+	j->out->validations++;
+	rc = j->c->validate(&validate_api, (exhibit_host *)&h, length, &b);
+	if (rc == EXHIBIT_OK)
+		return rc;
+	if (h.over_budget && !j->out->problem[0])
+		snprintf(j->out->problem, sizeof j->out->problem,
+		         "validate read more than 16 times the candidate's %llu bytes: stopped",
+		         (unsigned long long)length);
+	*bad = rc == EXHIBIT_ERR_FORMAT && b < length ? b : length;
+	return rc == EXHIBIT_OK ? EXHIBIT_ERR_FORMAT : rc;
+}
+
+/* ---------------------------------------------------------------- fragments */
+
+/* resume_at — into j->resumed, the state that consumed the candidate's
+ * bytes before split s from the first piece; *next is where its next call
+ * starts (>= s).  RETURN 0, -1 when no such state (the content broke
+ * before s), PASS_TIMEOUT. */
+static int resume_at(judge *j, uint64_t s, uint64_t *next)
+{
+	carve_scratch *m = j->mem;
+	map single = { j->job->start, 0, 0, 0 };
+	size_t best = m->n_snaps;
+	uint64_t x = 0, e;
+	int v;
+
+	for (size_t i = 0; i < m->n_snaps; i++)
+		if (m->snaps[i].used && m->snaps[i].consumed <= s &&
+		    (best == m->n_snaps || m->snaps[i].consumed > m->snaps[best].consumed))
+			best = i;
+	if (best < m->n_snaps) {
+		memcpy(j->resumed, snap_state(j, best), j->ss);
+		x = m->snaps[best].next;
+	} else {
+		memcpy(j->resumed, j->init, j->ss);
+	}
+	if (x < s) {
+		v = run_pass(j, j->resumed, &single, &x, s, 0, 0, &e);
+		if (v != EXHIBIT_CARVE_CONTINUE)
+			return v == PASS_TIMEOUT ? v : -1;
+	}
+	*next = x;
+	return 0;
+}
+
+/* A continuation trial's outcome. */
+enum { TRIAL_NO = 0, TRIAL_WHOLE, TRIAL_BAD_BEFORE_SPLIT, TRIAL_STOP };
+
+/* try_continuation — the candidate as [0, s) then stream bytes from c,
+ * resumed from j->resumed (next call at next). */
+static int try_continuation(judge *j, uint64_t s, uint64_t next, uint64_t c, uint64_t *length,
+                            uint64_t *bad)
+{
+	map m = { j->job->start, s, c, 1 };
+	uint64_t x = next, e;
+	int v;
+
+	if (++j->out->trials > j->lim->trials || ((j->out->trials & 63) == 0 && past_deadline(j)))
+		return TRIAL_STOP;
+	memcpy(j->trial, j->resumed, j->ss);
+	v = run_pass(j, j->trial, &m, &x, UINT64_MAX, j->lim->unit, 0, &e);
+	if (v == PASS_TIMEOUT)
+		return TRIAL_STOP;
+	if (v != EXHIBIT_CARVE_END || e <= s)
+		return TRIAL_NO;
+	if (j->job->excluded && j->job->excluded(j->job->excluded_ctx, c, e - s))
+		return TRIAL_NO;
+	if (j->out->validations >= j->lim->validations)
+		return TRIAL_STOP;
+	if (run_validate(j, &m, e, bad) == EXHIBIT_OK) {
+		*length = e;
+		return TRIAL_WHOLE;
+	}
+	return *bad < s ? TRIAL_BAD_BEFORE_SPLIT : TRIAL_NO;
+}
+
+/* Split points around a break at candidate offset x: the unit boundary at
+ * or before it, the one after it when x is inside a unit, then earlier
+ * ones; never the candidate's start. */
+static size_t split_points(const judge *j, uint64_t x, uint64_t *out, size_t max)
+{
+	uint64_t u = j->lim->unit, r = j->job->start % u, first = r ? u - r : u;
+	uint64_t f = x >= first ? x - (x - first) % u : 0;
+	size_t n = 0;
+
+	if (f && n < max)
+		out[n++] = f;
+	if (f != x && n < max)
+		out[n++] = f ? f + u : first;
+	for (uint64_t s = f; s >= first + u && n < max;) {
+		s -= u;
+		out[n++] = s;
+	}
+	return n;
+}
+
+static void set_whole(judge *j, uint64_t s, uint64_t c, uint64_t length)
+{
+	carve_result *o = j->out;
+
+	o->verdict = CARVE_WHOLE;
+	o->length = length;
+	o->n_pieces = 2;
+	o->pieces[0].offset = j->job->start;
+	o->pieces[0].length = s;
+	o->pieces[1].offset = c;
+	o->pieces[1].length = length - s;
+}
+
+/* retry_gap — validate found a joined candidate bad at b, before its split:
+ * the gap may be right and the split earlier (an MP4's mdat).  Keep the
+ * gap, try split points around b.  A split too late fails near the true
+ * split, one too early fails next to itself: only a failure clearly
+ * before its own split moves the search further back.
+ * RETURN 1 when one validated. */
+static int retry_gap(judge *j, uint64_t gap, uint64_t b)
+{
+	uint64_t points[16], length, bad, u = j->lim->unit;
+
+	for (unsigned round = 0; round < j->lim->validations; round++) {
+		size_t n = split_points(j, b, points, j->lim->splits < 16 ? j->lim->splits : 16);
+		uint64_t next_b = b;
+
+		for (size_t i = 0; i < n; i++) {
+			uint64_t next, c = j->job->start + points[i] + gap;
+			int rc;
+
+			if (c >= j->job->src->size || resume_at(j, points[i], &next) != 0)
+				continue;
+			rc = try_continuation(j, points[i], next, c, &length, &bad);
+			if (rc == TRIAL_WHOLE) {
+				set_whole(j, points[i], c, length);
+				return 1;
+			}
+			if (rc == TRIAL_STOP)
+				return 0;
+			if (rc == TRIAL_BAD_BEFORE_SPLIT && bad + u < points[i] && bad < next_b)
+				next_b = bad;
+		}
+		if (next_b == b)
+			return 0;
+		b = next_b;
+	}
+	return 0;
+}
+
+/* starts_file — whether a signature puts another file's start at stream
+ * offset c (so it is not a continuation). */
+static int starts_file(judge *j, uint64_t c)
+{
+	const carve_scanner *sc = j->job->scanner;
+	size_t reach, got = 0;
+	const unsigned char *b;
+
+	if (!sc)
+		return 0;
+	reach = carve_scanner_reach(sc);
+	b = j->job->src->get(j->job->src->ctx, c, reach, &got);
+	return b && carve_scanner_starts_file(sc, b, got);
+}
+
+/* search_continuation — the content broke at candidate offset x: look for
+ * the second fragment.  RETURN 1 when found (j->out is WHOLE). */
+static int search_continuation(judge *j, uint64_t x)
+{
+	uint64_t points[16], u = j->lim->unit;
+	size_t n = split_points(j, x, points, j->lim->splits < 16 ? j->lim->splits : 16);
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t s = points[i], split_at = j->job->start + s, next, length, bad;
+		int rc = resume_at(j, s, &next);
+
+		if (rc == PASS_TIMEOUT)
+			return 0;
+		if (rc != 0)
+			continue;
+		for (uint64_t c = split_at + u; c < j->job->src->size && c - split_at <= j->lim->window; c += u) {
+			if (starts_file(j, c) ||
+			    (j->job->excluded && j->job->excluded(j->job->excluded_ctx, c, 1)))
+				continue;
+			rc = try_continuation(j, s, next, c, &length, &bad);
+			if (rc == TRIAL_WHOLE) {
+				set_whole(j, s, c, length);
+				return 1;
+			}
+			if (rc == TRIAL_STOP)
+				return 0;
+			if (rc == TRIAL_BAD_BEFORE_SPLIT && retry_gap(j, c - split_at, bad))
+				return 1;
+			if (j->timed_out || j->out->trials > j->lim->trials)
+				return 0;
+		}
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- stages */
+
+static int setup(judge *j, const carve_job *job, carve_scratch *mem, carve_result *out)
+{
+	const exhibit_carver *c = job->carver;
+	uint64_t u = job->limits->unit;
+
+	memset(j, 0, sizeof *j);
+	j->job = job;
+	j->c = c;
+	j->lim = job->limits;
+	j->mem = mem;
+	j->out = out;
+	j->ss = c->state_size ? c->state_size : 1;
+	if (scratch_fit(mem, j->ss, job->limits->snapshots ? job->limits->snapshots : 1) < 0)
+		return -1;
+	j->init = mem->states;
+	j->cur = mem->states + mem->state_size;
+	j->resumed = mem->states + 2 * mem->state_size;
+	j->trial = mem->states + 3 * mem->state_size;
+	memset(mem->snaps, 0, mem->n_snaps * sizeof *mem->snaps);
+	memset(j->init, 0, j->ss);
+	j->limit = c->max_size ? c->max_size : UINT64_MAX;
+	j->feed = FEED_BYTES < u ? u : FEED_BYTES - FEED_BYTES % u;
+	/* Copying a state costs: keep snapshots at least 8 state sizes apart. */
+	j->interval = j->feed;
+	while (j->interval < 8 * (uint64_t)j->ss)
+		j->interval += j->feed;
+	clock_gettime(CLOCK_MONOTONIC, &j->deadline);
+	j->deadline.tv_sec += (time_t)job->limits->seconds;
+	j->deadline.tv_nsec += (long)((job->limits->seconds - (double)(time_t)job->limits->seconds) * 1e9);
+	if (j->deadline.tv_nsec >= 1000000000L) {
+		j->deadline.tv_sec++;
+		j->deadline.tv_nsec -= 1000000000L;
+	}
+	return 0;
+}
+
+static void keep_partial(judge *j, uint64_t length, uint64_t min_size)
+{
+	carve_result *o = j->out;
+	uint64_t room = j->job->src->size - j->job->start;
+
+	/* A break the carver places past the stream's end (it skipped bytes
+	 * that are not there): the partial file ends with the stream. */
+	if (length > room)
+		length = room;
+	o->break_at = length;
+	if (length == 0 || length < min_size)
+		return;
+	o->verdict = CARVE_PARTIAL;
+	o->length = length;
+	o->n_pieces = 1;
+	o->pieces[0].offset = j->job->start;
+	o->pieces[0].length = length;
+}
+
+/* first_pass — header_check and data_check over the contiguous
+ * candidate.  RETURN the data verdict (*end set) or REJECT. */
+static int first_pass(judge *j, exhibit_carve_header *h, uint64_t *end)
+{
+	const carve_source *src = j->job->src;
+	map single = { j->job->start, 0, 0, 0 };
+	size_t want = j->c->header_len, got = 0;
+	const unsigned char *head = no_bytes;
+	uint64_t x = 0;
+
+	if (want) {
+		const unsigned char *b = src->get(src->ctx, j->job->start, want, &got);
+		if (b && got)
+			head = b;
+		else
+			got = 0;
+	}
+	memset(h, 0, sizeof *h);
+	if (j->c->header_check(j->init, head, got, j->job->signature, h) != EXHIBIT_CARVE_ACCEPT)
+		return EXHIBIT_CARVE_REJECT;
+	j->out->extension = h->extension;
+	if (!j->c->data_check) {
+		/* The file is header.size bytes: whole when the stream holds them. */
+		uint64_t room = src->size - j->job->start;
+		if (!h->size)
+			return EXHIBIT_CARVE_REJECT;
+		*end = h->size <= room ? h->size : room;
+		return h->size <= room ? EXHIBIT_CARVE_END : EXHIBIT_CARVE_ERROR;
+	}
+	memcpy(j->cur, j->init, j->ss);
+	return run_pass(j, j->cur, &single, &x, UINT64_MAX, 0, 1, end);
+}
+
+int carve_judge(const carve_job *job, carve_scratch *scratch, carve_result *out)
+{
+	map single = { job->start, 0, 0, 0 };
+	exhibit_carve_header h;
+	judge j;
+	uint64_t end = 0, bad, broke;
+	int v;
+
+	memset(out, 0, sizeof *out);
+	if (setup(&j, job, scratch, out) < 0) {
+		snprintf(out->problem, sizeof out->problem, "out of memory");
+		return -1;
+	}
+	v = first_pass(&j, &h, &end);
+	if (v == PASS_TIMEOUT || v == EXHIBIT_CARVE_REJECT)
+		return 0;
+	if (v == EXHIBIT_CARVE_END) {
+		if (end < h.min_size)
+			return 0;
+		if (run_validate(&j, &single, end, &bad) == EXHIBIT_OK) {
+			out->verdict = CARVE_WHOLE;
+			out->length = end;
+			out->n_pieces = 1;
+			out->pieces[0].offset = job->start;
+			out->pieces[0].length = end;
+			return 0;
+		}
+		broke = bad;
+	} else {
+		broke = end;
+	}
+	if (job->carver->fragments && job->carver->data_check && search_continuation(&j, broke))
+		return 0;
+	keep_partial(&j, broke, h.min_size);
+	return 0;
+}
