@@ -39,8 +39,14 @@ echo "Deleted files still recoverable:"
 sqlite3 -header -column "$case_dir/case.db" \
 	"SELECT path, size, mime_type FROM v_files WHERE deleted = 1 AND type = 'r' LIMIT 10"
 echo
+echo "Carved from unallocated space and slack (no file-system entry left):"
+sqlite3 -header -column "$case_dir/case.db" \
+	"SELECT carver, offset, length, fragments, validated, mime_type,
+	        CASE WHEN duplicates IS NULL THEN '' ELSE 'copy of file ' || duplicates END AS note
+	 FROM v_carved ORDER BY offset LIMIT 15"
+echo
 echo "Chain of custody (exhibit custody $case_dir prints it):"
 "$build/exhibit" verify "$case_dir" || status=1
 echo
-echo "The case is $case_dir/case.db (open it with sqlite3; views v_files, v_evidence, v_messages, v_hash_hits, v_errors, v_custody)."
+echo "The case is $case_dir/case.db (open it with sqlite3; views v_files, v_evidence, v_messages, v_carved, v_hash_hits, v_errors, v_custody)."
 exit "$status"
