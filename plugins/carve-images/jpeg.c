@@ -330,7 +330,7 @@ static int dht_body(jpeg_state *s, const unsigned char *b, uint32_t n, uint64_t 
 {
 	jpeg_huffman *t = s->dht_class ? &s->scan.ac[s->dht_id] : &s->scan.dc[s->dht_id];
 
-	if (jpeg_huffman_build(t, s->dht_counts, b, n) < 0)
+	if (jpeg_huffman_build(t, s->dht_class, s->dht_counts, b, n) < 0)
 		return error_at(at - 17, end);
 	if (at + n == s->seg_end) {
 		next_marker(s, s->seg_end);

@@ -33,10 +33,19 @@
 #define JPEG_MAX_COMPONENTS 4
 #define JPEG_MAX_BLOCKS_IN_MCU 10 /* T.81 B.2.3: sum of Hi x Vi in an interleaved scan */
 
-/* One Huffman table, ready to decode. */
+/*
+ * One Huffman table, ready to decode.  fast[] maps the next JPEG_FAST_BITS
+ * bits to what a short code means, 0 for codes it does not cover:
+ *   DC tables: code length << 8 | symbol;
+ *   AC tables: bits to take (code and magnitude) | what the coefficient
+ *   index advances by << 5 (JPEG_AC_EOB: end of block); symbols the
+ *   decoder must look at (end-of-band runs, magnitudes above 10) are left
+ *   to the slow path.
+ */
+#define JPEG_AC_EOB 0x80
 typedef struct jpeg_huffman {
-	uint16_t fast[1 << JPEG_FAST_BITS]; /* code length << 8 | symbol; 0: longer code */
-	int32_t maxcode[17];                /* largest code of each length, -1: none */
+	uint16_t fast[1 << JPEG_FAST_BITS];
+	uint32_t limit[17];  /* the codes of length <= l, as 16-bit numbers, are below limit[l] */
 	int32_t valoffset[17];              /* symbol index of a code of each length, minus the code */
 	uint8_t values[256];
 	uint8_t defined;
@@ -89,12 +98,12 @@ typedef struct jpeg_scan {
 } jpeg_scan;
 
 /*
- * jpeg_huffman_build — build table t from a DHT table: counts[0..16) codes
- * of each length 1..16, then the symbols.
+ * jpeg_huffman_build — build table t of class ac (0: DC, 1: AC) from a DHT
+ * table: counts[0..16) codes of each length 1..16, then the symbols.
  * RETURN: 0, or -1 when the counts over-fill the code space.
  */
-int jpeg_huffman_build(jpeg_huffman *t, const uint8_t counts[16], const uint8_t *symbols,
-                       unsigned n_symbols);
+int jpeg_huffman_build(jpeg_huffman *t, int ac, const uint8_t counts[16],
+                       const uint8_t *symbols, unsigned n_symbols);
 
 /* jpeg_scan_start — reset the reader and decoder for a scan described by
  * setup (tables already in s). */
