@@ -50,6 +50,10 @@ int carve_stream_feed(carve_stream *cs, const carve_parser *parser, void *state,
 			cs->have += (uint32_t)n;
 			at = cs->at = at + n;
 			if (cs->have < cs->need) {
+				if (len == 0 && cs->or_end) {
+					*end = cs->start;
+					return EXHIBIT_CARVE_END;
+				}
 				if (len == 0)
 					return missing(at, end);
 				*end = stop;

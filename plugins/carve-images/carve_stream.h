@@ -14,7 +14,12 @@
  *   carve_want_stream(cs, at, n)   hand the bytes from at on to scan, at
  *                                  most n of them (CARVE_UNBOUNDED: until
  *                                  scan says its run is over), then step;
- *   carve_want_end(cs, at)         the file ends at at.
+ *   carve_want_end(cs, at)         the file ends at at;
+ *   carve_want_bytes_or_end(cs, at, n)
+ *                                  as carve_want_bytes, but when no bytes
+ *                                  follow at, the file ends at at (a
+ *                                  format without a footer peeks past what
+ *                                  may be its last structure).
  *
  * carve_stream_feed() is the body of such a data_check: it skips bytes no
  * request wants (asking the host to skip them when they lie beyond the
@@ -43,6 +48,7 @@ typedef struct carve_stream {
 	uint32_t need;  /* bytes: record length */
 	uint32_t have;  /* bytes: gathered so far */
 	uint8_t want;   /* CARVE_WANT_* */
+	uint8_t or_end; /* bytes: when none follow the record's start, END there */
 } carve_stream;
 
 enum { CARVE_WANT_BYTES = 0, CARVE_WANT_STREAM, CARVE_WANT_END };
@@ -74,6 +80,13 @@ static inline void carve_want_bytes(carve_stream *cs, uint64_t at, uint32_t n)
 	cs->at = cs->start = at;
 	cs->need = n;
 	cs->have = 0;
+	cs->or_end = 0;
+}
+
+static inline void carve_want_bytes_or_end(carve_stream *cs, uint64_t at, uint32_t n)
+{
+	carve_want_bytes(cs, at, n);
+	cs->or_end = 1;
 }
 
 static inline void carve_want_stream(carve_stream *cs, uint64_t at, uint64_t n)
