@@ -7,7 +7,8 @@
  * application: their fixed first sub-block sizes) and images (descriptor,
  * local colour table, LZW code size 2..11) whose data sub-blocks are
  * followed to their terminator, until the trailer (0x3B) ends the file.
- * Any other block introducer or extension label is the error.
+ * Any other block introducer or extension label is the error, and so is
+ * the MAX_EXTENSIONS + 1st extension in a row (a GIF that never ends).
  *
  * The image data is decoded as LZW codes, without pixels: each code must
  * name an entry the table has (or the one being made), the first code
@@ -25,6 +26,7 @@
 
 #define GIF_MAX_SIZE (256ull << 20)
 #define LZW_CODES 4096
+#define MAX_EXTENSIONS 4096 /* in a row, without an image */
 
 enum phase {
 	P_HEADER = 0,   /* 13 bytes: signature and logical screen */
@@ -55,6 +57,7 @@ typedef struct gif_state {
 	unsigned char rec[16];
 	uint8_t phase;
 	uint8_t label;      /* the extension being read */
+	uint32_t extensions;/* since the last image */
 	uint64_t frames;
 	lzw lzw;
 } gif_state;
@@ -168,6 +171,8 @@ static int block(gif_state *s, unsigned b, uint64_t at, uint64_t *end)
 		return EXHIBIT_CARVE_END;
 	}
 	if (b == 0x21) {
+		if (++s->extensions > MAX_EXTENSIONS)
+			return error_at(at, end);
 		s->phase = P_LABEL;
 		carve_want_bytes(&s->cs, at + 1, 1);
 	} else if (b == 0x2C) {
@@ -197,6 +202,7 @@ static int descriptor(gif_state *s, const unsigned char *b, uint64_t at, uint64_
 	if (!w || !h)
 		return error_at(at + 4, end);
 	s->frames++;
+	s->extensions = 0;
 	s->lzw.max_pixels = (uint64_t)w * h;
 	after_table(s, b[8], at + 9, P_CODE_SIZE);
 	return EXHIBIT_CARVE_CONTINUE;
