@@ -17,7 +17,8 @@
  *   - each carver's state resumed from a copy at every block boundary;
  *   - hostile files: JPEG marker loops and endless fill bytes, scans that
  *     never end, MPF indexes, absurd sizes in every format, boxes of size
- *     0 and 1, IFD loops, EXIF blocks that must not pass for TIFF files;
+ *     0 and 1, HEIF items cut short, IFD loops, EXIF blocks that must not
+ *     pass for TIFF files;
  *     each judged within a time limit;
  *   - the JPEG of the DFTT #9 FAT image carved from the raw image, against
  *     the MD5 its answer key gives.
@@ -165,6 +166,7 @@ static const struct {
 	  "ffmpeg -y -f lavfi -i testsrc=size=96x64:rate=10 -frames:v 6 -c:v libwebp_anim -loop 0 "
 	  "OUT" },
 	{ F_HEIF, "image.heic", "heif-enc", "heif-enc -q 50 SRC.png -o OUT" },
+	{ F_HEIF, "thumbnail.heic", "heif-enc", "heif-enc -q 50 -t 64 SRC.png -o OUT" },
 	{ F_HEIF, "heif-enc.avif", "heif-enc", "heif-enc -q 50 --avif SRC.png -o OUT" },
 	{ F_HEIF, "avifenc.avif", "avifenc", "avifenc SRC.png OUT" },
 	{ F_TIFF, "ffmpeg.tif", "ffmpeg", "ffmpeg -y -i SRC.png OUT" },
@@ -1113,6 +1115,29 @@ START_TEST(heif_box_sizes)
 }
 END_TEST
 
+START_TEST(heif_coded_items_are_walked)
+{
+	const sample *s = find_sample("thumbnail.heic");
+	size_t cut, total, at;
+	unsigned char *buf;
+	carve_stub_file f;
+
+	if (!s) {
+		printf("SKIP: thumbnail.heic was not made (heif-enc)\n");
+		return;
+	}
+	/* cut inside the image's NAL unit, other bytes after: the thumbnail's
+	 * NAL unit after it has no valid header there */
+	cut = s->len * 3 / 4;
+	buf = embed(s->data, cut, 77, &total, &at);
+	ck_assert_int_eq(outcome_at(carve_heif_plugin(), buf, total, at, &f, "thumbnail.heic cut"),
+	                 CARVE_STUB_BROKEN);
+	ck_assert_uint_le(f.bad_offset, s->len);
+	ck_assert_uint_gt(f.bad_offset, cut);
+	free(buf);
+}
+END_TEST
+
 /* ---- TIFF --------------------------------------------------------------------------------------------- */
 
 #define IFD0_SIZE (2 + 8 * 12 + 4)
@@ -1260,6 +1285,7 @@ static Suite *carve_images_suite(void)
 	tcase_add_test(tc, bmp_rle_padding_and_absurd_sizes);
 	tcase_add_test(tc, webp_chunks_and_riff_sizes);
 	tcase_add_test(tc, heif_box_sizes);
+	tcase_add_test(tc, heif_coded_items_are_walked);
 	tcase_add_test(tc, tiff_raw_layout_loops_and_exif_blocks);
 	tcase_add_test(tc, tiff_extensions_name_raw_formats);
 	suite_add_tcase(s, tc);
