@@ -422,8 +422,8 @@ static int after_child(heif_state *s, uint64_t at, uint64_t *end)
 	if (at > s->container_end[s->depth])
 		return error_at(s->container_end[s->depth], end);
 	if (s->depth == 0 && at == s->container_end[0]) {
-		if (!s->seen_pict)
-			return error_at(at, end);
+		if (!s->seen_pict) /* no image handler: not an image file */
+			return EXHIBIT_CARVE_REJECT;
 		order_extents(s);
 		next_box(s, at);
 		return EXHIBIT_CARVE_CONTINUE;

@@ -200,12 +200,13 @@ static void reach(tiff_state *s, uint64_t end)
 }
 
 /* wait_for — queue p to be read when the stream reaches it.  RETURN 0, or
- * -1 when it lies behind the stream (it cannot be read here). */
+ * -1 when it lies behind the stream (it cannot be read here), beyond any
+ * TIFF file, or the queue is full (validate checks what is left out). */
 static int wait_for(tiff_state *s, const pending *p)
 {
 	unsigned i;
 
-	if (p->at < s->cs.at || s->n_pending == MAX_PENDING)
+	if (p->at < s->cs.at || p->at >= TIFF_MAX_SIZE || s->n_pending == MAX_PENDING)
 		return -1;
 	for (i = s->n_pending; i > 0 && s->queue[i - 1].at > p->at; i--)
 		s->queue[i] = s->queue[i - 1];
