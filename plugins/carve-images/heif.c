@@ -136,7 +136,7 @@ static uint64_t take(cursor *c, unsigned n)
 	unsigned char b[8];
 	uint64_t v = 0;
 
-	if (c->failed || n > c->end - c->at) {
+	if (c->failed || n > sizeof b || n > c->end - c->at) {
 		c->failed = 1;
 		return 0;
 	}
@@ -166,6 +166,12 @@ static void keep_extent(heif_state *s, uint32_t item, unsigned extents, uint64_t
 	s->n_extents++;
 }
 
+/* iloc's field sizes are 0, 4 or 8 bytes. */
+static int field_size(unsigned n)
+{
+	return n == 0 || n == 4 || n == 8;
+}
+
 /*
  * iloc_extents — the iloc box body under c: *furthest grows to the end of
  * the furthest extent stored in this file (construction method 0, data
@@ -183,8 +189,9 @@ static int iloc_extents(cursor *c, uint64_t limit, uint64_t *furthest, heif_stat
 	len_size = (sizes >> 8) & 15;
 	base_size = (sizes >> 4) & 15;
 	index_size = version ? sizes & 15 : 0;
-	if (version > 2 || (off_size | len_size | base_size | index_size) & ~12u)
-		return -1; /* sizes are 0, 4 or 8 */
+	if (version > 2 || !field_size(off_size) || !field_size(len_size) ||
+	    !field_size(base_size) || !field_size(index_size))
+		return -1;
 	items = (uint32_t)take(c, version < 2 ? 2 : 4);
 	for (uint32_t i = 0; i < items && !c->failed; i++) {
 		unsigned method = 0, extents;

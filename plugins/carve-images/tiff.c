@@ -434,6 +434,11 @@ static int arrived(tiff_state *s, uint64_t at, uint64_t *end)
 	p = s->queue[0];
 	memmove(s->queue, s->queue + 1, --s->n_pending * sizeof s->queue[0]);
 	if (p.at < at) { /* overlapped by what was read before: cannot be read here */
+		if (p.kind == K_OFFSETS || p.kind == K_COUNTS) {
+			*(p.kind == K_OFFSETS ? &s->slots[p.slot].offsets_behind
+			                      : &s->slots[p.slot].counts_behind) = 1;
+			array_done(s, &p);
+		}
 		next_structure(s);
 		return EXHIBIT_CARVE_CONTINUE;
 	}
