@@ -1,0 +1,236 @@
+/*
+ * png.c — the "carve-png" carver: PNG and APNG files (ISO/IEC 15948, W3C
+ * PNG 3rd edition), and Apple's CgBI variant of iOS app bundles.
+ *
+ * data_check walks the chunks from the signature: each chunk's length
+ * (at most 2^31 - 1), its type (four letters, the reserved bit clear), and
+ * its CRC-32 over type and data, computed as the bytes stream past.  IHDR
+ * comes first (after CgBI) with sane fields; PLTE before the image data;
+ * the IDAT chunks in one run; IEND, empty, last: the file ends with its
+ * CRC.  A chunk whose CRC is wrong is the error, at its first data byte
+ * (a CRC says that the chunk is damaged, not where).
+ *
+ * No validate: data_check has seen every byte and checked every CRC.
+ */
+#include <string.h>
+
+#include <zlib.h>
+
+#include "carve_images.h"
+#include "carve_stream.h"
+
+#define PNG_MAX_SIZE (512ull << 20)
+#define PNG_MAX_CHUNK 0x7fffffffu
+
+enum phase {
+	P_SIGNATURE = 0, /* 8 bytes */
+	P_HEAD,          /* 8 bytes: length and type */
+	P_IHDR,          /* 13 bytes */
+	P_DATA,          /* the chunk's data, streamed through the CRC */
+	P_CRC            /* 4 bytes */
+};
+
+typedef struct png_state {
+	carve_stream cs;
+	unsigned char rec[16];
+	uint8_t phase;
+	uint8_t type[4];
+	uint32_t length;   /* of the chunk's data */
+	uint32_t crc;      /* of its type and data so far */
+	uint64_t data_at;  /* where its data starts */
+	uint32_t chunks;
+	uint8_t seen_ihdr, seen_plte, in_idat, idat_done;
+} png_state;
+
+static const unsigned char png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+
+static int error_at(uint64_t at, uint64_t *end)
+{
+	*end = at;
+	return EXHIBIT_CARVE_ERROR;
+}
+
+static int is_type(const unsigned char *t, const char *name)
+{
+	return memcmp(t, name, 4) == 0;
+}
+
+/* Four ASCII letters, the third one upper case (the reserved bit). */
+static int valid_type(const unsigned char *t)
+{
+	for (int i = 0; i < 4; i++)
+		if (!((t[i] >= 'A' && t[i] <= 'Z') || (t[i] >= 'a' && t[i] <= 'z')))
+			return 0;
+	return t[2] >= 'A' && t[2] <= 'Z';
+}
+
+/* The IHDR fields: size, and a bit depth its colour type allows. */
+static int valid_ihdr(const unsigned char *b)
+{
+	uint32_t w = carve_be32(b), h = carve_be32(b + 4);
+	unsigned depth = b[8], colour = b[9];
+
+	if (!w || !h || w > PNG_MAX_CHUNK || h > PNG_MAX_CHUNK || b[10] || b[11] || b[12] > 1)
+		return 0;
+	switch (colour) {
+	case 0:
+		return depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16;
+	case 3:
+		return depth == 1 || depth == 2 || depth == 4 || depth == 8;
+	case 2:
+	case 4:
+	case 6:
+		return depth == 8 || depth == 16;
+	default:
+		return 0;
+	}
+}
+
+/* chunk_head — a chunk's length and type at at: is it allowed here? */
+static int chunk_head(png_state *s, const unsigned char *b, uint64_t at, uint64_t *end)
+{
+	const unsigned char *t = b + 4;
+	uint32_t length = carve_be32(b);
+	int idat = is_type(t, "IDAT");
+
+	if (length > PNG_MAX_CHUNK)
+		return error_at(at, end);
+	if (!valid_type(t))
+		return error_at(at + 4, end);
+	if (!s->seen_ihdr) {
+		/* CgBI (Apple) may come before IHDR, nothing else */
+		if (!(is_type(t, "IHDR") && length == 13) && !(is_type(t, "CgBI") && s->chunks == 0))
+			return error_at(at, end);
+	} else {
+		int after_idat = s->in_idat || s->idat_done;
+		if (is_type(t, "IHDR") || (is_type(t, "PLTE") && (s->seen_plte || after_idat)) ||
+		    (idat && s->idat_done) || (is_type(t, "IEND") && (length || !after_idat)))
+			return error_at(at, end);
+	}
+	if (s->in_idat && !idat)
+		s->idat_done = 1;
+	s->in_idat = (uint8_t)idat;
+	if (idat)
+		s->idat_done = 0;
+	if (is_type(t, "PLTE"))
+		s->seen_plte = 1;
+	s->chunks++;
+	memcpy(s->type, t, 4);
+	s->length = length;
+	s->data_at = at + 8;
+	s->crc = (uint32_t)crc32(0, t, 4);
+	if (is_type(t, "IHDR")) {
+		s->phase = P_IHDR;
+		carve_want_bytes(&s->cs, s->data_at, 13);
+	} else {
+		s->phase = P_DATA;
+		carve_want_stream(&s->cs, s->data_at, length);
+	}
+	return EXHIBIT_CARVE_CONTINUE;
+}
+
+static int step(void *state, const unsigned char *b, uint64_t *end)
+{
+	png_state *s = state;
+	uint64_t at = s->cs.start;
+
+	switch (s->phase) {
+	case P_SIGNATURE:
+		if (memcmp(b, png_signature, 8) != 0)
+			return error_at(0, end);
+		s->phase = P_HEAD;
+		carve_want_bytes(&s->cs, 8, 8);
+		return EXHIBIT_CARVE_CONTINUE;
+	case P_HEAD:
+		return chunk_head(s, b, at, end);
+	case P_IHDR:
+		if (!valid_ihdr(b))
+			return error_at(at, end);
+		s->seen_ihdr = 1;
+		s->crc = (uint32_t)crc32(s->crc, b, 13);
+		break;
+	case P_DATA:
+		break;
+	default: /* P_CRC */
+		if (carve_be32(b) != s->crc)
+			return error_at(s->length ? s->data_at : at, end);
+		if (is_type(s->type, "IEND"))
+			return *end = at + 4, EXHIBIT_CARVE_END;
+		s->phase = P_HEAD;
+		carve_want_bytes(&s->cs, at + 4, 8);
+		return EXHIBIT_CARVE_CONTINUE;
+	}
+	s->phase = P_CRC;
+	carve_want_bytes(&s->cs, s->data_at + s->length, 4);
+	return EXHIBIT_CARVE_CONTINUE;
+}
+
+static int scan(void *state, uint64_t pos, const unsigned char *p, size_t n, size_t *used,
+                uint64_t *bad)
+{
+	png_state *s = state;
+
+	(void)pos;
+	(void)used;
+	(void)bad;
+	s->crc = (uint32_t)crc32(s->crc, p, (uInt)n);
+	return EXHIBIT_CARVE_CONTINUE;
+}
+
+static const carve_parser parser = { step, scan, sizeof(((png_state *)0)->rec) };
+
+static int header_check(void *state, const unsigned char *buf, size_t len, size_t signature,
+                        exhibit_carve_header *out)
+{
+	png_state *s = state;
+
+	(void)signature;
+	if (len < 16 || memcmp(buf, png_signature, 8) != 0 || carve_be32(buf + 8) > 13 ||
+	    !(is_type(buf + 12, "IHDR") || is_type(buf + 12, "CgBI")))
+		return EXHIBIT_CARVE_REJECT;
+	memset(s, 0, sizeof *s);
+	s->phase = P_SIGNATURE;
+	carve_want_bytes(&s->cs, 0, 8);
+	out->size = 0;
+	out->min_size = 8 + 25 + 12 + 12;
+	out->extension = "png";
+	return EXHIBIT_CARVE_ACCEPT;
+}
+
+static int data_check(void *state, uint64_t pos, const unsigned char *buf, size_t len,
+                      uint64_t *end)
+{
+	png_state *s = state;
+
+	return carve_stream_feed(&s->cs, &parser, s, s->rec, pos, buf, len, end);
+}
+
+static const exhibit_signature signatures[] = {
+	{ 0, (const unsigned char *)"\x89PNG\r\n\x1a\n", 8 },
+};
+
+static const exhibit_carver carver = {
+	sizeof(png_state), 16, PNG_MAX_SIZE, 1, header_check, data_check, NULL,
+};
+
+static const char *const no_strings[] = { NULL };
+
+static const exhibit_plugin plugin = {
+	EXHIBIT_ABI_VERSION,
+	"carve-png",
+	"1.0",
+	"Carves PNG and APNG files from unallocated space: chunks walked, every CRC checked",
+	EXHIBIT_PLUGIN_CARVER,
+	no_strings,
+	no_strings,
+	signatures,
+	sizeof signatures / sizeof signatures[0],
+	NULL,
+	NULL,
+	&carver,
+};
+
+const exhibit_plugin *carve_png_plugin(void)
+{
+	return &plugin;
+}
