@@ -32,43 +32,139 @@
 
 static const size_t blocks[] = { 512, 4096, 65536 };
 
-/* ------------------------------------------------------------ MP4 */
+/* ------------------------------------------------------------ samples */
 
-typedef struct generated {
+/*
+ * Every file ffmpeg makes for the tests, with the carver that must carve
+ * it and how close to a block of noise in its middle the carver must
+ * notice the break: from damage_before bytes before the block's start
+ * (a sample or chunk holding it starts there) to damage_after bytes
+ * after its end (the next structure the walk reads).
+ */
+typedef struct sample_case {
 	const char *name;
 	const char *args;
 	const char *ext;
-} generated;
+	const exhibit_plugin *(*plugin)(void);
+	uint64_t damage_before, damage_after;
+} sample_case;
 
 #define H264 "-c:v libx264 -preset veryfast -pix_fmt yuv420p -threads 1"
+#define HEVC "-c:v libx265 -x265-params log-level=none:pools=1:frame-threads=1 -pix_fmt yuv420p"
 
-static const generated mp4_files[] = {
-	{ "h264_aac.mp4", H264 " -c:a aac", "mp4" },
-	{ "h264_aac_faststart.mp4", H264 " -c:a aac -movflags +faststart", "mp4" },
-	{ "h264_aac.mov", H264 " -c:a aac", "mov" },
-	{ "mjpeg_pcm.mov", "-c:v mjpeg -c:a pcm_s16le", "mov" },
-	{ "h263_aac.3gp", "-c:v h263 -s 176x144 -c:a aac -ar 8000 -ac 1", "3gp" },
-	{ "mpeg4_aac.m4v", "-c:v mpeg4 -c:a aac -f ipod", "m4v" },
-	{ "hevc_aac.mp4", "-c:v libx265 -x265-params log-level=none:pools=1:frame-threads=1 "
-	                  "-pix_fmt yuv420p -tag:v hvc1 -c:a aac", "mp4" },
-	{ "h264_fragmented.mp4", H264 " -c:a aac -movflags frag_keyframe+empty_moov", "mp4" },
+static const sample_case samples[] = {
+	/* ISO BMFF: validate places every sample; the damage is in mdat */
+	{ "h264_aac.mp4", H264 " -c:a aac", "mp4", carve_mp4_plugin, 16384, 0 },
+	{ "h264_aac_faststart.mp4", H264 " -c:a aac -movflags +faststart", "mp4", carve_mp4_plugin,
+	  16384, 0 },
+	{ "h264_aac.mov", H264 " -c:a aac", "mov", carve_mp4_plugin, 16384, 0 },
+	{ "mjpeg_pcm.mov", "-c:v mjpeg -q:v 20 -c:a pcm_s16le", "mov", carve_mp4_plugin, 16384, 0 },
+	{ "h263_aac.3gp", "-c:v h263 -s 176x144 -c:a aac -ar 8000 -ac 1", "3gp", carve_mp4_plugin,
+	  16384, 0 },
+	{ "mpeg4_aac.m4v", "-c:v mpeg4 -c:a aac -f ipod", "m4v", carve_mp4_plugin, 16384, 0 },
+	{ "hevc_aac.mp4", HEVC " -tag:v hvc1 -c:a aac", "mp4", carve_mp4_plugin, 16384, 0 },
+	{ "h264_fragmented.mp4", H264 " -c:a aac -movflags frag_keyframe+empty_moov", "mp4",
+	  carve_mp4_plugin, 16384, 0 },
+	/* RIFF: the chunk walk notices noise at the next chunk header */
+	{ "mpeg4_mp3.avi", "-c:v mpeg4 -c:a libmp3lame", "avi", carve_avi_plugin, 0, 16384 },
+	{ "h264_pcm.avi", H264 " -c:a pcm_s16le", "avi", carve_avi_plugin, 0, 16384 },
+	{ "mjpeg.avi", "-c:v mjpeg -q:v 20 -an", "avi", carve_avi_plugin, 0, 16384 },
+	{ "pcm.wav", "-vn -c:a pcm_s16le", "wav", carve_avi_plugin, 0, 0 },
 };
+
+#define N_SAMPLES (sizeof samples / sizeof samples[0])
+
+static const sample_case *sample_named(const char *name)
+{
+	for (size_t i = 0; i < N_SAMPLES; i++)
+		if (!strcmp(samples[i].name, name))
+			return &samples[i];
+	ck_abort_msg("no sample %s", name);
+	return NULL;
+}
+
+static bool make_sample(const sample_case *c, media_file *m)
+{
+	return generated_media(c->name, c->args, m);
+}
+
+START_TEST(generated_whole)
+{
+	media_file m;
+
+	if (!make_sample(&samples[_i], &m))
+		return;
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+		assert_carved_whole(samples[_i].plugin(), &m, samples[_i].ext, blocks[b]);
+	media_file_free(&m);
+}
+END_TEST
+
+/* A file cut short is never whole, wherever it is cut. */
+START_TEST(generated_truncated)
+{
+	const exhibit_plugin *p = samples[_i].plugin();
+	media_file m;
+
+	if (!make_sample(&samples[_i], &m))
+		return;
+	size_t cuts[] = { 16, 40, 600, m.len / 5, m.len / 3, m.len / 2, m.len - 4096,
+		          m.len - 100, m.len - 9, m.len - 1 };
+	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+		carve_stub_file f;
+		if (cuts[i] >= m.len)
+			continue;
+		judge(p, m.data, cuts[i], signature_index(p, m.data, m.len), 4096, &f);
+		ck_assert_msg(f.outcome != CARVE_STUB_WHOLE, "%s cut at %zu came out whole", m.path,
+		              cuts[i]);
+	}
+	media_file_free(&m);
+}
+END_TEST
+
+/*
+ * Three blocks of noise at a 4096 boundary in the middle: not whole, and
+ * the break reported near them.  (Noise that stays inside one frame's
+ * payload is invisible to any structural check; three blocks reach the
+ * next structure of these small files.  A PCM WAVE has no structure in
+ * its data at all: it stays whole.)
+ */
+#define DAMAGE (3 * 4096)
+
+START_TEST(generated_damaged)
+{
+	const sample_case *c = &samples[_i];
+	const exhibit_plugin *p = c->plugin();
+	media_file m;
+	uint32_t seed = 4242;
+	size_t at;
+	carve_stub_file f;
+
+	if (!make_sample(c, &m))
+		return;
+	at = (m.len / 2) & ~(size_t)4095;
+	fill_noise(m.data + at, DAMAGE, &seed);
+	judge(p, m.data, m.len, signature_index(p, m.data, m.len), 4096, &f);
+	if (!strcmp(c->ext, "wav")) {
+		ck_assert_int_eq(f.outcome, CARVE_STUB_WHOLE);
+		media_file_free(&m);
+		return;
+	}
+	ck_assert_msg(f.outcome == CARVE_STUB_BROKEN || f.outcome == CARVE_STUB_INVALID,
+	              "%s with noise at %zu: outcome %d", c->name, at, f.outcome);
+	ck_assert_msg(f.bad_offset + c->damage_before >= at &&
+	              f.bad_offset <= at + DAMAGE + c->damage_after,
+	              "%s with noise at %zu..%zu: break reported at %llu", c->name, at, at + DAMAGE,
+	              (unsigned long long)f.bad_offset);
+	media_file_free(&m);
+}
+END_TEST
+
+/* ------------------------------------------------------------ MP4 */
 
 static const char *const mp4_corpus[] = {
 	"iped/test_videoMp4.mp4", "filetype/sample.mp4", "filetype/sample.mov",
 };
-
-START_TEST(mp4_generated_whole)
-{
-	media_file m;
-
-	if (!generated_media(mp4_files[_i].name, mp4_files[_i].args, &m))
-		return;
-	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
-		assert_carved_whole(carve_mp4_plugin(), &m, mp4_files[_i].ext, blocks[b]);
-	media_file_free(&m);
-}
-END_TEST
 
 START_TEST(mp4_corpus_whole)
 {
@@ -100,33 +196,6 @@ static bool top_box(const media_file *m, const char *type, uint64_t *offset, uin
 	}
 	return false;
 }
-
-/* A file cut short is never whole, wherever it is cut. */
-static void assert_truncations_not_whole(const exhibit_plugin *p, const media_file *m)
-{
-	size_t cuts[] = { 16, 40, m->len / 5, m->len / 3, m->len / 2, m->len - 4096,
-		          m->len - 100, m->len - 9, m->len - 1 };
-
-	for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
-		carve_stub_file f;
-		if (cuts[i] >= m->len)
-			continue;
-		judge(p, m->data, cuts[i], signature_index(p, m->data, m->len), 4096, &f);
-		ck_assert_msg(f.outcome != CARVE_STUB_WHOLE, "%s cut at %zu came out whole", m->path,
-		              cuts[i]);
-	}
-}
-
-START_TEST(mp4_truncated)
-{
-	media_file m;
-
-	if (!generated_media(mp4_files[_i].name, mp4_files[_i].args, &m))
-		return;
-	assert_truncations_not_whole(carve_mp4_plugin(), &m);
-	media_file_free(&m);
-}
-END_TEST
 
 /*
  * video_samples — the offsets and sizes of the video packets of a file,
@@ -220,16 +289,16 @@ static size_t video_split(const media_file *m, uint64_t *before, uint64_t *after
  */
 START_TEST(mp4_fragmented_mdat)
 {
-	static const int which[] = { 1, 7 };
+	static const char *const which[] = { "h264_aac_faststart.mp4", "h264_fragmented.mp4" };
 	const exhibit_plugin *p = carve_mp4_plugin();
-	const generated *g = &mp4_files[which[_i]];
+	const sample_case *g = sample_named(which[_i]);
 	media_file m;
 	uint64_t bad, before, after;
 	size_t len, split;
 	unsigned char *broken;
 	carve_stub_file f;
 
-	if (!generated_media(g->name, g->args, &m))
+	if (!make_sample(g, &m))
 		return;
 	split = video_split(&m, &before, &after);
 	broken = split_with_noise(&m, split, 65536, &len);
@@ -256,12 +325,12 @@ END_TEST
  * unjoined file never comes out whole. */
 START_TEST(mp4_split_not_whole)
 {
+	const sample_case *g = &samples[_i];
 	const exhibit_plugin *p = carve_mp4_plugin();
-	const generated *g = &mp4_files[_i];
 	media_file m;
 	uint64_t mdat, mdat_size;
 
-	if (!generated_media(g->name, g->args, &m))
+	if (g->plugin != carve_mp4_plugin || !make_sample(g, &m))
 		return;
 	ck_assert(top_box(&m, "mdat", &mdat, &mdat_size));
 	for (int part = 1; part < 8; part++) {
@@ -290,7 +359,7 @@ START_TEST(mp4_damaged_moov)
 	uint32_t seed = 77;
 	carve_stub_file f;
 
-	if (!generated_media(mp4_files[0].name, mp4_files[0].args, &m))
+	if (!make_sample(sample_named("h264_aac.mp4"), &m))
 		return;
 	ck_assert(top_box(&m, "moov", &moov, &moov_size));
 	fill_noise(m.data + moov + 400, 600, &seed);
@@ -341,7 +410,7 @@ START_TEST(mp4_absurd_sizes)
 	carve_stub_file f;
 	double t0 = seconds_now();
 
-	if (!generated_media(mp4_files[1].name, mp4_files[1].args, &m))
+	if (!make_sample(sample_named("h264_aac_faststart.mp4"), &m))
 		return;
 	ck_assert(top_box(&m, "mdat", &mdat, &mdat_size));
 	ck_assert(top_box(&m, "moov", &moov, &moov_size));
@@ -391,23 +460,239 @@ START_TEST(mp4_absurd_sizes)
 }
 END_TEST
 
+/* ------------------------------------------------------------ AVI */
+
+static void put_le16(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	put_le16(p, v);
+	put_le16(p + 2, v >> 16);
+}
+
+static void put_le64(unsigned char *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* riff_find — the first chunk with this id (and list type, for a LIST)
+ * in [start, end), at any depth; its offset, or 0. */
+static size_t riff_find(const unsigned char *d, size_t start, size_t end, const char *id,
+                        const char *type)
+{
+	for (size_t p = start; p + 8 <= end;) {
+		uint32_t size = le32(d + p + 4);
+		if (!memcmp(d + p, id, 4) && (!type || !memcmp(d + p + 8, type, 4)))
+			return p;
+		if (!memcmp(d + p, "LIST", 4) || !memcmp(d + p, "RIFF", 4)) {
+			size_t in = riff_find(d, p + 12, p + 8 + size, id, type);
+			if (in)
+				return in;
+		}
+		p += 8 + (size_t)size + (size & 1);
+	}
+	return 0;
+}
+
+#define AVIX_CHUNKS 5
+
+/*
+ * opendml — the AVI made an OpenDML file: an 'AVIX' RIFF appended with a
+ * movi list of AVIX_CHUNKS video chunks (copies of the first ones) and
+ * their standard index 'ix00', which the first stream's super index
+ * 'indx' (written over the JUNK ffmpeg reserves for it) points to.
+ * *ix set to the ix00 chunk's offset.
+ */
+static unsigned char *opendml(const media_file *m, size_t *len, size_t *ix)
+{
+	size_t movi = riff_find(m->data, 12, m->len, "LIST", "movi");
+	size_t strl = riff_find(m->data, 12, m->len, "LIST", "strl");
+	size_t junk = riff_find(m->data, strl + 12, strl + 8 + le32(m->data + strl + 4), "JUNK", NULL);
+	size_t chunks[AVIX_CHUNKS], n = 0, payload = 0, at, ix_size = 8 + 24 + 8 * AVIX_CHUNKS;
+	unsigned char *out;
+
+	ck_assert(movi && strl && junk && le32(m->data + junk + 4) >= 24 + 16);
+	for (size_t p = movi + 12; n < AVIX_CHUNKS && p + 8 < m->len;) {
+		uint32_t size = le32(m->data + p + 4);
+		if (!memcmp(m->data + p, "00dc", 4) && size > 0) {
+			chunks[n++] = p;
+			payload += 8 + size + (size & 1);
+		}
+		p += 8 + (size_t)size + (size & 1);
+	}
+	ck_assert_uint_eq(n, AVIX_CHUNKS);
+	*len = m->len + 12 + 12 + payload + ix_size;
+	out = calloc(1, *len);
+	ck_assert(out != NULL);
+	memcpy(out, m->data, m->len);
+	at = m->len;
+	memcpy(out + at, "RIFF", 4);
+	put_le32(out + at + 4, (uint32_t)(*len - at - 8));
+	memcpy(out + at + 8, "AVIXLIST", 8);
+	put_le32(out + at + 16, (uint32_t)(4 + payload + ix_size));
+	memcpy(out + at + 20, "movi", 4);
+	at += 24;
+	*ix = at + payload;
+	memcpy(out + *ix, "ix00", 4);
+	put_le32(out + *ix + 4, (uint32_t)(ix_size - 8));
+	put_le16(out + *ix + 8, 2);
+	out[*ix + 10] = 0;
+	out[*ix + 11] = 1; /* AVI_INDEX_OF_CHUNKS */
+	put_le32(out + *ix + 12, AVIX_CHUNKS);
+	memcpy(out + *ix + 16, "00dc", 4);
+	put_le64(out + *ix + 20, 0);
+	for (size_t i = 0; i < AVIX_CHUNKS; i++) {
+		uint32_t size = le32(m->data + chunks[i] + 4);
+		memcpy(out + at, m->data + chunks[i], 8 + size + (size & 1));
+		put_le32(out + *ix + 32 + 8 * i, (uint32_t)(at + 8));
+		put_le32(out + *ix + 36 + 8 * i, size);
+		at += 8 + size + (size & 1);
+	}
+	/* The first stream's super index, in place of its JUNK. */
+	memcpy(out + junk, "indx", 4);
+	memset(out + junk + 8, 0, le32(m->data + junk + 4));
+	put_le16(out + junk + 8, 4);
+	put_le32(out + junk + 12, 1);
+	memcpy(out + junk + 16, "00dc", 4);
+	put_le64(out + junk + 32, *ix);
+	put_le32(out + junk + 40, (uint32_t)ix_size);
+	put_le32(out + junk + 44, AVIX_CHUNKS);
+	return out;
+}
+
+/* An OpenDML AVI carves whole across its AVIX RIFF; a wrong standard
+ * index entry or a broken chunk in the continuation is found there. */
+START_TEST(avi_opendml)
+{
+	const exhibit_plugin *p = carve_avi_plugin();
+	media_file m, odml;
+	size_t len, ix;
+	uint64_t bad;
+	carve_stub_file f;
+
+	if (!make_sample(sample_named("mpeg4_mp3.avi"), &m))
+		return;
+	odml.data = opendml(&m, &len, &ix);
+	odml.len = len;
+	snprintf(odml.path, sizeof odml.path, "%.900s (OpenDML)", m.path);
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+		assert_carved_whole(p, &odml, "avi", blocks[b]);
+	ck_assert_int_eq(validate_bytes(p, odml.data, len, &bad), EXHIBIT_OK);
+	/* the third index entry off by 2 bytes */
+	put_le32(odml.data + ix + 32 + 16, le32(odml.data + ix + 32 + 16) + 2);
+	ck_assert_int_eq(judge(p, odml.data, len, 0, 4096, &f), CARVE_STUB_INVALID);
+	ck_assert_uint_eq(f.bad_offset, le32(odml.data + ix + 32 + 16) - 8);
+	put_le32(odml.data + ix + 32 + 16, le32(odml.data + ix + 32 + 16) - 2);
+	/* the AVIX movi's second chunk renamed to a stream that does not exist */
+	{
+		size_t second = le32(odml.data + ix + 32 + 8) - 8;
+		memcpy(odml.data + second, "07dc", 4);
+		ck_assert_int_eq(judge(p, odml.data, len, 0, 4096, &f), CARVE_STUB_BROKEN);
+		ck_assert_uint_eq(f.bad_offset, second);
+	}
+	free(odml.data);
+	media_file_free(&m);
+}
+END_TEST
+
+/* An idx1 entry that disagrees with its chunk makes the file invalid at
+ * that chunk. */
+START_TEST(avi_idx1_mismatch)
+{
+	const exhibit_plugin *p = carve_avi_plugin();
+	media_file m;
+	size_t idx1, movi, entry;
+	uint64_t bad;
+
+	if (!make_sample(sample_named("mpeg4_mp3.avi"), &m))
+		return;
+	ck_assert_int_eq(validate_bytes(p, m.data, m.len, &bad), EXHIBIT_OK);
+	idx1 = riff_find(m.data, 12, m.len, "idx1", NULL);
+	movi = riff_find(m.data, 12, m.len, "LIST", "movi");
+	ck_assert(idx1 && movi);
+	entry = idx1 + 8 + 16 * 7;
+	put_le32(m.data + entry + 12, le32(m.data + entry + 12) + 1);
+	ck_assert_int_eq(validate_bytes(p, m.data, m.len, &bad), EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_eq(bad, movi + 8 + le32(m.data + entry + 8));
+	media_file_free(&m);
+}
+END_TEST
+
+/* Decoys and lying sizes: never whole, always quick. */
+START_TEST(avi_hostile)
+{
+	const exhibit_plugin *p = carve_avi_plugin();
+	unsigned char buf[1 << 16];
+	media_file m;
+	carve_stub_file f;
+	uint32_t seed = 99;
+	double t0 = seconds_now();
+
+	/* AVI header, then noise */
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, "RIFF\xf0\xff\0\0AVI LIST\x00\x20\0\0hdrlavih\x38\0\0\0", 32);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	/* WAVE with a plausible fmt, then noise */
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, "RIFF\xf0\xff\0\0WAVEfmt \x10\0\0\0\x01\0\x02\0\x44\xac\0\0\x10\xb1\x02\0"
+	            "\x04\0\x10\0", 36);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	if (!make_sample(sample_named("mpeg4_mp3.avi"), &m))
+		return;
+	/* RIFF of 4 GB in an 80 KB file */
+	memcpy(m.data + 4, "\xf0\xff\xff\xff", 4);
+	ck_assert_int_ne(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	memcpy(m.data + 4, "\0\0\0\0", 4);
+	ck_assert_int_ne(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	media_file_free(&m);
+	if (!make_sample(sample_named("mpeg4_mp3.avi"), &m))
+		return;
+	/* movi larger than its RIFF */
+	{
+		size_t movi = riff_find(m.data, 12, m.len, "LIST", "movi");
+		put_le32(m.data + movi + 4, 0x7fffffff);
+		ck_assert_int_eq(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_BROKEN);
+		ck_assert_uint_eq(f.bad_offset, movi);
+	}
+	ck_assert_msg(seconds_now() - t0 < 10, "took %.1f s", seconds_now() - t0);
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *carve_video_suite(void)
 {
 	Suite *s = suite_create("carve_video");
+	TCase *all = tcase_create("generated");
 	TCase *mp4 = tcase_create("mp4");
+	TCase *avi = tcase_create("avi");
+
+	tcase_set_timeout(all, 300);
+	tcase_add_loop_test(all, generated_whole, 0, N_SAMPLES);
+	tcase_add_loop_test(all, generated_truncated, 0, N_SAMPLES);
+	tcase_add_loop_test(all, generated_damaged, 0, N_SAMPLES);
+	suite_add_tcase(s, all);
 
 	tcase_set_timeout(mp4, 300);
-	tcase_add_loop_test(mp4, mp4_generated_whole, 0, sizeof mp4_files / sizeof mp4_files[0]);
 	tcase_add_loop_test(mp4, mp4_corpus_whole, 0, sizeof mp4_corpus / sizeof mp4_corpus[0]);
-	tcase_add_loop_test(mp4, mp4_truncated, 0, sizeof mp4_files / sizeof mp4_files[0]);
 	tcase_add_loop_test(mp4, mp4_fragmented_mdat, 0, 2);
-	tcase_add_loop_test(mp4, mp4_split_not_whole, 0, sizeof mp4_files / sizeof mp4_files[0]);
+	tcase_add_loop_test(mp4, mp4_split_not_whole, 0, N_SAMPLES);
 	tcase_add_test(mp4, mp4_damaged_moov);
 	tcase_add_test(mp4, mp4_decoys);
 	tcase_add_test(mp4, mp4_absurd_sizes);
 	suite_add_tcase(s, mp4);
+
+	tcase_set_timeout(avi, 300);
+	tcase_add_test(avi, avi_opendml);
+	tcase_add_test(avi, avi_idx1_mismatch);
+	tcase_add_test(avi, avi_hostile);
+	suite_add_tcase(s, avi);
 	return s;
 }
 
