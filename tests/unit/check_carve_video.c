@@ -70,6 +70,12 @@ static const sample_case samples[] = {
 	{ "h264_pcm.avi", H264 " -c:a pcm_s16le", "avi", carve_avi_plugin, 0, 16384 },
 	{ "mjpeg.avi", "-c:v mjpeg -q:v 20 -an", "avi", carve_avi_plugin, 0, 16384 },
 	{ "pcm.wav", "-vn -c:a pcm_s16le", "wav", carve_avi_plugin, 0, 0 },
+	/* EBML: every element header of the clusters is read */
+	{ "h264_aac.mkv", H264 " -c:a aac", "mkv", carve_mkv_plugin, 0, 16384 },
+	{ "vp8_vorbis.webm", "-c:v libvpx -c:a libvorbis", "webm", carve_mkv_plugin, 0, 16384 },
+	{ "vp9_opus_live.webm", "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -c:a libopus -live 1",
+	  "webm", carve_mkv_plugin, 0, 16384 },
+	{ "h264_aac_live.mkv", H264 " -c:a aac -live 1", "mkv", carve_mkv_plugin, 0, 16384 },
 };
 
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
@@ -664,6 +670,157 @@ START_TEST(avi_hostile)
 }
 END_TEST
 
+/* ------------------------------------------------------------ Matroska */
+
+static const char *const mkv_corpus[] = { "filetype/sample.mkv", "filetype/sample.webm" };
+
+START_TEST(mkv_corpus_whole)
+{
+	media_file m;
+
+	if (!corpus_media(mkv_corpus[_i], &m))
+		return;
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+		assert_carved_whole(carve_mkv_plugin(), &m, _i ? "webm" : "mkv", blocks[b]);
+	media_file_free(&m);
+}
+END_TEST
+
+static unsigned ebml_vint_length(unsigned char first)
+{
+	unsigned n = 1;
+
+	while (n < 8 && !(first & (0x80 >> (n - 1))))
+		n++;
+	return n;
+}
+
+/* ebml_element_length — header and payload of the element at p. */
+static size_t ebml_element_length(const unsigned char *p)
+{
+	unsigned id = ebml_vint_length(p[0]), n = ebml_vint_length(p[id]);
+	uint64_t size = p[id] & (0xff >> n);
+
+	for (unsigned i = 1; i < n; i++)
+		size = size << 8 | p[id + i];
+	return id + n + (size_t)size;
+}
+
+/* ebml_find — the offset of the first element header with this 4-byte ID. */
+static size_t ebml_find(const media_file *m, const unsigned char id[4], size_t from)
+{
+	for (size_t i = from; i + 4 <= m->len; i++)
+		if (!memcmp(m->data + i, id, 4))
+			return i;
+	return 0;
+}
+
+static const unsigned char cluster_id[4] = { 0x1f, 0x43, 0xb6, 0x75 };
+static const unsigned char cues_id[4] = { 0x1c, 0x53, 0xbb, 0x6b };
+
+/* unknown_size — the element at off made of unknown size (its size
+ * field, whatever its length, set to all ones). */
+static void unknown_size(unsigned char *d, size_t off, unsigned id_len)
+{
+	unsigned char first = d[off + id_len];
+	unsigned n = 1;
+
+	while (!(first & (0x80 >> (n - 1))))
+		n++;
+	d[off + id_len] = (unsigned char)((0xff >> (n - 1)) | (0x80 >> (n - 1)));
+	memset(d + off + id_len + 1, 0xff, n - 1);
+}
+
+/* A live recording: Segment and Clusters of unknown size.  It carves
+ * whole, each Cluster ending where the next top-level element starts and
+ * the file where the elements stop. */
+START_TEST(mkv_unknown_sizes)
+{
+	media_file m;
+	size_t at = 0, n = 0;
+
+	if (!make_sample(sample_named("h264_aac_live.mkv"), &m))
+		return;
+	while ((at = ebml_find(&m, cluster_id, at + 1)) != 0) {
+		unknown_size(m.data, at, 4);
+		n++;
+	}
+	ck_assert_uint_ge(n, 2);
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+		assert_carved_whole(carve_mkv_plugin(), &m, "mkv", blocks[b]);
+	media_file_free(&m);
+}
+END_TEST
+
+/* Cues pointing elsewhere than a Cluster: invalid, at the place pointed to. */
+START_TEST(mkv_cues_mismatch)
+{
+	const exhibit_plugin *p = carve_mkv_plugin();
+	media_file m;
+	size_t cues, first_cluster, at;
+	uint64_t bad;
+
+	if (!make_sample(sample_named("h264_aac.mkv"), &m))
+		return;
+	ck_assert_int_eq(validate_bytes(p, m.data, m.len, &bad), EXHIBIT_OK);
+	first_cluster = ebml_find(&m, cluster_id, 4);
+	cues = ebml_find(&m, cues_id, first_cluster); /* not the SeekHead's mention */
+	ck_assert(cues && first_cluster);
+	/* The first CueClusterPosition (0xF1, one size byte, n value bytes), moved by 1. */
+	for (at = cues; at + 3 < m.len && m.data[at] != 0xf1; at++)
+		;
+	ck_assert(at + 3 < m.len);
+	m.data[at + 1 + 1 + (m.data[at + 1] & 0x7f) - 1]++;
+	ck_assert_int_eq(validate_bytes(p, m.data, m.len, &bad), EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_eq(bad, first_cluster + 1);
+	media_file_free(&m);
+}
+END_TEST
+
+/* Decoys, lying sizes, a SimpleBlock of a track that does not exist. */
+START_TEST(mkv_hostile)
+{
+	const exhibit_plugin *p = carve_mkv_plugin();
+	unsigned char buf[1 << 16];
+	media_file m;
+	carve_stub_file f;
+	uint32_t seed = 5;
+	size_t cluster, block;
+	double t0 = seconds_now();
+
+	if (!make_sample(sample_named("h264_aac.mkv"), &m))
+		return;
+	/* the EBML header and Segment header, then noise */
+	fill_noise(buf, sizeof buf, &seed);
+	cluster = ebml_find(&m, cluster_id, 4);
+	memcpy(buf, m.data, 60);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	/* everything up to the first cluster's header, then noise */
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, m.data, cluster + 12);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	/* a cluster claiming 2^56 - 2 bytes */
+	memcpy(buf, m.data, m.len < sizeof buf ? m.len : sizeof buf);
+	memcpy(m.data + cluster + 4, "\x01\xff\xff\xff\xff\xff\xff\xfe", 8);
+	ck_assert_int_ne(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	media_file_free(&m);
+	if (!make_sample(sample_named("h264_aac.mkv"), &m))
+		return;
+	/* the tenth SimpleBlock of cluster 1 given track 9 */
+	cluster = ebml_find(&m, cluster_id, 4);
+	block = cluster + 4 + ebml_vint_length(m.data[cluster + 4]);
+	for (int i = 0; i < 10; block += ebml_element_length(m.data + block)) {
+		if (m.data[block] == 0xa3 && ++i == 10)
+			break;
+	}
+	m.data[block + 1 + ebml_vint_length(m.data[block + 1])] = 0x89;
+	ck_assert_int_eq(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, block);
+	ck_assert_msg(seconds_now() - t0 < 10, "took %.1f s", seconds_now() - t0);
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *carve_video_suite(void)
@@ -672,6 +829,7 @@ static Suite *carve_video_suite(void)
 	TCase *all = tcase_create("generated");
 	TCase *mp4 = tcase_create("mp4");
 	TCase *avi = tcase_create("avi");
+	TCase *mkv = tcase_create("mkv");
 
 	tcase_set_timeout(all, 300);
 	tcase_add_loop_test(all, generated_whole, 0, N_SAMPLES);
@@ -693,6 +851,13 @@ static Suite *carve_video_suite(void)
 	tcase_add_test(avi, avi_idx1_mismatch);
 	tcase_add_test(avi, avi_hostile);
 	suite_add_tcase(s, avi);
+
+	tcase_set_timeout(mkv, 300);
+	tcase_add_loop_test(mkv, mkv_corpus_whole, 0, sizeof mkv_corpus / sizeof mkv_corpus[0]);
+	tcase_add_test(mkv, mkv_unknown_sizes);
+	tcase_add_test(mkv, mkv_cues_mismatch);
+	tcase_add_test(mkv, mkv_hostile);
+	suite_add_tcase(s, mkv);
 	return s;
 }
 
