@@ -47,6 +47,7 @@ typedef struct sample_case {
 	const char *ext;
 	const exhibit_plugin *(*plugin)(void);
 	uint64_t damage_before, damage_after;
+	bool unstated_length; /* cut at a unit boundary, it is a whole shorter file */
 } sample_case;
 
 #define H264 "-c:v libx264 -preset veryfast -pix_fmt yuv420p -threads 1"
@@ -54,28 +55,33 @@ typedef struct sample_case {
 
 static const sample_case samples[] = {
 	/* ISO BMFF: validate places every sample; the damage is in mdat */
-	{ "h264_aac.mp4", H264 " -c:a aac", "mp4", carve_mp4_plugin, 16384, 0 },
+	{ "h264_aac.mp4", H264 " -c:a aac", "mp4", carve_mp4_plugin, 16384, 0, false },
 	{ "h264_aac_faststart.mp4", H264 " -c:a aac -movflags +faststart", "mp4", carve_mp4_plugin,
-	  16384, 0 },
-	{ "h264_aac.mov", H264 " -c:a aac", "mov", carve_mp4_plugin, 16384, 0 },
-	{ "mjpeg_pcm.mov", "-c:v mjpeg -q:v 20 -c:a pcm_s16le", "mov", carve_mp4_plugin, 16384, 0 },
+	  16384, 0, false },
+	{ "h264_aac.mov", H264 " -c:a aac", "mov", carve_mp4_plugin, 16384, 0, false },
+	{ "mjpeg_pcm.mov", "-c:v mjpeg -q:v 20 -c:a pcm_s16le", "mov", carve_mp4_plugin, 16384, 0, false },
 	{ "h263_aac.3gp", "-c:v h263 -s 176x144 -c:a aac -ar 8000 -ac 1", "3gp", carve_mp4_plugin,
-	  16384, 0 },
-	{ "mpeg4_aac.m4v", "-c:v mpeg4 -c:a aac -f ipod", "m4v", carve_mp4_plugin, 16384, 0 },
-	{ "hevc_aac.mp4", HEVC " -tag:v hvc1 -c:a aac", "mp4", carve_mp4_plugin, 16384, 0 },
+	  16384, 0, false },
+	{ "mpeg4_aac.m4v", "-c:v mpeg4 -c:a aac -f ipod", "m4v", carve_mp4_plugin, 16384, 0, false },
+	{ "hevc_aac.mp4", HEVC " -tag:v hvc1 -c:a aac", "mp4", carve_mp4_plugin, 16384, 0, false },
 	{ "h264_fragmented.mp4", H264 " -c:a aac -movflags frag_keyframe+empty_moov", "mp4",
-	  carve_mp4_plugin, 16384, 0 },
+	  carve_mp4_plugin, 16384, 0, false },
 	/* RIFF: the chunk walk notices noise at the next chunk header */
-	{ "mpeg4_mp3.avi", "-c:v mpeg4 -c:a libmp3lame", "avi", carve_avi_plugin, 0, 16384 },
-	{ "h264_pcm.avi", H264 " -c:a pcm_s16le", "avi", carve_avi_plugin, 0, 16384 },
-	{ "mjpeg.avi", "-c:v mjpeg -q:v 20 -an", "avi", carve_avi_plugin, 0, 16384 },
-	{ "pcm.wav", "-vn -c:a pcm_s16le", "wav", carve_avi_plugin, 0, 0 },
+	{ "mpeg4_mp3.avi", "-c:v mpeg4 -c:a libmp3lame", "avi", carve_avi_plugin, 0, 16384, false },
+	{ "h264_pcm.avi", H264 " -c:a pcm_s16le", "avi", carve_avi_plugin, 0, 16384, false },
+	{ "mjpeg.avi", "-c:v mjpeg -q:v 20 -an", "avi", carve_avi_plugin, 0, 16384, false },
+	{ "pcm.wav", "-vn -c:a pcm_s16le", "wav", carve_avi_plugin, 0, 0, false },
 	/* EBML: every element header of the clusters is read */
-	{ "h264_aac.mkv", H264 " -c:a aac", "mkv", carve_mkv_plugin, 0, 16384 },
-	{ "vp8_vorbis.webm", "-c:v libvpx -c:a libvorbis", "webm", carve_mkv_plugin, 0, 16384 },
+	{ "h264_aac.mkv", H264 " -c:a aac", "mkv", carve_mkv_plugin, 0, 16384, false },
+	{ "vp8_vorbis.webm", "-c:v libvpx -c:a libvorbis", "webm", carve_mkv_plugin, 0, 16384, false },
 	{ "vp9_opus_live.webm", "-c:v libvpx-vp9 -deadline realtime -cpu-used 8 -c:a libopus -live 1",
-	  "webm", carve_mkv_plugin, 0, 16384 },
-	{ "h264_aac_live.mkv", H264 " -c:a aac -live 1", "mkv", carve_mkv_plugin, 0, 16384 },
+	  "webm", carve_mkv_plugin, 0, 16384, true },
+	{ "h264_aac_live.mkv", H264 " -c:a aac -live 1", "mkv", carve_mkv_plugin, 0, 16384, true },
+	/* FLV: each tag's PreviousTagSize; the next tag's header */
+	{ "flv1_mp3.flv", "-c:v flv -c:a libmp3lame -ar 44100", "flv", carve_flv_plugin, 0, 16384, false },
+	{ "h264_aac.flv", H264 " -c:a aac", "flv", carve_flv_plugin, 0, 16384, false },
+	{ "h264_aac_nosize.flv", H264 " -c:a aac -flvflags no_duration_filesize", "flv",
+	  carve_flv_plugin, 0, 16384, true },
 };
 
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
@@ -106,7 +112,9 @@ START_TEST(generated_whole)
 }
 END_TEST
 
-/* A file cut short is never whole, wherever it is cut. */
+/* A file cut short is never whole, wherever it is cut (unless its length
+ * is stated nowhere and the cut falls between two of its units: then it
+ * is a whole shorter file, and must come out as exactly that). */
 START_TEST(generated_truncated)
 {
 	const exhibit_plugin *p = samples[_i].plugin();
@@ -121,6 +129,10 @@ START_TEST(generated_truncated)
 		if (cuts[i] >= m.len)
 			continue;
 		judge(p, m.data, cuts[i], signature_index(p, m.data, m.len), 4096, &f);
+		if (samples[_i].unstated_length && f.outcome == CARVE_STUB_WHOLE) {
+			ck_assert_uint_eq(f.length, cuts[i]);
+			continue;
+		}
 		ck_assert_msg(f.outcome != CARVE_STUB_WHOLE, "%s cut at %zu came out whole", m.path,
 		              cuts[i]);
 	}
@@ -821,6 +833,99 @@ START_TEST(mkv_hostile)
 }
 END_TEST
 
+/* ------------------------------------------------------------ FLV */
+
+START_TEST(flv_corpus_whole)
+{
+	media_file m;
+
+	if (!corpus_media("iped/test_videoFlv.flv", &m))
+		return;
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+		assert_carved_whole(carve_flv_plugin(), &m, "flv", blocks[b]);
+	media_file_free(&m);
+}
+END_TEST
+
+/* flv_tag — the offset of tag number n (0: the first). */
+static size_t flv_tag(const media_file *m, int n)
+{
+	size_t p = be32(m->data + 5) + 4;
+
+	while (n-- > 0)
+		p += 11 + be24(m->data + p + 1) + 4;
+	return p;
+}
+
+/* A wrong PreviousTagSize is the break, exactly; a tag of another stream
+ * id, or of a codec its stream did not start with, too. */
+START_TEST(flv_precise_breaks)
+{
+	const exhibit_plugin *p = carve_flv_plugin();
+	media_file m;
+	carve_stub_file f;
+	size_t tag, trailer;
+
+	if (!make_sample(sample_named("h264_aac.flv"), &m))
+		return;
+	tag = flv_tag(&m, 40);
+	trailer = tag + 11 + be24(m.data + tag + 1);
+	m.data[trailer + 3] ^= 1;
+	ck_assert_int_eq(judge(p, m.data, m.len, 0, 512, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, trailer);
+	m.data[trailer + 3] ^= 1;
+	m.data[tag + 10] = 1; /* stream id */
+	ck_assert_int_eq(judge(p, m.data, m.len, 0, 512, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, tag);
+	m.data[tag + 10] = 0;
+	/* the codec nibble: video's low one, audio's high one (2: H.263, MP3) */
+	if (m.data[tag] == 9)
+		m.data[tag + 11] = (unsigned char)((m.data[tag + 11] & 0xf0) | 2);
+	else
+		m.data[tag + 11] = (unsigned char)((m.data[tag + 11] & 0x0f) | 0x20);
+	ck_assert_int_eq(judge(p, m.data, m.len, 0, 512, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, tag);
+	media_file_free(&m);
+}
+END_TEST
+
+/* Decoys and absurd sizes. */
+START_TEST(flv_hostile)
+{
+	const exhibit_plugin *p = carve_flv_plugin();
+	unsigned char buf[1 << 16];
+	uint32_t seed = 8;
+	media_file m;
+	carve_stub_file f;
+
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, "FLV\x01\x05\0\0\0\x09\0\0\0\0", 13);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	if (!make_sample(sample_named("flv1_mp3.flv"), &m))
+		return;
+	/* the onMetaData's filesize 1 MB larger than the file: it is cut */
+	{
+		size_t k = 0;
+		while (k + 17 < m.len && memcmp(m.data + k, "\0\x08" "filesize\0", 11))
+			k++;
+		double claimed = (double)m.len + 1e6;
+		uint64_t bits;
+		ck_assert(k + 19 < m.len && m.data[k + 10] == 0);
+		memcpy(&bits, &claimed, sizeof bits);
+		for (int i = 0; i < 8; i++)
+			m.data[k + 11 + i] = (unsigned char)(bits >> (56 - 8 * i));
+		ck_assert_int_eq(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_BROKEN);
+	}
+	/* a tag of 16 MB in the middle */
+	{
+		size_t tag = flv_tag(&m, 30);
+		memcpy(m.data + tag + 1, "\xff\xff\xff", 3);
+		ck_assert_int_ne(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	}
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *carve_video_suite(void)
@@ -830,6 +935,7 @@ static Suite *carve_video_suite(void)
 	TCase *mp4 = tcase_create("mp4");
 	TCase *avi = tcase_create("avi");
 	TCase *mkv = tcase_create("mkv");
+	TCase *flv = tcase_create("flv");
 
 	tcase_set_timeout(all, 300);
 	tcase_add_loop_test(all, generated_whole, 0, N_SAMPLES);
@@ -858,6 +964,12 @@ static Suite *carve_video_suite(void)
 	tcase_add_test(mkv, mkv_cues_mismatch);
 	tcase_add_test(mkv, mkv_hostile);
 	suite_add_tcase(s, mkv);
+
+	tcase_set_timeout(flv, 300);
+	tcase_add_test(flv, flv_corpus_whole);
+	tcase_add_test(flv, flv_precise_breaks);
+	tcase_add_test(flv, flv_hostile);
+	suite_add_tcase(s, flv);
 	return s;
 }
 
