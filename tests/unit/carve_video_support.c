@@ -122,9 +122,13 @@ unsigned char *in_noise(const unsigned char *data, size_t len, size_t before, si
 void assert_carved_whole(const exhibit_plugin *plugin, const media_file *m, const char *ext,
                          size_t block)
 {
-	size_t before = 7777, total, n, whole = 0;
-	unsigned char *buf = in_noise(m->data, m->len, before, 5555, 0x5eed, &total);
+	size_t before = 7777, total, n, whole = 0, slack = (512 - m->len % 512) % 512;
+	unsigned char *buf = in_noise(m->data, m->len, before, 5555 + slack, 0x5eed, &total);
 	carve_stub_file *files;
+
+	/* Zeros after the file up to its next sector, as a file system
+	 * leaves them: the end of a format without a length of its own. */
+	memset(buf + before + m->len, 0, slack);
 
 	n = carve_stub_scan(plugin, buf, total, block, &files);
 	ck_assert_msg(n != (size_t)-1, "out of memory");

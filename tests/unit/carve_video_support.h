@@ -51,10 +51,11 @@ unsigned char *in_noise(const unsigned char *data, size_t len, size_t before, si
                         uint32_t seed, size_t *total);
 
 /*
- * assert_carved_whole — data buried in noise at an odd offset is found
- * by plugin exactly once, CARVE_STUB_WHOLE, at its offset with its
- * length and extension ext; nothing else comes out whole.  Runs with
- * blocks of block bytes.
+ * assert_carved_whole — data buried in noise at an odd offset (with
+ * zeros after it up to its next 512-byte boundary, the slack a file
+ * system leaves) is found by plugin exactly once, CARVE_STUB_WHOLE, at
+ * its offset with its length and extension ext; nothing else comes out
+ * whole.  Runs with blocks of block bytes.
  */
 void assert_carved_whole(const exhibit_plugin *plugin, const media_file *m, const char *ext,
                          size_t block);

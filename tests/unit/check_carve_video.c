@@ -82,6 +82,11 @@ static const sample_case samples[] = {
 	{ "h264_aac.flv", H264 " -c:a aac", "flv", carve_flv_plugin, 0, 16384, false },
 	{ "h264_aac_nosize.flv", H264 " -c:a aac -flvflags no_duration_filesize", "flv",
 	  carve_flv_plugin, 0, 16384, true },
+	/* MPEG-TS: the first packet of noise has no sync byte */
+	{ "mpeg2_mp2.ts", "-c:v mpeg2video -c:a mp2", "ts", carve_mpegts_plugin, 0, 188, true },
+	{ "h264_aac.ts", H264 " -c:a aac", "ts", carve_mpegts_plugin, 0, 188, true },
+	{ "h264_ac3.m2ts", H264 " -c:a ac3 -f mpegts -mpegts_m2ts_mode 1", "m2ts",
+	  carve_mpegts_plugin, 0, 192, true },
 };
 
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
@@ -926,6 +931,86 @@ START_TEST(flv_hostile)
 }
 END_TEST
 
+/* ------------------------------------------------------------ MPEG-TS */
+
+/* A fragment that ends inside a packet, followed by noise or by zeros: the
+ * break is the sector boundary where it ends, exactly. */
+START_TEST(ts_fragment_break)
+{
+	const exhibit_plugin *p = carve_mpegts_plugin();
+	const sample_case *c = sample_named(_i ? "h264_ac3.m2ts" : "h264_aac.ts");
+	media_file m;
+	size_t len, split;
+	unsigned char *broken;
+	carve_stub_file f;
+
+	if (!make_sample(c, &m))
+		return;
+	for (split = 4096; split + 8192 < m.len; split += 4096 * 3) {
+		if (split % (_i ? 192 : 188) == 0)
+			continue; /* a fragment ending between packets looks like an end */
+		broken = split_with_noise(&m, split, 65536, &len);
+		judge(p, broken, len, signature_index(p, m.data, m.len), 4096, &f);
+		ck_assert_int_eq(f.outcome, CARVE_STUB_BROKEN);
+		ck_assert_uint_eq(f.bad_offset, split);
+		memset(broken + split, 0, 65536);
+		judge(p, broken, len, signature_index(p, m.data, m.len), 512, &f);
+		ck_assert_int_eq(f.outcome, CARVE_STUB_BROKEN);
+		ck_assert_uint_eq(f.bad_offset, split);
+		free(broken);
+	}
+	media_file_free(&m);
+}
+END_TEST
+
+/* A continuity counter that skips is a break at its packet. */
+START_TEST(ts_continuity)
+{
+	const exhibit_plugin *p = carve_mpegts_plugin();
+	media_file m;
+	carve_stub_file f;
+	size_t at;
+
+	if (!make_sample(sample_named("h264_aac.ts"), &m))
+		return;
+	at = m.len / 2 / 188 * 188;
+	while (at + 188 < m.len && (m.data[at + 3] & 0x10) == 0) /* a packet with payload */
+		at += 188;
+	m.data[at + 3] = (unsigned char)((m.data[at + 3] & 0xf0) | ((m.data[at + 3] + 5) & 0x0f));
+	ck_assert_int_eq(judge(p, m.data, m.len, signature_index(p, m.data, m.len), 4096, &f),
+	                 CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, at);
+	media_file_free(&m);
+}
+END_TEST
+
+/* Tables alone, or a PAT then noise: no file. */
+START_TEST(ts_decoys)
+{
+	const exhibit_plugin *p = carve_mpegts_plugin();
+	unsigned char buf[1 << 16];
+	uint32_t seed = 31;
+	media_file m;
+
+	if (!make_sample(sample_named("h264_aac.ts"), &m))
+		return;
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, m.data, 188);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	/* SDT, PAT, PMT and a few of them again, but no stream: padded with
+	 * null packets, then zeros */
+	memset(buf, 0, sizeof buf);
+	memcpy(buf, m.data, 3 * 188);
+	for (size_t k = 3; k < 40; k++) {
+		unsigned char *q = buf + 188 * k;
+		memset(q, 0xff, 188);
+		q[0] = 0x47, q[1] = 0x1f, q[2] = 0xff, q[3] = 0x10;
+	}
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *carve_video_suite(void)
@@ -936,6 +1021,7 @@ static Suite *carve_video_suite(void)
 	TCase *avi = tcase_create("avi");
 	TCase *mkv = tcase_create("mkv");
 	TCase *flv = tcase_create("flv");
+	TCase *ts = tcase_create("mpegts");
 
 	tcase_set_timeout(all, 300);
 	tcase_add_loop_test(all, generated_whole, 0, N_SAMPLES);
@@ -970,6 +1056,12 @@ static Suite *carve_video_suite(void)
 	tcase_add_test(flv, flv_precise_breaks);
 	tcase_add_test(flv, flv_hostile);
 	suite_add_tcase(s, flv);
+
+	tcase_set_timeout(ts, 300);
+	tcase_add_loop_test(ts, ts_fragment_break, 0, 2);
+	tcase_add_test(ts, ts_continuity);
+	tcase_add_test(ts, ts_decoys);
+	suite_add_tcase(s, ts);
 	return s;
 }
 
