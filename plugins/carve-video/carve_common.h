@@ -28,7 +28,7 @@
 
 /* ---- gathering a header across data_check blocks */
 
-#define CARVE_GATHER_MAX 64
+#define CARVE_GATHER_MAX 128
 
 typedef struct carve_gather {
 	uint64_t at;   /* candidate offset of the header's first byte */

@@ -29,6 +29,11 @@
 #include "bytes.h"
 #include "carve_video.h"
 #include "carve_video_support.h"
+#include "media_test_support.h"
+
+#ifndef EXHIBIT_SOURCE_DIR
+#define EXHIBIT_SOURCE_DIR "."
+#endif
 
 static const size_t blocks[] = { 512, 4096, 65536 };
 
@@ -87,6 +92,11 @@ static const sample_case samples[] = {
 	{ "h264_aac.ts", H264 " -c:a aac", "ts", carve_mpegts_plugin, 0, 188, true },
 	{ "h264_ac3.m2ts", H264 " -c:a ac3 -f mpegts -mpegts_m2ts_mode 1", "m2ts",
 	  carve_mpegts_plugin, 0, 192, true },
+	/* ASF: every data packet's opening */
+	{ "wmv2_wmav2.wmv", "-c:v wmv2 -c:a wmav2", "wmv", carve_asf_plugin, 0, 3200, false },
+	{ "msmpeg4_wmav1.asf", "-c:v msmpeg4 -c:a wmav1", "wmv", carve_asf_plugin, 0,
+	  3200, false },
+	{ "wmav2.wma", "-vn -c:a wmav2", "wma", carve_asf_plugin, 0, 3200, false },
 };
 
 #define N_SAMPLES (sizeof samples / sizeof samples[0])
@@ -1011,6 +1021,82 @@ START_TEST(ts_decoys)
 }
 END_TEST
 
+/* ------------------------------------------------------------ ASF */
+
+START_TEST(asf_seed_whole)
+{
+	media_file m;
+
+	snprintf(m.path, sizeof m.path, "%s/tests/fuzz/corpus/asf/wmv2_wmav2.wmv", EXHIBIT_SOURCE_DIR);
+	m.data = read_whole(m.path, &m.len);
+	ck_assert_msg(m.data != NULL, "cannot read %s", m.path);
+	for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+		assert_carved_whole(carve_asf_plugin(), &m, "wmv", blocks[b]);
+	media_file_free(&m);
+}
+END_TEST
+
+/* A packet that does not open as one is the break, exactly; a simple
+ * index entry beyond the packets makes the file invalid there. */
+START_TEST(asf_breaks)
+{
+	const exhibit_plugin *p = carve_asf_plugin();
+	media_file m;
+	carve_stub_file f;
+	uint64_t header, data, packet_size = 3200, bad;
+	size_t at;
+
+	if (!make_sample(sample_named("wmv2_wmav2.wmv"), &m))
+		return;
+	header = le64(m.data + 16);
+	ck_assert(!memcmp(m.data + header, "\x36\x26\xb2\x75", 4));
+	data = header + 50;
+	at = (size_t)(data + 7 * packet_size);
+	m.data[at + 4] ^= 0x20;
+	ck_assert_int_eq(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_BROKEN);
+	ck_assert_uint_eq(f.bad_offset, at);
+	m.data[at + 4] ^= 0x20;
+	ck_assert_int_eq(validate_bytes(p, m.data, m.len, &bad), EXHIBIT_OK);
+	/* the simple index's first entry: packet 10000 */
+	{
+		size_t index = (size_t)(header + le64(m.data + header + 16));
+		ck_assert(!memcmp(m.data + index, "\x90\x08\x00\x33", 4));
+		memcpy(m.data + index + 56, "\x10\x27\0\0", 4);
+		ck_assert_int_eq(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_INVALID);
+		ck_assert_uint_eq(f.bad_offset, index + 56);
+	}
+	media_file_free(&m);
+}
+END_TEST
+
+/* Decoys and absurd sizes. */
+START_TEST(asf_hostile)
+{
+	const exhibit_plugin *p = carve_asf_plugin();
+	unsigned char buf[1 << 16];
+	uint32_t seed = 77;
+	media_file m;
+	carve_stub_file f;
+
+	if (!make_sample(sample_named("wmv2_wmav2.wmv"), &m))
+		return;
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, m.data, 30);
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	/* header, then noise */
+	fill_noise(buf, sizeof buf, &seed);
+	memcpy(buf, m.data, (size_t)le64(m.data + 16));
+	ck_assert_uint_eq(whole_count(p, buf, sizeof buf, 4096), 0);
+	/* a data object claiming 2^62 bytes */
+	{
+		size_t data = (size_t)le64(m.data + 16);
+		memcpy(m.data + data + 16, "\0\0\0\0\0\0\0\x40", 8);
+		ck_assert_int_ne(judge(p, m.data, m.len, 0, 4096, &f), CARVE_STUB_WHOLE);
+	}
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ suite */
 
 static Suite *carve_video_suite(void)
@@ -1022,6 +1108,7 @@ static Suite *carve_video_suite(void)
 	TCase *mkv = tcase_create("mkv");
 	TCase *flv = tcase_create("flv");
 	TCase *ts = tcase_create("mpegts");
+	TCase *asf = tcase_create("asf");
 
 	tcase_set_timeout(all, 300);
 	tcase_add_loop_test(all, generated_whole, 0, N_SAMPLES);
@@ -1062,6 +1149,12 @@ static Suite *carve_video_suite(void)
 	tcase_add_test(ts, ts_continuity);
 	tcase_add_test(ts, ts_decoys);
 	suite_add_tcase(s, ts);
+
+	tcase_set_timeout(asf, 300);
+	tcase_add_test(asf, asf_seed_whole);
+	tcase_add_test(asf, asf_breaks);
+	tcase_add_test(asf, asf_hostile);
+	suite_add_tcase(s, asf);
 	return s;
 }
 
