@@ -212,9 +212,9 @@ static int avi_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 	uint64_t block_end = pos + len;
 
 	if (len == 0) {
-		while (st->depth && st->next == st->ends[st->depth - 1])
+		while (st->depth && st->next == st->ends[st->depth - 1] && st->next <= pos)
 			st->depth--;
-		if (st->depth) {
+		if (st->depth || st->next > pos) {
 			*end = pos;
 			return pos < 512 ? EXHIBIT_CARVE_REJECT : EXHIBIT_CARVE_ERROR;
 		}
