@@ -18,7 +18,9 @@
  * validate checks the indexes against the chunks: every idx1 entry, and
  * every OpenDML standard index ('ix##') that the streams' super indexes
  * ('indx') point to, must name a chunk of that id and size at the offset
- * it gives; the first that does not is the answer.
+ * it gives, and a video chunk must open as its codec does (a whole JPEG
+ * image for Motion JPEG, a start code for MPEG-4 and H.264); the first
+ * that does not is the answer.
  */
 #include <string.h>
 
@@ -252,11 +254,57 @@ static int avi_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 
 /* ---- validate: the indexes against the chunks */
 
+#define AVI_MAX_CHECKED_STREAMS 16
+
+/* What a video stream's chunks must start with, from its compression. */
+enum chunk_framing { CHUNK_ANY, CHUNK_JPEG, CHUNK_START_CODE };
+
 typedef struct avi_check {
-	carve_reader chunks, index;
+	carve_reader chunks, index, data;
 	carve_budget budget;
+	uint32_t n_streams;
+	unsigned char framing[AVI_MAX_CHECKED_STREAMS];
 	uint64_t bad;
 } avi_check;
+
+/* framing_of — how chunks of a video stream of this compression open. */
+static unsigned char framing_of(const unsigned char *compression)
+{
+	static const char *const jpeg[] = { "MJPG", "mjpg", "AVRn", "dmb1", NULL };
+	static const char *const start_code[] = { "XVID", "xvid", "DIVX", "divx", "DX50", "dx50",
+		                                  "FMP4", "fmp4", "MP4V", "mp4v", "H264", "h264",
+		                                  "X264", "x264", "AVC1", "avc1", "MPG2", "mpg2", NULL };
+
+	if (carve_fourcc_in(compression, jpeg))
+		return CHUNK_JPEG;
+	if (carve_fourcc_in(compression, start_code))
+		return CHUNK_START_CODE;
+	return CHUNK_ANY;
+}
+
+/* chunk_framed — the data of a chunk (its header at pos) opens as its
+ * stream's codec says; streams of other codecs are not checked. */
+static bool chunk_framed(avi_check *c, uint64_t pos, const unsigned char *id, uint32_t size)
+{
+	unsigned stream;
+	const unsigned char *d;
+
+	if (size == 0 || !digit(id[0]) || !digit(id[1]) || id[2] != 'd')
+		return true;
+	stream = (unsigned)(id[0] - '0') * 10 + (unsigned)(id[1] - '0');
+	if (stream >= c->n_streams || stream >= AVI_MAX_CHECKED_STREAMS)
+		return true;
+	switch (c->framing[stream]) {
+	case CHUNK_JPEG:
+		return carve_jpeg_framed(&c->data, &c->budget, pos + 8, size);
+	case CHUNK_START_CODE:
+		/* 00 00 01, or the 00 00 00 01 of an H.264 byte stream */
+		return size >= 4 && (d = carve_read(&c->data, pos + 8, 4)) && d[0] == 0 && d[1] == 0 &&
+		       (d[2] == 1 || (d[2] == 0 && d[3] == 1));
+	default:
+		return true;
+	}
+}
 
 /* chunk_is — a chunk with this id and size has its header at pos. */
 static bool chunk_is(avi_check *c, uint64_t pos, const unsigned char *id, uint32_t size)
@@ -285,6 +333,10 @@ static void check_idx1(avi_check *c, uint64_t idx1, uint32_t size, uint64_t movi
 			at = base = 0;
 		if (!chunk_is(c, at, e, le32(e + 12))) {
 			c->bad = at < c->chunks.length ? at : idx1 + 8 + i;
+			return;
+		}
+		if (!chunk_framed(c, at, e, le32(e + 12))) {
+			c->bad = at;
 			return;
 		}
 	}
@@ -320,7 +372,8 @@ static void check_standard_index(avi_check *c, uint64_t pos)
 		}
 		at = base + le32(e) - 8;
 		id_size = le32(e + 4) & 0x7fffffff;
-		if (base + le32(e) < 8 || !chunk_is(c, at, id, id_size)) {
+		if (base + le32(e) < 8 || !chunk_is(c, at, id, id_size) ||
+		    !chunk_framed(c, at, id, id_size)) {
 			c->bad = at < c->chunks.length ? at : pos;
 			return;
 		}
@@ -348,8 +401,31 @@ static void check_super_index(avi_check *c, uint64_t pos, uint32_t size)
 	}
 }
 
-/* walk_strls — the super indexes of the streams of hdrl [start, end). */
-static void walk_hdrl(avi_check *c, uint64_t start, uint64_t end, int depth)
+/* on_strl — a stream's list: its compression (video), its super index. */
+static void on_strl(avi_check *c, uint64_t start, uint64_t end)
+{
+	uint32_t stream = c->n_streams++;
+	bool video = false;
+
+	for (uint64_t pos = start; pos + 8 <= end && c->bad == UINT64_MAX;) {
+		const unsigned char *h = carve_read(&c->chunks, pos, 28);
+		uint32_t size;
+
+		if (!h)
+			return;
+		size = le32(h + 4);
+		if (is_id(h, "strh") && size >= 4)
+			video = is_id(h + 8, "vids");
+		else if (is_id(h, "strf") && video && size >= 20 && stream < AVI_MAX_CHECKED_STREAMS)
+			c->framing[stream] = framing_of(h + 8 + 16);
+		else if (is_id(h, "indx"))
+			check_super_index(c, pos, size);
+		pos += 8 + (uint64_t)size + (size & 1);
+	}
+}
+
+/* walk_hdrl — the streams of hdrl [start, end). */
+static void walk_hdrl(avi_check *c, uint64_t start, uint64_t end)
 {
 	for (uint64_t pos = start; pos + 8 <= end && c->bad == UINT64_MAX;) {
 		const unsigned char *h = carve_read(&c->chunks, pos, 12);
@@ -358,10 +434,8 @@ static void walk_hdrl(avi_check *c, uint64_t start, uint64_t end, int depth)
 		if (!h)
 			return;
 		size = le32(h + 4);
-		if (is_id(h, "LIST") && depth == 0 && size >= 4 && is_id(h + 8, "strl"))
-			walk_hdrl(c, pos + 12, pos + 8 + size, 1);
-		else if (is_id(h, "indx") && depth == 1)
-			check_super_index(c, pos, size);
+		if (is_id(h, "LIST") && size >= 4 && is_id(h + 8, "strl"))
+			on_strl(c, pos + 12, pos + 8 + size);
 		pos += 8 + (uint64_t)size + (size & 1);
 	}
 }
@@ -376,8 +450,11 @@ static int avi_validate(const exhibit_host_api *api, exhibit_host *host, uint64_
 
 	carve_reader_init(&c.chunks, api, host, length);
 	carve_reader_init(&c.index, api, host, length);
+	carve_reader_init(&c.data, api, host, length);
 	c.budget.left = AVI_BUDGET;
 	c.bad = UINT64_MAX;
+	c.n_streams = 0;
+	memset(c.framing, CHUNK_ANY, sizeof c.framing);
 	if (!(h = carve_read(&c.chunks, 0, 12)) || !is_id(h + 8, "AVI "))
 		return EXHIBIT_OK; /* a WAVE: data_check's walk is all there is */
 	end = 8 + (uint64_t)le32(h + 4);
@@ -388,7 +465,7 @@ static int avi_validate(const exhibit_host_api *api, exhibit_host *host, uint64_
 			break;
 		size = le32(h + 4);
 		if (is_id(h, "LIST") && is_id(h + 8, "hdrl"))
-			walk_hdrl(&c, pos + 12, pos + 8 + size, 0);
+			walk_hdrl(&c, pos + 12, pos + 8 + size);
 		else if (is_id(h, "LIST") && is_id(h + 8, "movi") && !movi)
 			movi = pos + 8;
 		else if (is_id(h, "idx1") && !idx1) {

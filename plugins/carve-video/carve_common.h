@@ -93,6 +93,18 @@ static inline bool carve_spend(carve_budget *b, uint64_t n)
 	return true;
 }
 
+/* ---- codec framing */
+
+/*
+ * carve_jpeg_framed — the size bytes at off are a JPEG image, as a
+ * Motion JPEG frame is: SOI, marker segments that fit, entropy-coded data
+ * in which 0xFF is only ever followed by a stuffed 0x00, a restart
+ * marker, fill or a marker segment, and an EOI (what follows the EOI, a
+ * second field or padding, is not read).  One step per 4 KiB scanned.
+ * RETURN: true when it is, or when the budget ran out on the way.
+ */
+bool carve_jpeg_framed(carve_reader *r, carve_budget *budget, uint64_t off, uint64_t size);
+
 /* ---- small shared predicates */
 
 /* carve_fourcc_printable — four bytes of ASCII letters, digits, space

@@ -13,7 +13,10 @@
  *                          sample size exactly; NAL headers well formed;
  *   mp4v                   an MPEG-4 (or MPEG-2) start code 00 00 01;
  *   s263/h263              an H.263 picture start code;
- *   jpeg/mjpa              a JPEG SOI; ProRes 'icpf'; AC-3/E-AC-3 sync.
+ *   jpeg/mjpa              a whole JPEG image (markers, entropy-coded
+ *                          data, EOI);
+ *   ProRes, AC-3/E-AC-3    the frame identifier, the sync word;
+ *   mp4a (AAC), .mp3       the first syntactic element, the frame sync.
  *
  * Every sample of every track must lie inside an mdat of the candidate
  * and be framed as its codec says.  Fragmented files are checked the
@@ -502,6 +505,8 @@ static bool framed(check *c, track *t, uint64_t off, uint64_t size)
 		return true;
 	if (t->framing == FRAMING_NAL)
 		return nal_framed(c, t, off, size);
+	if (t->framing == FRAMING_JPEG)
+		return carve_jpeg_framed(&c->readers[READ_DATA], &c->budget, off, size);
 	if (!(h = carve_read(&c->readers[READ_DATA], off, n)))
 		return false;
 	switch (t->framing) {
@@ -509,8 +514,6 @@ static bool framed(check *c, track *t, uint64_t off, uint64_t size)
 		return n >= 4 && h[0] == 0 && h[1] == 0 && h[2] == 1;
 	case FRAMING_H263:
 		return n >= 3 && h[0] == 0 && h[1] == 0 && (h[2] & 0xfc) == 0x80;
-	case FRAMING_JPEG:
-		return n >= 2 && h[0] == 0xff && h[1] == 0xd8;
 	case FRAMING_PRORES:
 		return n >= 8 && mp4_is_type(h + 4, "icpf");
 	case FRAMING_AC3:

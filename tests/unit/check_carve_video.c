@@ -525,6 +525,63 @@ START_TEST(mp4_absurd_sizes)
 }
 END_TEST
 
+/* An mdat that says size 0 ("to the end of the file", as a writer that
+ * could not seek back leaves it), after its moov: the carver cannot see
+ * where the file ends, but validate knows where the last sample does:
+ * the candidate is invalid from exactly there. */
+START_TEST(mp4_mdat_to_the_end)
+{
+	const exhibit_plugin *p = carve_mp4_plugin();
+	media_file m;
+	uint64_t mdat, mdat_size;
+	size_t len;
+	unsigned char *buf;
+	carve_stub_file f;
+
+	if (!make_sample(sample_named("h264_aac_faststart.mp4"), &m))
+		return;
+	ck_assert(top_box(&m, "mdat", &mdat, &mdat_size));
+	ck_assert_uint_eq(mdat + mdat_size, m.len);
+	memset(m.data + mdat, 0, 4);
+	buf = in_noise(m.data, m.len, 0, 3000, 17, &len);
+	ck_assert_int_eq(judge(p, buf, len, 0, 4096, &f), CARVE_STUB_INVALID);
+	ck_assert_uint_eq(f.bad_offset, m.len);
+	free(buf);
+	media_file_free(&m);
+}
+END_TEST
+
+/* Noise inside a Motion JPEG frame, away from its start and end: the
+ * frame's entropy-coded data gives it away (MOV and AVI alike), and the
+ * break is reported at the frame. */
+START_TEST(mjpeg_frame_damage)
+{
+	const sample_case *c = sample_named(_i ? "mjpeg.avi" : "mjpeg_pcm.mov");
+	const exhibit_plugin *p = c->plugin();
+	media_file m;
+	size_t n, big = 0;
+	packet *pk;
+	uint32_t seed = 3;
+	carve_stub_file f;
+
+	if (!make_sample(c, &m))
+		return;
+	pk = video_packets(m.path, &n);
+	ck_assert_uint_gt(n, 10);
+	for (size_t i = 1; i < n; i++)
+		if (pk[i].size > pk[big].size)
+			big = i;
+	ck_assert_uint_gt(pk[big].size, 3000);
+	fill_noise(m.data + pk[big].pos + pk[big].size / 2 - 500, 1000, &seed);
+	ck_assert_int_eq(judge(p, m.data, m.len, signature_index(p, m.data, m.len), 4096, &f),
+	                 CARVE_STUB_INVALID);
+	/* MOV: the sample; AVI: its chunk header, 8 bytes before the data */
+	ck_assert_uint_eq(f.bad_offset, pk[big].pos - (_i ? 8 : 0));
+	free(pk);
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ AVI */
 
 static void put_le16(unsigned char *p, uint32_t v)
@@ -1235,6 +1292,8 @@ static Suite *carve_video_suite(void)
 	tcase_add_test(mp4, mp4_damaged_moov);
 	tcase_add_test(mp4, mp4_decoys);
 	tcase_add_test(mp4, mp4_absurd_sizes);
+	tcase_add_test(mp4, mp4_mdat_to_the_end);
+	tcase_add_loop_test(mp4, mjpeg_frame_damage, 0, 2);
 	suite_add_tcase(s, mp4);
 
 	tcase_set_timeout(avi, 300);
