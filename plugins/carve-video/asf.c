@@ -227,6 +227,8 @@ static int asf_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 	asf_state *st = state;
 	uint64_t block_end = pos + len;
 
+	if (st->phase == IN_PACKETS && st->next == st->data_end)
+		st->phase = TOP_LEVEL; /* the last packet ended the data object */
 	if (len == 0) {
 		*end = pos;
 		if (st->phase != IN_PACKETS && st->seen_data && st->next == pos &&
@@ -261,6 +263,8 @@ static int asf_data_check(void *state, uint64_t pos, const unsigned char *buf, s
 		if (v != EXHIBIT_CARVE_CONTINUE)
 			return v;
 	}
+	if (st->phase == IN_PACKETS && st->next == st->data_end)
+		st->phase = TOP_LEVEL;
 	if (st->file_size && st->next == st->file_size && st->phase == TOP_LEVEL && st->seen_data) {
 		*end = st->next;
 		return EXHIBIT_CARVE_END;

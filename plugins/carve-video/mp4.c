@@ -14,8 +14,8 @@
  * moof and mfra it walks the child boxes too (tracks, media, sample
  * tables), so garbage in the movie header is noticed at the first child
  * header it breaks.  The file ends after the last top-level box when the
- * next bytes are not a box of a type this family uses and both a moov
- * and an mdat were seen; a file that never shows its moov, or breaks
+ * next bytes are not a box of a type this family uses (or are a second
+ * ftyp or moov: the next file's) and both a moov and an mdat were seen; a file that never shows its moov, or breaks
  * before it, is partial (ERROR), and one that shows neither moov nor mdat
  * was a decoy (REJECT).  mdat payloads are never read here: mp4_validate
  * places every sample the moov describes, and says where the content
@@ -272,7 +272,9 @@ static enum step top_box(mp4_state *st, uint64_t pos, const unsigned char *buf, 
 	}
 	if (!(h = carve_gather_take(&st->head, pos, buf, len, 8)))
 		return STEP_MORE;
-	if (!carve_fourcc_in(h + 4, mp4_top_level_types))
+	/* A second ftyp or moov is the next file's. */
+	if (!carve_fourcc_in(h + 4, mp4_top_level_types) || (st->next && mp4_is_type(h + 4, "ftyp")) ||
+	    ((st->seen & SEEN_MOOV) && mp4_is_type(h + 4, "moov")))
 		goto stops;
 	size = be32(h);
 	if (size == 1) {

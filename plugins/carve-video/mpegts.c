@@ -15,7 +15,8 @@
  * The PAT gives the PMTs, the PMTs the elementary streams, and a packet
  * that starts a PES must start with its start code.  A transport stream
  * has no length of its own: the file ends at the first packet without
- * its sync byte.  Where that packet starts on a sector boundary or is
+ * its sync byte (or at a PAT or SDT that counts from 0 again on a sector
+ * boundary: the next recording, stored right after).  Where that packet starts on a sector boundary or is
  * followed by zeros to one (the slack a file system leaves after a file's
  * end), the file ended there; otherwise the bytes before it are not the
  * file's either (a fragment ended inside the last packet), and the break
@@ -171,7 +172,12 @@ static void on_pmt(ts_state *st, unsigned which, const unsigned char *s, size_t 
 
 /* ---- packets */
 
-typedef enum packet_verdict { PACKET_OK, PACKET_NO_SYNC, PACKET_BROKEN } packet_verdict;
+typedef enum packet_verdict {
+	PACKET_OK,
+	PACKET_NO_SYNC,
+	PACKET_BROKEN,
+	PACKET_NEW_FILE /* the first packet of another recording */
+} packet_verdict;
 
 /* counter_continues — the continuity counter of pid goes on from its
  * last packet. */
@@ -213,8 +219,13 @@ static packet_verdict one_packet(ts_state *st, const unsigned char *p)
 		discontinuity = af > 0 && (h[5] & 0x80);
 		at = 5 + af;
 	}
-	if (!counter_continues(st, pid, cc, afc & 1, discontinuity))
+	if (!counter_continues(st, pid, cc, afc & 1, discontinuity)) {
+		/* A PAT or SDT counting from 0 again, on a sector boundary: the
+		 * next recording, stored right after this one. */
+		if (cc == 0 && (h[1] & 0x40) && (pid == 0 || pid == 0x11) && st->next % SECTOR == 0)
+			return PACKET_NEW_FILE;
 		return PACKET_BROKEN;
+	}
 	payload = h + at;
 	plen = afc & 1 ? TS_PACKET - at : 0;
 	stream = pid_index(st->pes_pids, st->n_pes, pid);
@@ -317,6 +328,17 @@ static int broken(const ts_state *st, uint64_t *end)
 	return plausible_whole(st) ? EXHIBIT_CARVE_ERROR : EXHIBIT_CARVE_REJECT;
 }
 
+/* new_file — the packet at next starts another recording: this one
+ * ended before it, if it was whole. */
+static int new_file(const ts_state *st, uint64_t *end)
+{
+	*end = st->next;
+	if (!plausible_whole(st))
+		return EXHIBIT_CARVE_REJECT;
+	return pes_pending(st) || (st->sync && st->next % M2TS_ALIGNED_UNIT) ? EXHIBIT_CARVE_ERROR
+	                                                                     : EXHIBIT_CARVE_END;
+}
+
 static int ts_data_check(void *state, uint64_t pos, const unsigned char *buf, size_t len,
                          uint64_t *end)
 {
@@ -349,7 +371,7 @@ static int ts_data_check(void *state, uint64_t pos, const unsigned char *buf, si
 		if ((v = one_packet(st, st->partial)) != PACKET_OK)
 			return v == PACKET_NO_SYNC
 			       ? no_sync(st, st->have_last ? st->last : NULL, st->partial, st->packet, end)
-			       : broken(st, end);
+			       : v == PACKET_NEW_FILE ? new_file(st, end) : broken(st, end);
 		memcpy(st->last, st->partial, st->packet);
 		st->have_last = 1;
 		st->next += st->packet;
@@ -359,8 +381,9 @@ static int ts_data_check(void *state, uint64_t pos, const unsigned char *buf, si
 		if (v != PACKET_OK) {
 			const unsigned char *prev = at >= st->packet ? buf + at - st->packet
 			                            : st->have_last ? st->last : NULL;
-			return v == PACKET_NO_SYNC ? no_sync(st, prev, buf + at, len - at, end)
-			                           : broken(st, end);
+			return v == PACKET_NO_SYNC  ? no_sync(st, prev, buf + at, len - at, end)
+			       : v == PACKET_NEW_FILE ? new_file(st, end)
+			                              : broken(st, end);
 		}
 		st->next += st->packet;
 		at += st->packet;

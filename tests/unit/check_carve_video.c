@@ -225,6 +225,45 @@ START_TEST(generated_damaged)
 }
 END_TEST
 
+/*
+ * Two copies of a file stored one right after the other (the second on the
+ * next sector for a 188-byte transport stream, whose end shows only by the
+ * zeros after it): each comes out whole, with its own length; the first
+ * never swallows the second.
+ */
+START_TEST(generated_back_to_back)
+{
+	const sample_case *c = &samples[_i];
+	const exhibit_plugin *p = c->plugin();
+	media_file m;
+	size_t gap = 0, n, whole = 0;
+	unsigned char *buf;
+	carve_stub_file *files;
+
+	if (!make_sample(c, &m))
+		return;
+	if (!strcmp(c->ext, "ts"))
+		gap = (512 - m.len % 512) % 512;
+	buf = calloc(1, 2 * m.len + gap);
+	ck_assert(buf != NULL);
+	memcpy(buf, m.data, m.len);
+	memcpy(buf + m.len + gap, m.data, m.len);
+	n = carve_stub_scan(p, buf, 2 * m.len + gap, 4096, &files);
+	for (size_t i = 0; i < n; i++) {
+		if (files[i].outcome != CARVE_STUB_WHOLE)
+			continue;
+		ck_assert_msg(files[i].offset == whole * (m.len + gap) && files[i].length == m.len,
+		              "%s twice: whole at %llu+%llu", c->name,
+		              (unsigned long long)files[i].offset, (unsigned long long)files[i].length);
+		whole++;
+	}
+	ck_assert_msg(whole == 2, "%s twice: %zu whole", c->name, whole);
+	free(files);
+	free(buf);
+	media_file_free(&m);
+}
+END_TEST
+
 /* ------------------------------------------------------------ MP4 */
 
 static const char *const mp4_corpus[] = {
@@ -1283,6 +1322,7 @@ static Suite *carve_video_suite(void)
 	tcase_add_loop_test(all, generated_whole, 0, N_SAMPLES);
 	tcase_add_loop_test(all, generated_truncated, 0, N_SAMPLES);
 	tcase_add_loop_test(all, generated_damaged, 0, N_SAMPLES);
+	tcase_add_loop_test(all, generated_back_to_back, 0, N_SAMPLES);
 	suite_add_tcase(s, all);
 
 	tcase_set_timeout(mp4, 300);
