@@ -100,6 +100,7 @@ typedef struct judge {
 	struct timespec deadline;
 	unsigned calls;
 	int timed_out;
+	uint64_t ambiguous_at;  /* a join was not unique: only [0, this) is certain */
 	carve_result *out;
 } judge;
 
@@ -423,6 +424,36 @@ static size_t split_points(const judge *j, uint64_t x, uint64_t *out, size_t max
 	return n;
 }
 
+/* join_is_unique — the join (s, c) validated; so must no neighbouring
+ * split with the same gap.  Where the bytes around the split are not
+ * checked by the format (a video frame's payload, say), moving the split
+ * a unit either way swaps a unit of the file for a unit of the gap and
+ * still validates: the joined file would then be a guess, and a guessed
+ * file is worse than a partial one.  On ambiguity j->ambiguous_at is the
+ * earliest split that validated: the bytes before it are certain. */
+static int join_is_unique(judge *j, uint64_t s, uint64_t c, uint64_t length)
+{
+	uint64_t u = j->lim->unit, earliest = s;
+	int unique = 1;
+
+	for (int side = -1; side <= 1; side += 2) {
+		uint64_t s2 = side < 0 ? s - u : s + u, c2 = side < 0 ? c - u : c + u;
+		uint64_t next, len2, bad;
+
+		if ((side < 0 && s <= u) || s2 >= length || c2 >= j->job->src->size ||
+		    resume_at(j, s2, &next) != 0)
+			continue;
+		if (try_continuation(j, s2, next, c2, &len2, &bad) == TRIAL_WHOLE) {
+			unique = 0;
+			if (s2 < earliest)
+				earliest = s2;
+		}
+	}
+	if (!unique)
+		j->ambiguous_at = earliest;
+	return unique;
+}
+
 static void set_whole(judge *j, uint64_t s, uint64_t c, uint64_t length)
 {
 	carve_result *o = j->out;
@@ -458,6 +489,8 @@ static int retry_gap(judge *j, uint64_t gap, uint64_t b)
 				continue;
 			rc = try_continuation(j, points[i], next, c, &length, &bad);
 			if (rc == TRIAL_WHOLE) {
+				if (!join_is_unique(j, points[i], c, length))
+					return 0;
 				set_whole(j, points[i], c, length);
 				return 1;
 			}
@@ -509,6 +542,8 @@ static int search_continuation(judge *j, uint64_t x)
 				continue;
 			rc = try_continuation(j, s, next, c, &length, &bad);
 			if (rc == TRIAL_WHOLE) {
+				if (!join_is_unique(j, s, c, length))
+					return 0;
 				set_whole(j, s, c, length);
 				return 1;
 			}
@@ -516,7 +551,7 @@ static int search_continuation(judge *j, uint64_t x)
 				return 0;
 			if (rc == TRIAL_BAD_BEFORE_SPLIT && retry_gap(j, c - split_at, bad))
 				return 1;
-			if (j->timed_out || j->out->trials > j->lim->trials)
+			if (j->ambiguous_at || j->timed_out || j->out->trials > j->lim->trials)
 				return 0;
 		}
 	}
@@ -646,6 +681,7 @@ int carve_judge(const carve_job *job, carve_scratch *scratch, carve_result *out)
 	}
 	if (job->carver->fragments && job->carver->data_check && search_continuation(&j, broke))
 		return 0;
-	keep_partial(&j, broke, h.min_size);
+	keep_partial(&j, j.ambiguous_at && j.ambiguous_at < broke ? j.ambiguous_at : broke,
+	             h.min_size);
 	return 0;
 }
