@@ -343,16 +343,23 @@ def report(args):
                 x = line.split()
                 if len(x) >= 4:
                     timing[x[0]] = dict(wall=float(x[1]), rss=float(x[2]), cpu=float(x[3]),
-                                        note=" ".join(x[4:]))
+                                        others=float(x[4]) if len(x) > 4 else None)
     tools = args.tools.split(",") if args.tools else list(results)
     size = truth["image_size"]
     origs = [it for it in truth["items"] if it["kind"] == "original"]
     nc = sum(1 for it in origs if len(it["fragments"]) == 1)
     nf = len(origs) - nc
     out = sys.stdout
-    out.write("\n%-9s %9s %9s %8s %8s %8s %8s %8s %7s %7s %8s\n" % (
+    out.write("\n%-9s %9s %9s %7s %6s %6s %6s %4s %7s %7s %7s %7s %6s\n" % (
         "tool", "contig", "fragmnt", "partial", "embedd", "broken", "false", "dup",
-        "wall s", "MB/s", "RSS MiB"))
+        "wall s", "cpu s", "MB/s", "RSS MiB", "others"))
+
+    def times(tm):
+        if not tm:
+            return "%7s %7s %7s %7s %6s" % ("-", "-", "-", "-", "-")
+        return "%7.2f %7.2f %7.1f %7.1f %6s" % (
+            tm["wall"], tm["cpu"], size / tm["wall"] / 1e6, tm["rss"] / 1024,
+            "%.2f" % tm["others"] if tm.get("others") is not None else "-")
     summary = {}
     for tool in tools:
         r = results.get(tool)
@@ -366,11 +373,11 @@ def report(args):
         s["wall"] = tm["wall"] if tm else None
         s["rss"] = tm["rss"] if tm else None
         summary[tool] = s
-        out.write("%-9s %9s %9s %8d %8d %8d %8d %8d %7s %7s %8s\n" % (
+        out.write("%-9s %9s %9s %7d %6d %6d %6d %4d %s\n" % (
             tool, "%d/%d" % (s["xc"], nc), "%d/%d" % (s["xf"], nf), s["partial"], s["embedded"],
-            s["broken"], s["false"], s["duplicate"],
-            "%.2f" % tm["wall"] if tm else "-", "%.1f" % (size / tm["wall"] / 1e6) if tm else "-",
-            "%.1f" % (tm["rss"] / 1024) if tm else "-"))
+            s["broken"], s["false"], s["duplicate"], times(tm)))
+        for part in sorted(k for k in timing if k.startswith(tool + "-")):
+            out.write("%-9s %54s %s\n" % ("", "  " + part, times(timing[part])))
     out.write("\nper type (exact contiguous x/N, exact fragmented x/M, partial p, broken b, false f):\n")
     types = [t for t in TYPES if any(it["type"] == t for it in origs)]
     extra = sorted({t for r in results.values() for t in r["per_type"]} - set(types))
