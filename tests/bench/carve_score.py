@@ -161,34 +161,69 @@ def common_suffix(a, b):
     return n
 
 
+MIN_ODD_RUN = 512      # a run found off the output's phase must be this long
+ODD_BUDGET = 1 << 20   # at most this many windows tried at every offset, per output
+
+
 def locate(data, truth):
-    """Runs (out_offset, image_offset, length) where DATA equals the image."""
+    """Runs (out_offset, image_offset, length) where DATA equals the image.
+
+    A carver copies image bytes from some start P, so the output's offsets
+    j with (P + j) % 512 == 0 -- its phase -- are where it meets the
+    image's indexed windows.  The phase is unknown at first (0, the common
+    case, is tried first: headers sit on sector boundaries), then taken
+    from each run found; only when the phase finds nothing is every offset
+    tried (ODD_BUDGET windows at most), and a run found that way must be
+    MIN_ODD_RUN bytes long (a 64-byte window found at another phase can be
+    a coincidence of structure: the same schema text in two databases)."""
     m, index, n = truth.m, truth.index, len(data)
     runs = []
-    k = 0
-    floor = 0                    # bytes before it are already placed
-    while k + K <= n:
-        block = data[k:k + STEP + K - 1]
-        if block.count(block[:1]) == len(block):
-            k += STEP
-            continue
-        hit = None
-        for j in range(k, min(k + STEP, n - K + 1)):
-            s = index.get(hash(data[j:j + K]))
-            if s is not None and s != AMBIGUOUS and m[s:s + K] == data[j:j + K]:
-                hit = (j, s)
-                break
-        if hit is None:
-            k += STEP
-            continue
-        j, s = hit
-        # extend backwards (not over what an earlier run placed), then forwards
-        back = min(j - floor, s)
+    pos = 0                      # bytes before it are placed or given up
+    phase = 0
+    budget = ODD_BUDGET
+
+    def lookup(j):
+        w = data[j:j + K]
+        if w.count(w[:1]) == K:
+            return None
+        s = index.get(hash(w))
+        if s is None or s == AMBIGUOUS or m[s:s + K] != w:
+            return None
+        return s
+
+    def extend(j, s):
+        back = min(j - pos, s)
         b = common_suffix(memoryview(data)[j - back:j], memoryview(m)[s - back:s])
         f = common_prefix(memoryview(data)[j:], memoryview(m)[s:])
-        runs.append((j - b, s - b, b + f))
-        k = j + f
-        floor = k
+        return j - b, s - b, b + f
+
+    while pos + K <= n:
+        hit = None
+        j = pos + (phase - pos) % STEP
+        while j + K <= n:                       # the phase: one window a sector
+            s = lookup(j)
+            if s is not None:
+                hit = extend(j, s)
+                break
+            j += STEP
+        j = pos
+        while hit is None and j + K <= n and budget > 0:    # every offset, for a long run
+            block = data[j:j + STEP + K]
+            if block.count(block[:1]) == len(block):
+                j += STEP
+                continue
+            budget -= 1
+            s = lookup(j)
+            if s is not None:
+                run = extend(j, s)
+                if run[2] >= MIN_ODD_RUN or run[0] + run[2] == n:
+                    hit = run
+            j += 1
+        if hit is None:
+            break
+        runs.append(hit)
+        pos = hit[0] + hit[2]
+        phase = (hit[0] - hit[1]) % STEP        # image offset s is a sector boundary
     return runs
 
 

@@ -45,6 +45,14 @@ class Case:
         self.place(98304, self.B[8192:])
         self.place(200704, self.C)
         self.place(300032, self.D)
+        # E: a decoy that shares structure with the originals: B's first 64
+        # bytes, zeros, 200 bytes of A at an odd offset, then its own bytes
+        e = bytearray(12000)
+        e[:64] = self.B[:64]
+        e[3001:3201] = self.A[1000:1200]
+        e[6144:] = r.randbytes(12000 - 6144)
+        self.E = bytes(e)
+        self.place(520192, self.E)
         self.d = d
         items = [
             dict(kind="original", name="A.jpg", type="jpg", size=len(self.A), sha256=sha(self.A),
@@ -57,6 +65,8 @@ class Case:
                                 sha256=sha(self.C[1000:4000]))]),
             dict(kind="decoy", name="D", type="jpg", decoy="truncated", size=len(self.D),
                  sha256=sha(self.D), fragments=[[300032, len(self.D)]]),
+            dict(kind="decoy", name="E", type="png", decoy="magic_random", size=len(self.E),
+                 sha256=sha(self.E), fragments=[[520192, len(self.E)]]),
         ]
         self.truth = dict(image_size=len(self.img), items=items)
         with open(os.path.join(d, "img.raw"), "wb") as f:
@@ -131,6 +141,19 @@ class ScorerTest(unittest.TestCase):
         self.assertEqual(self.cls(b"")[0], "false")
         self.assertEqual(self.cls(bytes(50000))[0], "false")                        # zeros place nothing
         self.assertEqual(self.cls(bytes(self.c.img[600000:700000]))[0], "false")
+
+    def test_shared_structure_is_not_an_overlap(self):
+        r = self.cls(self.c.E)
+        self.assertEqual(r[0], "false")
+        self.assertIn("from decoy E", r[3])
+
+    def test_odd_start_in_noise(self):
+        img = self.c.img
+        r = self.cls(bytes(img[450001:460001]))          # a header found in noise, off the sectors
+        self.assertEqual(r[0], "false")
+        self.assertIn("noise", r[3])
+        r = self.cls(bytes(img[98304 - 3001:98304 + 2000]))   # noise running into B's second fragment
+        self.assertEqual(r[:3], ("broken", "png", "B.png"))
 
     def test_score_and_report(self):
         c = self.c
