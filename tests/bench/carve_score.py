@@ -400,7 +400,7 @@ def report(args):
         r = results.get(tool)
         tm = timing.get(tool)
         if r is None:
-            out.write("%-9s %s\n" % (tool, args.missing.get(tool, "no result")))
+            out.write("%s: %s\n" % (tool, args.missing.get(tool, "no result")))
             continue
         rows = tally(truth["items"], r)
         s = {k: sum(v.get(k, 0) for v in rows.values())
@@ -443,7 +443,7 @@ def report(args):
     ex = summary.get("exhibit")
     peers = [t for t in tools if t != "exhibit" and t in summary]
     if ex is None:
-        out.write("  exhibit: %s -- the targets cannot be checked\n" % args.missing.get("exhibit", "no result"))
+        out.write("  exhibit: %s: the targets cannot be checked\n" % args.missing.get("exhibit", "no result"))
         return 0
     mark("every contiguous original recovered byte-exact", ex["xc"] == nc, "%d/%d" % (ex["xc"], nc))
     for p in peers:

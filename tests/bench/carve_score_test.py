@@ -210,6 +210,22 @@ class ScorerTest(unittest.TestCase):
         self.assertRegex(out, r"every contiguous original recovered byte-exact\s+1/2\s+FAIL")
         self.assertIn("exhibit missed 1 contiguous original(s): C.jpg", out)
 
+    def test_report_without_exhibit(self):
+        c = self.c
+        c.write("a.jpg", c.A)
+        script = os.path.join(HERE, "carve_score.py")
+        res = os.path.join(self.dir, "photorec.json")
+        subprocess.run([sys.executable, script, "score", "--truth", os.path.join(self.dir, "truth.json"),
+                        "--image", os.path.join(self.dir, "img.raw"), "--tool", "photorec", "--out", res,
+                        c.out], check=True)
+        out = subprocess.run([sys.executable, script, "report", "--truth", os.path.join(self.dir, "truth.json"),
+                              "--tools", "exhibit,photorec", "--missing", "exhibit=this build does not carve",
+                              res], check=True, capture_output=True, text=True).stdout
+        self.assertIn("\nexhibit: this build does not carve\n", out)
+        self.assertRegex(out, r"photorec\s+1/2\s+0/1")
+        self.assertIn("exhibit: this build does not carve: the targets cannot be checked", out)
+        self.assertNotIn("PASS", out)
+
     def test_manifest_selects_carved_rows(self):
         c = self.c
         c.write("a.jpg", c.A)
