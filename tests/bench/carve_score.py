@@ -302,12 +302,17 @@ def classify(path, truth, seen):
     return "false", sniff(data), None, "from noise"
 
 
-def output_files(root, manifest, source):
+def output_files(root, manifest, source, ids=None):
+    """The output files under ROOT (sorted); with a manifest, only its rows
+    of SOURCE, and IDS (a dict, if given) gets path -> file_id."""
     if manifest:
         with open(manifest, newline="") as f:
             rows = list(csv.DictReader(f))
         keep = [r for r in rows if r.get("source") == source]
         others = len(rows) - len(keep)
+        if ids is not None:
+            for r in keep:
+                ids[os.path.join(root, r["extracted_path"])] = r["file_id"]
         return [os.path.join(root, r["extracted_path"]) for r in keep], others
     files = []
     for d, _, names in os.walk(root):
@@ -319,7 +324,15 @@ def output_files(root, manifest, source):
 
 def score(args):
     truth = Truth(args.truth, args.image)
-    files, others = output_files(args.dir, args.manifest, args.source)
+    ids = {}
+    files, others = output_files(args.dir, args.manifest, args.source, ids)
+    flags = {}
+    if args.validated:          # "file_id|validated" lines (exhibit's v_carved)
+        with open(args.validated) as f:
+            for line in f:
+                x = line.strip().split("|")
+                if len(x) == 2 and x[1] in ("0", "1"):
+                    flags[x[0]] = int(x[1])
     seen = set()
     per_type = {}
     counts = {c: 0 for c in ("exact", "duplicate", "embedded", "partial", "broken", "false")}
@@ -331,8 +344,11 @@ def score(args):
         total += os.path.getsize(p)
         pt = per_type.setdefault(typ, {c: 0 for c in counts})
         pt[cls] += 1
-        outputs.append(dict(path=os.path.relpath(p, args.dir), size=os.path.getsize(p), cls=cls,
-                            type=typ, original=orig, detail=detail))
+        o = dict(path=os.path.relpath(p, args.dir), size=os.path.getsize(p), cls=cls,
+                 type=typ, original=orig, detail=detail)
+        if flags and ids.get(p) in flags:
+            o["validated"] = flags[ids[p]]
+        outputs.append(o)
     recovered = sorted(truth.originals[i]["name"] for i in seen)
     result = dict(tool=args.tool, files=len(files), bytes=total, other_rows=others, counts=counts,
                   per_type=per_type, recovered=recovered, outputs=outputs)
@@ -428,6 +444,14 @@ def report(args):
                 v.get("xc", 0), v.get("nc", 0), v.get("xf", 0), v.get("nf", 0),
                 v.get("partial", 0), v.get("broken", 0), v.get("false", 0)))
         out.write(line.rstrip() + "\n")
+    for tool in tools:
+        flagged = [o for o in results.get(tool, {}).get("outputs", []) if o.get("validated") == 0]
+        if flagged:
+            by = {}
+            for o in flagged:
+                by[o["cls"]] = by.get(o["cls"], 0) + 1
+            out.write("\n%s marks %d of its outputs partial itself (validated = 0): %s\n" % (
+                tool, len(flagged), ", ".join("%d %s" % (n, c) for c, n in sorted(by.items()))))
     if args.misses and "exhibit" in results:
         got = set(results["exhibit"]["recovered"])
         missed = [it["name"] for it in origs if len(it["fragments"]) == 1 and it["name"] not in got]
@@ -468,6 +492,7 @@ def main():
     s.add_argument("--tool", required=True)
     s.add_argument("--manifest")
     s.add_argument("--source", default="carved")
+    s.add_argument("--validated", help="file_id|validated lines: the tool's own whole/partial flag")
     s.add_argument("--out", required=True)
     s.add_argument("dir")
     r = sub.add_parser("report")

@@ -234,9 +234,26 @@ class ScorerTest(unittest.TestCase):
             f.write("extracted_path,original_path,evidence_id,volume_offset,file_id,source,deleted,size,md5,sha256\r\n")
             f.write("a.jpg,/carved/a.jpg,1,,1,carved,1,%d,,\r\n" % len(c.A))
             f.write("thumb.jpg,/carved/a.jpg/t.jpg,1,,2,embedded,1,3000,,\r\n")
-        files, others = carve_score.output_files(c.out, os.path.join(c.out, "exhibit-manifest.csv"), "carved")
+        ids = {}
+        files, others = carve_score.output_files(c.out, os.path.join(c.out, "exhibit-manifest.csv"), "carved", ids)
         self.assertEqual([os.path.basename(p) for p in files], ["a.jpg"])
         self.assertEqual(others, 1)
+        self.assertEqual(list(ids.values()), ["1"])
+        # the tool's own partial flag is carried into the result and the report
+        c.write("b.jpg", c.D)
+        with open(os.path.join(c.out, "exhibit-manifest.csv"), "a") as f:
+            f.write("b.jpg,/carved/b.jpg,1,,3,carved,1,%d,,\r\n" % len(c.D))
+        with open(os.path.join(self.dir, "validated"), "w") as f:
+            f.write("1|1\n3|0\n")
+        script = os.path.join(HERE, "carve_score.py")
+        res = os.path.join(self.dir, "exhibit.json")
+        subprocess.run([sys.executable, script, "score", "--truth", os.path.join(self.dir, "truth.json"),
+                        "--image", os.path.join(self.dir, "img.raw"), "--tool", "exhibit", "--out", res,
+                        "--manifest", os.path.join(c.out, "exhibit-manifest.csv"),
+                        "--validated", os.path.join(self.dir, "validated"), c.out], check=True)
+        out = subprocess.run([sys.executable, script, "report", "--truth", os.path.join(self.dir, "truth.json"),
+                              res], check=True, capture_output=True, text=True).stdout
+        self.assertIn("exhibit marks 1 of its outputs partial itself (validated = 0): 1 false", out)
 
 
 if __name__ == "__main__":
