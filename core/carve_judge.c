@@ -30,7 +30,7 @@ carve_limits carve_default_limits(uint64_t unit)
 	l.trials = 1u << 16;
 	l.validations = 24;
 	l.snapshots = 8;
-	l.seconds = 20;
+	l.seconds = 5;
 	return l;
 }
 
