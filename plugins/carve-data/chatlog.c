@@ -260,18 +260,7 @@ static const exhibit_carver carver = {
 	.validate = chat_validate,
 };
 
-const exhibit_plugin carve_chatlog_plugin = {
-	.abi_version = EXHIBIT_ABI_VERSION,
-	.name = "carve-chatlog",
-	.version = "1.0",
-	.description = "Carves plain-text chat logs that open with a client's own line (XChat, "
-	               "HexChat, mIRC, Trillian, irssi, Pidgin): UTF-8 text to the last whole line",
-	.kind = EXHIBIT_PLUGIN_CARVER,
-	.mime_types = NULL,
-	.name_patterns = NULL,
-	.signatures = signatures,
-	.n_signatures = sizeof signatures / sizeof signatures[0],
-	.analyze = NULL,
-	.label_place = NULL,
-	.carver = &carver,
-};
+EXHIBIT_CARVER_PLUGIN(carve_chatlog_plugin, "carve-chatlog", "1.0",
+	"Carves plain-text chat logs that open with a client's own line (XChat, "
+	"HexChat, mIRC, Trillian, irssi, Pidgin): UTF-8 text to the last whole line",
+	signatures, carver);

@@ -435,18 +435,7 @@ static const exhibit_carver carver = {
 	.validate = pdf_validate,
 };
 
-const exhibit_plugin carve_pdf_plugin = {
-	.abi_version = EXHIBIT_ABI_VERSION,
-	.name = "carve-pdf",
-	.version = "1.0",
-	.description = "Carves PDF documents: streams and tokens read, the last consistent %%EOF, "
-	               "cross-reference entries checked",
-	.kind = EXHIBIT_PLUGIN_CARVER,
-	.mime_types = NULL,
-	.name_patterns = NULL,
-	.signatures = signatures,
-	.n_signatures = sizeof signatures / sizeof signatures[0],
-	.analyze = NULL,
-	.label_place = NULL,
-	.carver = &carver,
-};
+EXHIBIT_CARVER_PLUGIN(carve_pdf_plugin, "carve-pdf", "1.0",
+	"Carves PDF documents: streams and tokens read, the last consistent %%EOF, "
+	"cross-reference entries checked",
+	signatures, carver);

@@ -260,17 +260,6 @@ static const exhibit_carver carver = {
 	.validate = sqlfile_db_validate,
 };
 
-const exhibit_plugin carve_sqlite_plugin = {
-	.abi_version = EXHIBIT_ABI_VERSION,
-	.name = "carve-sqlite",
-	.version = "1.0",
-	.description = "Carves SQLite database files: header, every page's structure, the b-trees walked",
-	.kind = EXHIBIT_PLUGIN_CARVER,
-	.mime_types = NULL,
-	.name_patterns = NULL,
-	.signatures = signatures,
-	.n_signatures = sizeof signatures / sizeof signatures[0],
-	.analyze = NULL,
-	.label_place = NULL,
-	.carver = &carver,
-};
+EXHIBIT_CARVER_PLUGIN(carve_sqlite_plugin, "carve-sqlite", "1.0",
+	"Carves SQLite database files: header, every page's structure, the b-trees walked",
+	signatures, carver);

@@ -247,17 +247,6 @@ static const exhibit_carver carver = {
 	.validate = journal_validate,
 };
 
-const exhibit_plugin carve_sqlite_journal_plugin = {
-	.abi_version = EXHIBIT_ABI_VERSION,
-	.name = "carve-sqlite-journal",
-	.version = "1.0",
-	.description = "Carves SQLite rollback journals: segment headers, record page numbers and checksums",
-	.kind = EXHIBIT_PLUGIN_CARVER,
-	.mime_types = NULL,
-	.name_patterns = NULL,
-	.signatures = signatures,
-	.n_signatures = sizeof signatures / sizeof signatures[0],
-	.analyze = NULL,
-	.label_place = NULL,
-	.carver = &carver,
-};
+EXHIBIT_CARVER_PLUGIN(carve_sqlite_journal_plugin, "carve-sqlite-journal", "1.0",
+	"Carves SQLite rollback journals: segment headers, record page numbers and checksums",
+	signatures, carver);

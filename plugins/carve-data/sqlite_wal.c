@@ -199,17 +199,6 @@ static const exhibit_carver carver = {
 	.validate = wal_validate,
 };
 
-const exhibit_plugin carve_sqlite_wal_plugin = {
-	.abi_version = EXHIBIT_ABI_VERSION,
-	.name = "carve-sqlite-wal",
-	.version = "1.0",
-	.description = "Carves SQLite write-ahead logs: header and frame checksums, salts",
-	.kind = EXHIBIT_PLUGIN_CARVER,
-	.mime_types = NULL,
-	.name_patterns = NULL,
-	.signatures = signatures,
-	.n_signatures = sizeof signatures / sizeof signatures[0],
-	.analyze = NULL,
-	.label_place = NULL,
-	.carver = &carver,
-};
+EXHIBIT_CARVER_PLUGIN(carve_sqlite_wal_plugin, "carve-sqlite-wal", "1.0",
+	"Carves SQLite write-ahead logs: header and frame checksums, salts",
+	signatures, carver);

@@ -594,18 +594,7 @@ static const exhibit_carver carver = {
 	.validate = zip_validate,
 };
 
-const exhibit_plugin carve_zip_plugin = {
-	.abi_version = EXHIBIT_ABI_VERSION,
-	.name = "carve-zip",
-	.version = "1.0",
-	.description = "Carves ZIP archives and Office, ODF, EPUB, JAR and APK files: every record "
-	               "walked, entries inflated and their CRC-32 checked",
-	.kind = EXHIBIT_PLUGIN_CARVER,
-	.mime_types = NULL,
-	.name_patterns = NULL,
-	.signatures = signatures,
-	.n_signatures = sizeof signatures / sizeof signatures[0],
-	.analyze = NULL,
-	.label_place = NULL,
-	.carver = &carver,
-};
+EXHIBIT_CARVER_PLUGIN(carve_zip_plugin, "carve-zip", "1.0",
+	"Carves ZIP archives and Office, ODF, EPUB, JAR and APK files: every record "
+	"walked, entries inflated and their CRC-32 checked",
+	signatures, carver);

@@ -317,23 +317,10 @@ static const exhibit_carver carver = {
 	sizeof(bmp_state), 14 + 40, BMP_MAX_SIZE, 1, header_check, data_check, NULL,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-bmp",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-bmp", "1.0",
 	"Carves BMP files from unallocated space: headers checked against the declared size, "
 	"row padding and RLE data checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_bmp_plugin(void)
 {

@@ -306,22 +306,9 @@ static const exhibit_carver carver = {
 	sizeof(gif_state), 13, GIF_MAX_SIZE, 1, header_check, data_check, NULL,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-gif",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-gif", "1.0",
 	"Carves GIF files from unallocated space: blocks and sub-blocks walked, LZW codes checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_gif_plugin(void)
 {

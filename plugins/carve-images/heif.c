@@ -695,23 +695,10 @@ static const exhibit_carver carver = {
 	sizeof(heif_state), 256, HEIF_MAX_SIZE, 1, header_check, data_check, validate,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-heif",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-heif", "1.0",
 	"Carves HEIF/HEIC and AVIF files from unallocated space: box walk, meta handler and "
 	"item locations checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_heif_plugin(void)
 {

@@ -636,23 +636,10 @@ static const exhibit_carver carver = {
 	sizeof(jpeg_state), 6, JPEG_MAX_SIZE, 1, header_check, data_check, validate,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-jpeg",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-jpeg", "1.0",
 	"Carves JPEG files (and MPF image sequences) from unallocated space: markers, tables "
 	"and entropy-coded data checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_jpeg_plugin(void)
 {

@@ -213,22 +213,9 @@ static const exhibit_carver carver = {
 	sizeof(png_state), 16, PNG_MAX_SIZE, 1, header_check, data_check, NULL,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-png",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-png", "1.0",
 	"Carves PNG and APNG files from unallocated space: chunks walked, every CRC checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_png_plugin(void)
 {

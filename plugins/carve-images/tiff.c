@@ -786,23 +786,10 @@ static const exhibit_carver carver = {
 	sizeof(tiff_state), HEADER_LEN, TIFF_MAX_SIZE, 1, header_check, data_check, validate,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-tiff",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-tiff", "1.0",
 	"Carves TIFF, BigTIFF and TIFF-based camera raw files from unallocated space: IFDs and "
 	"every reference followed to the furthest byte",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_tiff_plugin(void)
 {

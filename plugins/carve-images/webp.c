@@ -193,22 +193,9 @@ static const exhibit_carver carver = {
 	sizeof(webp_state), 16, WEBP_MAX_SIZE, 1, header_check, data_check, NULL,
 };
 
-static const char *const no_strings[] = { NULL };
-
-static const exhibit_plugin plugin = {
-	EXHIBIT_ABI_VERSION,
-	"carve-webp",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(plugin, "carve-webp", "1.0",
 	"Carves WebP files from unallocated space: RIFF size and chunk walk checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_strings,
-	no_strings,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_webp_plugin(void)
 {

@@ -372,23 +372,10 @@ static const exhibit_carver carver = {
 	asf_validate,
 };
 
-static const char *const no_names[] = { NULL };
-
-static const exhibit_plugin descriptor = {
-	EXHIBIT_ABI_VERSION,
-	"carve-asf",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-asf", "1.0",
 	"Carves ASF files (WMV, WMA): header objects, the file size and packet size File "
 	"Properties state, every data packet's opening, the simple index",
-	EXHIBIT_PLUGIN_CARVER,
-	no_names,
-	no_names,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_asf_plugin(void)
 {

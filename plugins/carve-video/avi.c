@@ -498,23 +498,10 @@ static const exhibit_carver carver = {
 	avi_validate,
 };
 
-static const char *const no_names[] = { NULL };
-
-static const exhibit_plugin descriptor = {
-	EXHIBIT_ABI_VERSION,
-	"carve-avi",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-avi", "1.0",
 	"Carves RIFF files: AVI video (with OpenDML continuations; chunk walk, idx1 and "
 	"ix## indexes checked) and WAVE audio",
-	EXHIBIT_PLUGIN_CARVER,
-	no_names,
-	no_names,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_avi_plugin(void)
 {

@@ -340,23 +340,10 @@ static const exhibit_carver carver = {
 	flv_validate,
 };
 
-static const char *const no_names[] = { NULL };
-
-static const exhibit_plugin descriptor = {
-	EXHIBIT_ABI_VERSION,
-	"carve-flv",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-flv", "1.0",
 	"Carves Flash video (FLV): tag walk with PreviousTagSize and codec checks, the "
 	"length onMetaData records, AVC/HEVC NAL framing validated",
-	EXHIBIT_PLUGIN_CARVER,
-	no_names,
-	no_names,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_flv_plugin(void)
 {

@@ -588,23 +588,10 @@ static const exhibit_carver carver = {
 	mkv_validate,
 };
 
-static const char *const no_names[] = { NULL };
-
-static const exhibit_plugin descriptor = {
-	EXHIBIT_ABI_VERSION,
-	"carve-mkv",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-mkv", "1.0",
 	"Carves Matroska and WebM files: EBML element walk (clusters and blocks checked), "
 	"SeekHead and Cues positions validated",
-	EXHIBIT_PLUGIN_CARVER,
-	no_names,
-	no_names,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_mkv_plugin(void)
 {

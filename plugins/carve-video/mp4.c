@@ -382,23 +382,10 @@ static const exhibit_carver carver = {
 	mp4_validate,
 };
 
-static const char *const no_names[] = { NULL };
-
-static const exhibit_plugin descriptor = {
-	EXHIBIT_ABI_VERSION,
-	"carve-mp4",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-mp4", "1.0",
 	"Carves ISO base media files and QuickTime movies (MP4, MOV, 3GP, M4V): "
 	"box tree walked, every sample placed inside an mdat, AVC/HEVC NAL framing checked",
-	EXHIBIT_PLUGIN_CARVER,
-	no_names,
-	no_names,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_mp4_plugin(void)
 {

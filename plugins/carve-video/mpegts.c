@@ -422,23 +422,10 @@ static const exhibit_carver carver = {
 	NULL,
 };
 
-static const char *const no_names[] = { NULL };
-
-static const exhibit_plugin descriptor = {
-	EXHIBIT_ABI_VERSION,
-	"carve-mpegts",
-	"1.0",
+static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-mpegts", "1.0",
 	"Carves MPEG transport streams (TS, M2TS/AVCHD): sync bytes, continuity counters "
 	"per PID, PAT/PMT and PES start codes checked packet by packet",
-	EXHIBIT_PLUGIN_CARVER,
-	no_names,
-	no_names,
-	signatures,
-	sizeof signatures / sizeof signatures[0],
-	NULL,
-	NULL,
-	&carver,
-};
+	signatures, carver);
 
 const exhibit_plugin *carve_mpegts_plugin(void)
 {

@@ -359,6 +359,19 @@ typedef struct exhibit_plugin {
 	const exhibit_carver *carver;
 } exhibit_plugin;
 
+/*
+ * EXHIBIT_CARVER_PLUGIN — the descriptor of a plugin that only carves
+ * (no analyze, no MIME types or names to dispatch on): VAR is the
+ * descriptor's name; SIGNATURES an array of exhibit_signature; CARVER an
+ * exhibit_carver.  Precede it with static where the descriptor is private.
+ */
+#define EXHIBIT_CARVER_PLUGIN(VAR, NAME, VERSION, DESCRIPTION, SIGNATURES, CARVER) \
+	const exhibit_plugin VAR = {                                               \
+		EXHIBIT_ABI_VERSION, NAME, VERSION, DESCRIPTION, EXHIBIT_PLUGIN_CARVER, \
+		NULL, NULL, SIGNATURES, sizeof SIGNATURES / sizeof SIGNATURES[0],  \
+		NULL, NULL, &CARVER                                                \
+	}
+
 typedef const exhibit_plugin *(*exhibit_plugin_entry_fn)(void);
 
 /* Marks the one symbol a plugin exports; build plugins with
