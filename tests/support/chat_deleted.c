@@ -45,15 +45,13 @@ static void exec(sqlite3 *db, const char *sql)
 	              "%s: %s", sql, why ? why : "?");
 }
 
-static void copy_file(const char *from, const char *to)
+static void write_file(const chat_bytes *b, const char *to)
 {
-	chat_bytes b = chat_read_file(from);
 	FILE *f = fopen(to, "wb");
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(b.data, 1, b.len, f), b.len);
+	ck_assert_uint_eq(fwrite(b->data, 1, b->len, f), b->len);
 	ck_assert_int_eq(fclose(f), 0);
-	chat_bytes_free(&b);
 }
 
 /* rows — rowid and text of the rows of c's table matching where. */
@@ -79,19 +77,21 @@ static size_t rows(sqlite3 *db, const chat_deleted_case *c, const char *where,
 	return n;
 }
 
-static void build(fixture *fx, const chat_deleted_case *c, chat_deletion how)
+/* build — the case's database from source (a corpus file's bytes or a
+ * fixture's), edited the given way. */
+static void build(fixture *fx, const chat_deleted_case *c, chat_deletion how,
+                  const chat_bytes *source)
 {
-	char corpus[4096], path[] = "/tmp/exhibit-deleted-XXXXXX", side[64];
+	char path[] = "/tmp/exhibit-deleted-XXXXXX", side[64];
 	bool wal = how == CHAT_DELETE_WAL || how == CHAT_DELETE_CHECKPOINTED;
 	sqlite3 *db = NULL;
 	char *sql;
 	int fd;
 
-	snprintf(corpus, sizeof corpus, "%s/%s", chat_corpus_dir(), c->corpus);
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	copy_file(corpus, path);
+	write_file(source, path);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
 	exec(db, wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE");
 	exec(db, "PRAGMA wal_autocheckpoint = 0");
@@ -279,9 +279,9 @@ static void check(const fixture *fx, const chat_deleted_case *c,
 	}
 }
 
-chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
-                                      const chat_deleted_case *c,
-                                      chat_deletion how)
+static chat_deleted_figures run_on(const exhibit_plugin *plugin,
+                                   const chat_deleted_case *c, chat_deletion how,
+                                   const chat_bytes *source)
 {
 	chat_deleted_figures fig = { 0, 0, 0, 0, 0, 0 };
 	fixture *fx = calloc(1, sizeof *fx);
@@ -289,7 +289,7 @@ chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
 	size_t i;
 
 	ck_assert_ptr_nonnull(fx);
-	build(fx, c, how);
+	build(fx, c, how, source);
 	run.host = stub_host_new(fx->db.data, fx->db.len, "/evidence/renamed.bin");
 	ck_assert_ptr_nonnull(run.host);
 	stub_host_set_sqlite_budget(run.host, 2000, 20000);
@@ -315,4 +315,22 @@ chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
 	chat_bytes_free(&fx->clean);
 	free(fx);
 	return fig;
+}
+
+chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
+                                      const chat_deleted_case *c,
+                                      chat_deletion how)
+{
+	chat_bytes source = chat_read_corpus(c->corpus);
+	chat_deleted_figures fig = run_on(plugin, c, how, &source);
+
+	chat_bytes_free(&source);
+	return fig;
+}
+
+chat_deleted_figures chat_deleted_run_db(const exhibit_plugin *plugin,
+                                         const chat_deleted_case *c,
+                                         chat_deletion how, const chat_bytes *db)
+{
+	return run_on(plugin, c, how, db);
 }

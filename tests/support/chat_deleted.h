@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 
+#include "chat_test.h"
 #include "exhibit/plugin.h"
 
 typedef enum chat_deletion {
@@ -66,5 +67,11 @@ typedef struct chat_deleted_figures {
 chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
                                       const chat_deleted_case *c,
                                       chat_deletion how);
+
+/* chat_deleted_run_db — the same on a database the test built (db, its
+ * bytes; c->corpus then only names it in the figures). */
+chat_deleted_figures chat_deleted_run_db(const exhibit_plugin *plugin,
+                                         const chat_deleted_case *c,
+                                         chat_deletion how, const chat_bytes *db);
 
 #endif
