@@ -167,3 +167,87 @@ INSERT INTO contacts VALUES (1, 'c1', 'This Is DFIR Two', '+19198887386', 'b1', 
 # instagram_ios: archives are binary plists, written by a Python script.
 mkdir -p "$root/chat_instagram_ios"
 python3 "$(dirname "$0")/make_instagram_seed.py" "$root/chat_instagram_ios/direct.db"
+
+# whatsapp_android: msgstore.db in both layouts (a message deleted in each,
+# so the recovered pass has rows), and wa.db.
+seed whatsapp_android msgstore.db "
+CREATE TABLE jid (_id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, server TEXT NOT NULL,
+ agent INTEGER, device INTEGER, type INTEGER, raw_string TEXT);
+CREATE TABLE chat (_id INTEGER PRIMARY KEY AUTOINCREMENT, jid_row_id INTEGER UNIQUE, hidden INTEGER,
+ subject TEXT, created_timestamp INTEGER);
+CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id INTEGER NOT NULL,
+ from_me INTEGER NOT NULL, key_id TEXT NOT NULL, sender_jid_row_id INTEGER, status INTEGER,
+ broadcast INTEGER, recipient_count INTEGER, origin INTEGER, timestamp INTEGER,
+ received_timestamp INTEGER, receipt_server_timestamp INTEGER, message_type INTEGER,
+ text_data TEXT, starred INTEGER, sort_id INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE message_media (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER, file_path TEXT,
+ file_size INTEGER, width INTEGER, height INTEGER, message_url TEXT, mime_type TEXT, media_name TEXT,
+ file_hash TEXT, media_duration INTEGER, media_caption TEXT);
+CREATE TABLE message_quoted (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER, from_me INTEGER,
+ key_id TEXT, text_data TEXT);
+CREATE TABLE message_forwarded (message_row_id INTEGER PRIMARY KEY, forward_score INTEGER);
+CREATE TABLE message_revoked (message_row_id INTEGER PRIMARY KEY, revoked_key_id TEXT, revoke_timestamp INTEGER);
+CREATE TABLE message_location (message_row_id INTEGER PRIMARY KEY, latitude REAL, longitude REAL,
+ place_name TEXT);
+CREATE TABLE group_participant_user (_id INTEGER PRIMARY KEY AUTOINCREMENT, group_jid_row_id INTEGER,
+ user_jid_row_id INTEGER);
+CREATE TABLE receipt_user (_id INTEGER PRIMARY KEY AUTOINCREMENT, message_row_id INTEGER,
+ receipt_user_jid_row_id INTEGER, receipt_timestamp INTEGER, read_timestamp INTEGER);
+CREATE TABLE call_log (_id INTEGER PRIMARY KEY AUTOINCREMENT, jid_row_id INTEGER, from_me INTEGER,
+ call_id TEXT, timestamp INTEGER, video_call INTEGER, duration INTEGER, call_result INTEGER,
+ group_jid_row_id INTEGER NOT NULL DEFAULT 0);
+INSERT INTO jid VALUES (1, '15550001111', 's.whatsapp.net', 0, 0, 0, '15550001111@s.whatsapp.net'),
+ (2, '120363000000000001', 'g.us', 0, 0, 1, '120363000000000001@g.us'), (3, 'x', 'y', 0, 0, 0, NULL);
+INSERT INTO chat VALUES (1, 1, 0, NULL, 0), (2, 2, 0, 'Lake', 0);
+INSERT INTO group_participant_user VALUES (1, 2, 1), (2, 2, 3);
+INSERT INTO message VALUES (1, -1, 0, '-1', 0, -1, 0, 0, 0, 0, 0, -1, 0, NULL, 0, 1),
+ (2, 1, 0, 'A', 0, 0, 0, 0, 0, 1700000000123, 1700000001456, -1, 0, 'hello', 0, 2),
+ (3, 2, 1, 'B', 0, 13, 0, 2, 0, 1700000060000, 0, 1, 1, 'pic', 1, 3),
+ (4, 2, 0, 'C', 3, 6, 0, 0, 0, 1700000070000, 0, -1, 7, '', 0, 4),
+ (5, 1, 0, 'D', 0, 0, 0, 0, 0, 1700000080000, 0, -1, 15, NULL, 0, 5),
+ (6, 1, 1, 'E', 0, 5, 0, 0, 0, 1700000090000, 0, -1, 0, 'gone soon', 0, 6);
+INSERT INTO message_media VALUES (3, 2, 'Media/a.jpg', 10, 1, 1, 'https://x', 'image/jpeg', NULL,
+ 'ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=', 0, NULL);
+INSERT INTO message_quoted VALUES (3, 2, 0, 'A', 'hello');
+INSERT INTO message_forwarded VALUES (3, 1);
+INSERT INTO message_revoked VALUES (5, 'D0', 1700000081000);
+INSERT INTO message_location VALUES (2, 1.5, 2.5, 'here');
+INSERT INTO receipt_user VALUES (1, 6, 1, 1700000091000, 1700000092000);
+INSERT INTO call_log VALUES (1, 1, 0, 'c', 1700000100000, 1, 60, 5, 0);
+PRAGMA secure_delete = OFF;
+DELETE FROM message WHERE _id = 6;"
+
+seed whatsapp_android msgstore_legacy.db "
+CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEXT NOT NULL,
+ key_from_me INTEGER, key_id TEXT NOT NULL, status INTEGER, data TEXT, timestamp INTEGER,
+ media_url TEXT, media_mime_type TEXT, media_wa_type TEXT, media_size INTEGER, media_name TEXT,
+ media_caption TEXT, media_hash TEXT, media_duration INTEGER, latitude REAL, longitude REAL,
+ thumb_image TEXT, remote_resource TEXT, received_timestamp INTEGER, receipt_device_timestamp INTEGER,
+ read_device_timestamp INTEGER, starred INTEGER, quoted_row_id INTEGER, forwarded INTEGER);
+CREATE TABLE messages_quotes (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEXT NOT NULL,
+ key_id TEXT NOT NULL, data TEXT);
+CREATE TABLE chat_list (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEXT UNIQUE, subject TEXT);
+CREATE TABLE group_participants (_id INTEGER PRIMARY KEY AUTOINCREMENT, gjid TEXT NOT NULL,
+ jid TEXT NOT NULL);
+INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, timestamp) VALUES (1, '-1', 0, '-1', -1, 0);
+INSERT INTO messages VALUES (2, '1555@s.whatsapp.net', 0, 'a', 0, 'hi', 1546300800000, NULL, NULL, '0',
+ NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, 1546300801000, NULL, NULL, 0, NULL, 0),
+ (3, '1-2@g.us', 0, 'b', 0, NULL, 1546300900000, 'https://x', 'image/jpeg', '1', 99, NULL, 'cap',
+ 'ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=', 0, 1.5, 2.5,
+ X'aced000574000b2f73746f726167652f78', '1555@s.whatsapp.net', 0, NULL, NULL, 1, 1, 1),
+ (4, '1-2@g.us', 1, 'c', 6, 'to go', 1546301000000, NULL, NULL, '0', NULL, NULL, NULL, NULL, NULL,
+ NULL, NULL, NULL, NULL, NULL, 1546301001000, 1546301002000, 0, NULL, NULL);
+INSERT INTO messages_quotes VALUES (1, '1-2@g.us', 'a', 'hi');
+INSERT INTO chat_list VALUES (1, '1-2@g.us', 'Group');
+INSERT INTO group_participants VALUES (1, '1-2@g.us', '1555@s.whatsapp.net'), (2, '1-2@g.us', '');
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE _id = 4;"
+
+seed whatsapp_android wa.db "
+CREATE TABLE wa_contacts (_id INTEGER PRIMARY KEY AUTOINCREMENT, jid TEXT NOT NULL,
+ is_whatsapp_user BOOLEAN NOT NULL, status TEXT, status_timestamp INTEGER, number TEXT,
+ raw_contact_id INTEGER, display_name TEXT, given_name TEXT, family_name TEXT, wa_name TEXT,
+ sort_name TEXT, nickname TEXT, company TEXT, title TEXT);
+INSERT INTO wa_contacts VALUES (1, '1555@s.whatsapp.net', 1, 'Hey', 1546300000000, '+1555', 3,
+ 'Alice', 'Alice', NULL, 'ali', NULL, NULL, NULL, NULL),
+ (2, '1666@s.whatsapp.net', 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Bob', NULL, NULL, NULL, NULL);"
