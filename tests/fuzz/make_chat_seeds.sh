@@ -279,3 +279,33 @@ INSERT INTO ZWAMEDIAITEM VALUES (1, 100, 0, 2, 0, 0, 'Media/a.jpg', 'https://x',
  (2, NULL, NULL, 9, 1.5, 2.5, NULL, NULL, 'place', 'Carol', 'BEGIN:VCARD');
 PRAGMA secure_delete = OFF;
 DELETE FROM ZWAMESSAGE WHERE Z_PK = 5;"
+
+# telegram_android: cache4.db; the data BLOBs are TL objects (tl.c): a
+# message with forward, reply and media (0x3ae56482), an int-era one
+# (0x44f9b43d), a secret one (0x555555fa), a service one (0x2b085862), an
+# unknown constructor, and one deleted.
+seed telegram_android cache4.db "
+CREATE TABLE messages_v2(mid INTEGER, uid INTEGER, read_state INTEGER, send_state INTEGER,
+ date INTEGER, data BLOB, out INTEGER, ttl INTEGER, media INTEGER, replydata BLOB, imp INTEGER,
+ mention INTEGER, forwards INTEGER, replies_data BLOB, thread_reply_id INTEGER, is_channel INTEGER,
+ reply_to_message_id INTEGER, custom_params BLOB, group_id INTEGER, reply_to_story_id INTEGER,
+ PRIMARY KEY(mid, uid));
+CREATE TABLE users(uid INTEGER PRIMARY KEY, name TEXT, status INTEGER, data BLOB);
+CREATE TABLE chats(uid INTEGER PRIMARY KEY, name TEXT, data BLOB);
+CREATE TABLE enc_chats(uid INTEGER PRIMARY KEY, user INTEGER, name TEXT, data BLOB);
+CREATE TABLE user_contacts_v7(key TEXT PRIMARY KEY, uid INTEGER, fname TEXT, sname TEXT, imported INTEGER);
+CREATE TABLE user_phones_v7(key TEXT, phone TEXT, sphone TEXT, deleted INTEGER, PRIMARY KEY (key, phone));
+INSERT INTO users VALUES (1001, 'olga;;;o', 1, NULL), (2002, 'pavel petrov;;;pasha', -100, NULL);
+INSERT INTO chats VALUES (5005, 'Club', NULL);
+INSERT INTO enc_chats VALUES (7, 2002, 'pavel', NULL);
+INSERT INTO user_contacts_v7 VALUES ('k', 2002, 'Pavel', 'Petrov', 1);
+INSERT INTO user_phones_v7 VALUES ('k', '+7999', '7999', 0);
+INSERT INTO messages_v2 (mid, uid, read_state, send_state, date, data, out, ttl, media) VALUES
+ (10, 2002, 3, 0, 1700000000, X'8264e53a0f030000000000000a00000022175159e90300000000000022175159d207000000000000ce7d775f2100000022175159bb0b00000000000006417574686f720018ed5365db09bcaf100000000900000000f153650b68656c6c6f207468657265d750516900000000', 1, 0, 1),
+ (11, -5005, 3, 0, 1500000000, X'3db4f944000100000b000000d2070000bbe5d0ba8d130000002f6859076f6c64206f6e65', 0, 0, 0),
+ (12, 30064771072, 3, 0, 1600000000, X'fa555555020000000c0000001e000000e90300006dbcb19dd207000000105e5f06736563726574002063ed3d', 1, 30, 1),
+ (13, -5005, 3, 0, 1600000001, X'6258082b000100000d00000022175159e9030000000000009a01c6368d1300000000000001105e5f00fdce15', 0, 0, 0),
+ (14, 2002, 3, 0, 1600000002, X'bebafeca00000000', 0, 0, 0),
+ (15, 2002, 3, 2, 1700000100, X'e06e1138020100000e00000022175159e90300000000000022175159d20700000000000064f153651b746f2062652064656c657465642066726f6d207468652073656564', 1, 0, 0);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages_v2 WHERE mid = 15;"
