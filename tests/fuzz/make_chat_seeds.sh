@@ -309,3 +309,27 @@ INSERT INTO messages_v2 (mid, uid, read_state, send_state, date, data, out, ttl,
  (15, 2002, 3, 2, 1700000100, X'e06e1138020100000e00000022175159e90300000000000022175159d20700000000000064f153651b746f2062652064656c657465642066726f6d207468652073656564', 1, 0, 0);
 PRAGMA secure_delete = OFF;
 DELETE FROM messages_v2 WHERE mid = 15;"
+
+# telegram_desktop: Telegram Desktop JSON exports (whole account, one chat).
+mkdir -p "$root/chat_telegram_desktop"
+cat > "$root/chat_telegram_desktop/result.json" <<'JSON'
+{
+ "about": "Here is the data you requested.",
+ "personal_information": { "user_id": 111, "first_name": "Ada", "last_name": "L", "phone_number": "+44 1", "username": "@ada", "bio": "b" },
+ "contacts": { "about": "c", "list": [ { "first_name": "C", "last_name": "B", "phone_number": "+44 2", "date": "2020-05-01T10:00:00", "date_unixtime": "1588327200" } ] },
+ "chats": { "about": "x", "list": [ { "name": "C B", "type": "personal_chat", "id": 444, "messages": [
+  { "id": 1, "type": "message", "date": "2023-11-14T23:13:20", "date_unixtime": "1700000000", "from": "C B", "from_id": "user444", "text": "hi" },
+  { "id": 2, "type": "message", "date": "2023-11-14T23:14:20", "date_unixtime": "1700000060", "edited": "2023-11-14T23:15:00", "from": "Ada L", "from_id": "user111", "reply_to_message_id": 1, "text": [ "a ", { "type": "bold", "text": "b" } ] },
+  { "id": 3, "type": "message", "date": "2023-11-14T23:20:00", "from": "C B", "from_id": "user444", "forwarded_from": "X", "photo": "photos/p.jpg", "thumbnail": "photos/p_thumb.jpg", "media_type": "video_file", "mime_type": "video/mp4", "location_information": { "latitude": 1.5, "longitude": 2.5 }, "text": "" },
+  { "id": 4, "type": "service", "date": "2023-11-14T23:30:00", "date_unixtime": "1700001000", "actor": "Ada L", "actor_id": "user111", "action": "phone_call", "text": "" } ] } ] },
+ "left_chats": { "about": "l", "list": [ { "name": "G", "type": "private_group", "id": 55, "messages": [ { "id": 1, "type": "message", "date_unixtime": "1546300800", "from_id": "user111", "text": "bye" } ] } ] }
+}
+JSON
+cat > "$root/chat_telegram_desktop/one_chat.json" <<'JSON'
+{
+ "name": "Grace",
+ "type": "personal_chat",
+ "id": 9,
+ "messages": [ { "id": 7, "type": "message", "date": "2019-06-30T23:59:60", "from": "Grace", "from_id": 9, "text": "caf\u00e9 \ud83d\ude00", "file": "(File not included. Change data exporting settings to download.)" } ]
+}
+JSON
