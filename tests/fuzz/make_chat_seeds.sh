@@ -333,3 +333,32 @@ cat > "$root/chat_telegram_desktop/one_chat.json" <<'JSON'
  "messages": [ { "id": 7, "type": "message", "date": "2019-06-30T23:59:60", "from": "Grace", "from_id": 9, "text": "caf\u00e9 \ud83d\ude00", "file": "(File not included. Change data exporting settings to download.)" } ]
 }
 JSON
+
+# kik: iOS kik.sqlite and Android kikDatabase.db, a message deleted in each.
+seed kik kik.sqlite "
+CREATE TABLE ZKIKUSER (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, ZDISPLAYNAME VARCHAR, ZJID VARCHAR,
+ ZUSERNAME VARCHAR);
+CREATE TABLE ZKIKMESSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, ZSTATE INTEGER, ZTYPE INTEGER,
+ ZCHAT INTEGER, ZUSER INTEGER, ZRECEIVEDTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBODY VARCHAR);
+CREATE TABLE ZKIKATTACHMENT (Z_PK INTEGER PRIMARY KEY, ZMESSAGE INTEGER, ZCONTENT VARCHAR);
+INSERT INTO ZKIKUSER VALUES (1, 9, 'Sam', 'sam_a@talk.kik.com', 'sam'), (2, 9, 'Crew', '1_g@groups.kik.com', NULL);
+INSERT INTO ZKIKMESSAGE VALUES (1, 7, 500, 1, 1, 1, 600000001, 600000000, 'hi'),
+ (2, 7, 400, 2, 1, 1, 600000060.5, 600000060.25, 'yo'), (3, 7, 500, 3, 2, 2, NULL, 600000120, 'joined'),
+ (4, 7, 500, 4, 2, 1, 600000130, 600000130, NULL), (5, 7, 500, 1, 1, 1, 1, 2, 'soon gone');
+INSERT INTO ZKIKATTACHMENT VALUES (1, 4, 'guid-1');
+PRAGMA secure_delete = OFF;
+DELETE FROM ZKIKMESSAGE WHERE Z_PK = 5;"
+
+seed kik kikDatabase.db "
+CREATE TABLE messagesTable (_id INTEGER PRIMARY KEY, body VARCHAR, partner_jid VARCHAR, was_me INT,
+ read_state INT, uid VARCHAR, length INT, timestamp LONG, bin_id VARCHAR, sys_msg VARCHAR,
+ stat_msg VARCHAR, stat_user_jid VARCHAR, content_id VARCHAR);
+CREATE TABLE KIKcontactsTable (_id INTEGER PRIMARY KEY, jid VARCHAR UNIQUE, display_name VARCHAR,
+ user_name VARCHAR, in_roster INT, is_blocked INT);
+INSERT INTO KIKcontactsTable VALUES (1, 'sam_a@talk.kik.com', 'Sam', 'sam', 1, 0), (2, '1_g@groups.kik.com', 'Crew', NULL, 1, 1);
+INSERT INTO messagesTable VALUES (1, 'hi', 'sam_a@talk.kik.com', 0, 500, 'u1', 2, 1600000000123, 'sam_a@talk.kik.com', NULL, NULL, NULL, NULL),
+ (2, NULL, NULL, 0, 500, 'u2', 0, 1600000001000, '1_g@groups.kik.com', NULL, 'Sam joined', 'sam_a@talk.kik.com', NULL),
+ (3, NULL, 'sam_a@talk.kik.com', 1, 400, 'u3', 0, 1600000002000, 'sam_a@talk.kik.com', NULL, NULL, NULL, 'c1'),
+ (4, 'soon gone', 'sam_a@talk.kik.com', 1, 400, 'u4', 9, 1600000003000, 'sam_a@talk.kik.com', NULL, NULL, NULL, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM messagesTable WHERE _id = 4;"
