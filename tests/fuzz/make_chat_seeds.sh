@@ -362,3 +362,21 @@ INSERT INTO messagesTable VALUES (1, 'hi', 'sam_a@talk.kik.com', 0, 500, 'u1', 2
  (4, 'soon gone', 'sam_a@talk.kik.com', 1, 400, 'u4', 9, 1600000003000, 'sam_a@talk.kik.com', NULL, NULL, NULL, NULL);
 PRAGMA secure_delete = OFF;
 DELETE FROM messagesTable WHERE _id = 4;"
+
+# facebook_messenger: threads_db2 with JSON senders and attachments, one deleted.
+seed facebook_messenger threads_db2 "
+CREATE TABLE threads (thread_key TEXT PRIMARY KEY, name TEXT, snippet TEXT, timestamp_ms INTEGER);
+CREATE TABLE messages (msg_id TEXT PRIMARY KEY, thread_key TEXT, text TEXT, sender TEXT,
+ timestamp_ms INTEGER, timestamp_sent_ms INTEGER, attachments TEXT, sticker_id TEXT, msg_type INTEGER,
+ send_error TEXT, snippet TEXT);
+CREATE TABLE thread_users (user_key TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, name TEXT, username TEXT);
+CREATE TABLE thread_participants (thread_key TEXT, user_key TEXT, PRIMARY KEY (thread_key, user_key));
+INSERT INTO threads VALUES ('ONE_TO_ONE:2:1', NULL, 's', 1), ('ONE_TO_ONE:1:3', NULL, 's', 1), ('GROUP:9', 'Club', NULL, 1);
+INSERT INTO thread_users VALUES ('FACEBOOK:1', 'O', 'O', 'Owen', 'owen'), ('FACEBOOK:2', 'M', 'M', 'Mia', NULL);
+INSERT INTO thread_participants VALUES ('GROUP:9', 'FACEBOOK:1'), ('GROUP:9', 'FACEBOOK:2');
+INSERT INTO messages VALUES ('m1', 'ONE_TO_ONE:2:1', 'hi', '{\"user_key\":\"FACEBOOK:2\",\"name\":\"Mia\"}', 1650000000123, 1650000000000, '[]', NULL, 0, NULL, NULL),
+ ('m2', 'GROUP:9', NULL, '{\"user_key\":\"FACEBOOK:1\"}', 1650000060000, NULL, '[{\"filename\":\"a.jpg\",\"mime_type\":\"image/jpeg\",\"file_size\":5,\"urls\":{\"FULL_SCREEN\":\"https://x\"}}]', NULL, 0, NULL, NULL),
+ ('m3', 'GROUP:9', NULL, 'not json', 1650000070000, NULL, '[{', '369239263222822', 3, 'err', NULL),
+ ('m4', 'ONE_TO_ONE:1:3', 'soon gone from the thread', '{\"user_key\":\"FACEBOOK:1\"}', 1650000080000, NULL, NULL, NULL, 0, NULL, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE msg_id = 'm4';"
