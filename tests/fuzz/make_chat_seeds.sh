@@ -380,3 +380,25 @@ INSERT INTO messages VALUES ('m1', 'ONE_TO_ONE:2:1', 'hi', '{\"user_key\":\"FACE
  ('m4', 'ONE_TO_ONE:1:3', 'soon gone from the thread', '{\"user_key\":\"FACEBOOK:1\"}', 1650000080000, NULL, NULL, NULL, 0, NULL, NULL);
 PRAGMA secure_delete = OFF;
 DELETE FROM messages WHERE msg_id = 'm4';"
+
+# hangouts: babel.db, one message deleted.
+seed hangouts babel.db "
+CREATE TABLE conversations (_id INTEGER PRIMARY KEY, conversation_id TEXT, conversation_type INT, name TEXT,
+ generated_name TEXT, UNIQUE (conversation_id));
+CREATE TABLE participants (_id INTEGER PRIMARY KEY, gaia_id TEXT, chat_id TEXT, phone_id TEXT, first_name TEXT,
+ full_name TEXT, fallback_name TEXT, blocked INT DEFAULT(0));
+CREATE TABLE conversation_participants (_id INTEGER PRIMARY KEY, participant_row_id INT, conversation_id TEXT);
+CREATE TABLE messages (_id INTEGER PRIMARY KEY, message_id TEXT, conversation_id TEXT, author_chat_id TEXT,
+ author_gaia_id TEXT, text TEXT, timestamp INT, status INT, type INT, local_url TEXT, remote_url TEXT,
+ attachment_content_type TEXT, width_pixels INT, height_pixels INT, latitude DOUBLE, longitude DOUBLE,
+ new_conversation_name TEXT);
+INSERT INTO conversations VALUES (1, 'c1', 1, NULL, 'John'), (2, 'c2', 2, 'Trip', NULL);
+INSERT INTO participants VALUES (1, '1', '1', NULL, 'Me', 'Me M', NULL, 0), (2, '2', '2', '+1555', 'John', 'John M', NULL, 1);
+INSERT INTO conversation_participants VALUES (1, 1, 'c1'), (2, 2, 'c1'), (3, 1, 'c2'), (4, 2, 'c2');
+INSERT INTO messages VALUES (1, 'm1', 'c1', '1', '1', 'hi', 1500266400000000, 4, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+ (2, 'm2', 'c1', '2', '2', 'How are you?', 1500266514326967, 4, 2, NULL, NULL, NULL, NULL, NULL, 1.5, 2.5, NULL),
+ (3, 'm3', 'c2', '2', '2', NULL, 1500266600000000, 0, 2, 'content://x', 'https://y', 'image/jpeg', 640, 480, NULL, NULL, NULL),
+ (4, 'm4', 'c2', '1', '1', NULL, 1500266700000000, 4, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Trip'),
+ (5, 'm5', 'c1', '1', '1', 'soon gone from babel', 1500266800000000, 4, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE _id = 5;"
