@@ -402,3 +402,12 @@ INSERT INTO messages VALUES (1, 'm1', 'c1', '1', '1', 'hi', 1500266400000000, 4,
  (5, 'm5', 'c1', '1', '1', 'soon gone from babel', 1500266800000000, 4, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 PRAGMA secure_delete = OFF;
 DELETE FROM messages WHERE _id = 5;"
+
+# whatsapp_export: "Export chat" text files, Android and iOS forms.
+mkdir -p "$root/chat_whatsapp_export"
+printf '12/31/20, 11:59\342\200\257PM - Messages and calls are end-to-end encrypted.\r\n12/31/20, 11:59\342\200\257PM - Alice: Happy new year\r\n1/1/21, 12:00\342\200\257AM - Bob: Same\r\nsecond line\r\n1/1/21, 12:01\342\200\257AM - Bob: IMG-20210101-WA0001.jpg (file attached)\r\n1/1/21, 12:02\342\200\257AM - Alice: <Media omitted>\r\n' \
+	> "$root/chat_whatsapp_export/android.txt"
+printf '[31/12/2020, 23:59:12] Alice: Happy new year\n[01/01/2021, 00:00:05] Bob: \342\200\216<attached: 00000012-PHOTO-2021-01-01-00-00-05.jpg>\n\342\200\216[01/01/2021, 00:01:00] Alice: ok\n' \
+	> "$root/chat_whatsapp_export/ios.txt"
+printf '01/02/21, 10:00 - A: first\n03/04/21, 10:00 - A: second\n31.12.20, 23:59 - Anna: x\n' \
+	> "$root/chat_whatsapp_export/ambiguous.txt"
