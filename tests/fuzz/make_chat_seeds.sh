@@ -411,3 +411,21 @@ printf '[31/12/2020, 23:59:12] Alice: Happy new year\n[01/01/2021, 00:00:05] Bob
 	> "$root/chat_whatsapp_export/ios.txt"
 printf '01/02/21, 10:00 - A: first\n03/04/21, 10:00 - A: second\n31.12.20, 23:59 - Anna: x\n' \
 	> "$root/chat_whatsapp_export/ambiguous.txt"
+
+# meta_export: Facebook and Instagram message threads (JSON).
+mkdir -p "$root/chat_meta_export"
+cat > "$root/chat_meta_export/message_1.json" <<'JSON'
+{
+  "participants": [ { "name": "Zo\u00c3\u00ab Dupont" }, { "name": "Ken" } ],
+  "messages": [
+    { "sender_name": "Ken", "timestamp_ms": 1600000300000, "content": "the photo", "photos": [ { "uri": "messages/inbox/z_1/photos/1.jpg", "creation_timestamp": 1600000300 } ], "type": "Generic", "is_unsent": false },
+    { "sender_name": "Zo\u00c3\u00ab Dupont", "timestamp_ms": 1600000200000, "content": "Caf\u00c3\u00a9 ? \u00f0\u009f\u0098\u0080", "type": "Generic", "share": { "link": "https://x", "share_text": "s" }, "sticker": { "uri": "s.png" } },
+    { "sender_name": "Ken", "timestamp_ms": 1600000100000, "content": "Ken called you.", "call_duration": 125, "type": "Call" },
+    { "sender_name": "Ken", "timestamp_ms": 1600000000000, "type": "Generic", "is_unsent": true }
+  ],
+  "title": "Zo\u00c3\u00ab Dupont", "is_still_participant": true, "thread_type": "Regular", "thread_path": "inbox/z_1", "magic_words": []
+}
+JSON
+cat > "$root/chat_meta_export/camel.json" <<'JSON'
+{ "participants": [ "Ana", "Bo" ], "threadName": "Ana", "messages": [ { "isUnsent": false, "media": [ { "uri": "./media/a.jpg" } ], "reactions": [], "senderName": "Ana", "text": "new format", "timestamp": 1700000000000, "type": "text", "is_geoblocked_for_viewer": false } ], "threadPath": "x/ana_1" }
+JSON
