@@ -945,6 +945,38 @@ START_TEST(host_api_refuses_what_is_not_a_database)
 }
 END_TEST
 
+START_TEST(host_api_serves_a_database_of_no_rowid_table)
+{
+	const exhibit_host_api *api = stub_host_api();
+	sqlite3 *src, *db = NULL;
+	sqlite3_stmt *stmt;
+	sqlite3_int64 size = 0;
+	unsigned char *image;
+	exhibit_host *host;
+
+	/* only a WITHOUT ROWID table: nothing to lay out, an empty database */
+	ck_assert_int_eq(sqlite3_open(":memory:", &src), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(src, "CREATE TABLE t (a TEXT PRIMARY KEY, b) WITHOUT ROWID;"
+	                              "INSERT INTO t VALUES ('k', 'v');", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	image = sqlite3_serialize(src, "main", &size, 0);
+	ck_assert_ptr_nonnull(image);
+	sqlite3_close(src);
+	host = stub_host_new(image, (size_t)size, "/data/app/norowid.db");
+	ck_assert_int_eq(api->open_sqlite_recovered(host, &db), EXHIBIT_OK);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &stmt,
+	                                    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(stmt, 0), 0);
+	sqlite3_finalize(stmt);
+	api->close_sqlite(host, db);
+	ck_assert_uint_eq(stub_host_error_count(host), 0);
+	stub_host_free(host);
+	sqlite3_free(image);
+}
+END_TEST
+
 START_TEST(hostile_names_get_their_tables)
 {
 	fixture f;
@@ -1016,6 +1048,7 @@ static Suite *recover_suite(void)
 	tcase_add_test(api, host_api_serves_recovered_rows_as_sql);
 	tcase_add_test(api, host_api_refuses_what_is_not_a_database);
 	tcase_add_test(api, hostile_names_get_their_tables);
+	tcase_add_test(api, host_api_serves_a_database_of_no_rowid_table);
 	suite_add_tcase(s, modes);
 	suite_add_tcase(s, shapes);
 	suite_add_tcase(s, api);
