@@ -429,3 +429,25 @@ JSON
 cat > "$root/chat_meta_export/camel.json" <<'JSON'
 { "participants": [ "Ana", "Bo" ], "threadName": "Ana", "messages": [ { "isUnsent": false, "media": [ { "uri": "./media/a.jpg" } ], "reactions": [], "senderName": "Ana", "text": "new format", "timestamp": 1700000000000, "type": "text", "is_geoblocked_for_viewer": false } ], "threadPath": "x/ana_1" }
 JSON
+
+# snapchat: arroyo.db with message_content protobuf blobs (text, share, list,
+# media, a malformed one), one message deleted.
+seed snapchat arroyo.db "
+CREATE TABLE conversation_message (client_conversation_id TEXT NOT NULL, client_message_id INTEGER NOT NULL,
+ server_message_id INTEGER, content_type INTEGER, message_content BLOB, message_state_type TEXT, sender_id TEXT,
+ creation_timestamp INTEGER, read_timestamp INTEGER, PRIMARY KEY (client_conversation_id, client_message_id));
+CREATE TABLE user_conversation (client_conversation_id TEXT NOT NULL, user_id TEXT NOT NULL,
+ conversation_type INTEGER, PRIMARY KEY (client_conversation_id, user_id));
+CREATE TABLE required_values (key TEXT PRIMARY KEY, value TEXT);
+INSERT INTO required_values VALUES ('USERID', 'me');
+INSERT INTO user_conversation VALUES ('c1', 'me', 0), ('c1', 'ana', 0), ('g1', 'me', 1), ('g1', 'ana', 1), ('g1', 'bo', 1);
+INSERT INTO conversation_message VALUES
+ ('c1', 1, 91, 1, x'10fbd095ffbc3122160803221212100a0c6865792c20796f752075703f10012800', 'COMMITTED', 'ana', 1700000000123, 1700000060456),
+ ('c1', 2, 92, 1, x'10fbd095ffbc31220d0803220912070a0379657310012800', 'COMMITTED', 'me', 1700000100789, NULL),
+ ('g1', 1, 93, 3, x'10fbd095ffbc3122100803220c3a0a08035a060a046c6f6f6b2800', 'COMMITTED', 'bo', 1700000200000, NULL),
+ ('g1', 2, 94, 99, x'10fbd095ffbc31221908032215c20112180712050a030a0161180712050a030a01622800', 'COMMITTED', 'ana', 1700000300000, NULL),
+ ('g1', 3, 95, 2, x'10fbd095ffbc312208080322041a02082a2800', 'COMMITTED', 'me', 1700000400000, NULL),
+ ('g1', 4, 96, 1, x'08012205aabb', 'COMMITTED', 'bo', 'x', -1),
+ ('c1', 3, 97, 1, x'10fbd095ffbc31221f0803221b12190a15736f6f6e20676f6e652066726f6d206172726f796f10012800', 'COMMITTED', 'ana', 1700000500000, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM conversation_message WHERE client_message_id = 3 AND client_conversation_id = 'c1';"
