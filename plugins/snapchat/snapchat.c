@@ -26,7 +26,8 @@
  * no owner known, unknown.  The other members of the conversation are the
  * recipients.
  *
- * Records: chat_messages (key "conversation_message:<rowid>", or, for a
+ * Records: chat_accounts (the owner), chat_messages (key
+ * "conversation_message:<rowid>", or, for a
  * live row of a table without rowids,
  * "conversation_message:<conversation>/<message id>").
  */
@@ -328,6 +329,18 @@ static char *find_owner(pass *p)
 	return owner;
 }
 
+static void emit_owner(pass *p)
+{
+	chat_account a;
+
+	if (!p->owner || p->src->kind != CHAT_LIVE)
+		return;
+	memset(&a, 0, sizeof a);
+	a.account_id = p->owner;
+	a.prov.table = "required_values";
+	chat_emit_account(p->ctx, &a);
+}
+
 static int snapchat_extract(chat_ctx *ctx, const chat_source *src)
 {
 	chat_rowset rs;
@@ -337,6 +350,7 @@ static int snapchat_extract(chat_ctx *ctx, const chat_source *src)
 	p.ctx = ctx;
 	p.src = src;
 	p.owner = find_owner(&p);
+	emit_owner(&p);
 	chat_lookup_open(&p.members, ctx, src,
 	                 "SELECT user_id FROM user_conversation WHERE client_conversation_id = ?1"
 	                 " ORDER BY rowid");

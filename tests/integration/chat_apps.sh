@@ -1,7 +1,9 @@
 #!/bin/bash
 # chat_apps.sh — WhatsApp (Android, both msgstore.db layouts, and wa.db;
-# iOS ChatStorage.sqlite) and Telegram (Android cache4.db, Desktop JSON
-# export) through `exhibit process`, inside a small ext4 image (mkfs.ext4
+# iOS ChatStorage.sqlite; an "Export chat" text), Telegram (Android
+# cache4.db, Desktop JSON export), Kik, Facebook Messenger (threads_db2 and
+# a "Download your information" thread), Hangouts and Snapchat (Android)
+# through `exhibit process`, inside a small ext4 image (mkfs.ext4
 # -d, deterministic).  No public sample of these apps exists: the
 # databases are built here with the sqlite3 shell from the apps' documented
 # schemas, one of them under a name that says nothing (identification is by
@@ -145,6 +147,73 @@ cat > "$desk/result.json" <<'JSON'
 }
 JSON
 
+# Kik, Facebook Messenger, Hangouts and Snapchat for Android, a WhatsApp
+# "Export chat" text and a Facebook "Download your information" thread.
+kik="$tree/data/data/kik.android/databases"
+orca="$tree/data/data/com.facebook.orca/databases"
+talk="$tree/data/data/com.google.android.talk/databases"
+snap="$tree/data/data/com.snapchat.android/databases"
+fbx="$tree/home/ada/Downloads/facebook-ada/messages/inbox/ken_1"
+mkdir -p "$kik" "$orca" "$talk" "$snap" "$fbx" "$tree/sdcard/Download"
+sqlite3 -batch "$kik/kikDatabase.db" "
+CREATE TABLE messagesTable (_id INTEGER PRIMARY KEY, body VARCHAR, partner_jid VARCHAR, was_me INT,
+ read_state INT, uid VARCHAR, length INT, timestamp LONG, bin_id VARCHAR, sys_msg VARCHAR,
+ stat_msg VARCHAR, stat_user_jid VARCHAR, content_id VARCHAR);
+CREATE TABLE KIKcontactsTable (_id INTEGER PRIMARY KEY, jid VARCHAR UNIQUE, display_name VARCHAR,
+ user_name VARCHAR, in_roster INT, is_blocked INT);
+INSERT INTO KIKcontactsTable VALUES (1, 'sam_a@talk.kik.com', 'Sam', 'sam', 1, 0);
+INSERT INTO messagesTable VALUES
+ (1, 'kik says hi', 'sam_a@talk.kik.com', 0, 500, 'u1', 11, 1600000000123, 'sam_a@talk.kik.com', NULL, NULL, NULL, NULL),
+ (2, 'hi Sam', 'sam_a@talk.kik.com', 1, 400, 'u2', 6, 1600000001000, 'sam_a@talk.kik.com', NULL, NULL, NULL, NULL);" >/dev/null
+sqlite3 -batch "$orca/threads_db2" "
+CREATE TABLE threads (thread_key TEXT PRIMARY KEY, name TEXT, snippet TEXT, timestamp_ms INTEGER);
+CREATE TABLE messages (msg_id TEXT PRIMARY KEY, thread_key TEXT, text TEXT, sender TEXT,
+ timestamp_ms INTEGER, timestamp_sent_ms INTEGER, attachments TEXT, sticker_id TEXT, msg_type INTEGER,
+ send_error TEXT, snippet TEXT);
+CREATE TABLE thread_users (user_key TEXT PRIMARY KEY, first_name TEXT, last_name TEXT, name TEXT, username TEXT);
+INSERT INTO threads VALUES ('ONE_TO_ONE:2:1', NULL, 's', 1);
+INSERT INTO thread_users VALUES ('FACEBOOK:1', 'Owen', 'O', 'Owen O', 'owen'), ('FACEBOOK:2', 'Mia', 'M', 'Mia M', NULL);
+INSERT INTO messages VALUES
+ ('m1', 'ONE_TO_ONE:2:1', 'messenger hello', '{\"user_key\":\"FACEBOOK:2\",\"name\":\"Mia M\"}', 1650000000123, 1650000000000, '[]', NULL, 0, NULL, NULL),
+ ('m2', 'ONE_TO_ONE:2:1', 'hello Mia', '{\"user_key\":\"FACEBOOK:1\",\"name\":\"Owen O\"}', 1650000060000, NULL, '[]', NULL, 0, NULL, NULL);" >/dev/null
+sqlite3 -batch "$talk/babel1.db" "
+CREATE TABLE conversations (_id INTEGER PRIMARY KEY, conversation_id TEXT, conversation_type INT, name TEXT,
+ generated_name TEXT, UNIQUE (conversation_id));
+CREATE TABLE participants (_id INTEGER PRIMARY KEY, gaia_id TEXT, chat_id TEXT, phone_id TEXT, first_name TEXT,
+ full_name TEXT, fallback_name TEXT, blocked INT DEFAULT(0));
+CREATE TABLE conversation_participants (_id INTEGER PRIMARY KEY, participant_row_id INT, conversation_id TEXT);
+CREATE TABLE messages (_id INTEGER PRIMARY KEY, message_id TEXT, conversation_id TEXT, author_chat_id TEXT,
+ author_gaia_id TEXT, text TEXT, timestamp INT, status INT, type INT, local_url TEXT, remote_url TEXT,
+ attachment_content_type TEXT, width_pixels INT, height_pixels INT, latitude DOUBLE, longitude DOUBLE,
+ new_conversation_name TEXT);
+INSERT INTO conversations VALUES (1, 'c1', 1, NULL, 'John M');
+INSERT INTO participants VALUES (1, '1', '1', NULL, 'Me', 'Me M', NULL, 0), (2, '2', '2', '+1555', 'John', 'John M', NULL, 0);
+INSERT INTO conversation_participants VALUES (1, 1, 'c1'), (2, 2, 'c1');
+INSERT INTO messages (_id, message_id, conversation_id, author_chat_id, author_gaia_id, text, timestamp, status, type)
+ VALUES (1, 'h1', 'c1', '1', '1', 'hangouts hi', 1500266400000000, 4, 1),
+ (2, 'h2', 'c1', '2', '2', 'How are you?', 1500266514326967, 4, 2);" >/dev/null
+# message_content: the text at protobuf field path 4.4.2.1 (tests/fuzz/make_pb_seeds.py)
+sqlite3 -batch "$snap/arroyo.db" "
+CREATE TABLE conversation_message (client_conversation_id TEXT NOT NULL, client_message_id INTEGER NOT NULL,
+ server_message_id INTEGER, content_type INTEGER, message_content BLOB, message_state_type TEXT, sender_id TEXT,
+ creation_timestamp INTEGER, read_timestamp INTEGER, PRIMARY KEY (client_conversation_id, client_message_id));
+CREATE TABLE user_conversation (client_conversation_id TEXT NOT NULL, user_id TEXT NOT NULL,
+ conversation_type INTEGER, PRIMARY KEY (client_conversation_id, user_id));
+CREATE TABLE required_values (key TEXT PRIMARY KEY, value TEXT);
+INSERT INTO required_values VALUES ('USERID', 'me');
+INSERT INTO user_conversation VALUES ('c1', 'me', 0), ('c1', 'ana', 0);
+INSERT INTO conversation_message VALUES
+ ('c1', 1, 91, 1, x'10fbd095ffbc3122160803221212100a0c6865792c20796f752075703f10012800', 'COMMITTED', 'ana', 1700000000123, 1700000060456),
+ ('c1', 2, 92, 1, x'10fbd095ffbc31220d0803220912070a0379657310012800', 'COMMITTED', 'me', 1700000100789, NULL);" >/dev/null
+printf '12/31/20, 11:59\342\200\257PM - Alice: Happy new year\r\n1/1/21, 12:00\342\200\257AM - Bob: Same to you\r\n' \
+	> "$tree/sdcard/Download/WhatsApp Chat with Alice.txt"
+cat > "$fbx/message_1.json" <<'JSON'
+{ "participants": [ { "name": "Ken" }, { "name": "Ada Lovelace" } ],
+  "messages": [ { "sender_name": "Ken", "timestamp_ms": 1600000100000, "content": "from the export", "type": "Generic" },
+                { "sender_name": "Ada Lovelace", "timestamp_ms": 1600000000000, "content": "first", "type": "Generic" } ],
+  "title": "Ken", "is_still_participant": true, "thread_type": "Regular", "thread_path": "inbox/ken_1", "magic_words": [] }
+JSON
+
 find "$tree" -exec touch -h -d @1700000000 {} +
 uuid=0a0b0c0d-1111-2222-3333-444455556688
 E2FSPROGS_FAKE_TIME=1700000000 mkfs.ext4 -q -F -b 1024 -U "$uuid" -E hash_seed="$uuid" \
@@ -158,9 +227,14 @@ STATUS=0
 check "processed" 0 "$STATUS"
 check "no problems recorded" "0" "$(q "$case_dir" "SELECT count(*) FROM v_errors")"
 
-# WhatsApp: 4 live + 1 deleted (2021 layout), 2 (older), 2 (iOS); Telegram 2 + 2.
-check "messages per app" "Telegram|4
-WhatsApp|9" "$(q "$case_dir" "SELECT app, count(*) FROM v_messages GROUP BY app ORDER BY app")"
+# WhatsApp: 4 live + 1 deleted (2021 layout), 2 (older), 2 (iOS), 2 (export);
+# Telegram 2 + 2; Facebook Messenger 2 (threads_db2) + 2 (export).
+check "messages per app" "Facebook Messenger|4
+Google Hangouts|2
+Kik|2
+Snapchat|2
+Telegram|4
+WhatsApp|11" "$(q "$case_dir" "SELECT app, count(*) FROM v_messages GROUP BY app ORDER BY app")"
 check "a WhatsApp message, traced to its row" \
 	"/data/data/com.whatsapp/databases/msgstore.db|message|2|incoming|15550001111@s.whatsapp.net|2023-11-14T22:13:20.123Z" \
 	"$(q "$case_dir" "SELECT f.path, v.source_table, v.source_rowid, v.direction, v.sender, v.sent
@@ -195,9 +269,28 @@ check "a Telegram message decoded from its TL object" \
 	                  WHERE v.body = 'hello there'")"
 check "a Telegram Desktop message" "user111222333|outgoing|2023-11-14T22:14:20Z|Yes, see Note G" \
 	"$(q "$case_dir" "SELECT sender, direction, sent, body FROM v_messages WHERE body LIKE 'Yes, see%'")"
-check "accounts" "Telegram|1001
+check "accounts" "Google Hangouts|1
+Snapchat|me
+Telegram|1001
 Telegram|user111222333" \
 	"$(q "$case_dir" "SELECT app, account_id FROM v_accounts ORDER BY app, account_id")"
+
+check "a Snapchat text read from its protobuf" \
+	"arroyo.db|ana|incoming|c1|2023-11-14T22:13:20.123Z|1700000060" \
+	"$(q "$case_dir" "SELECT f.name, v.sender, v.direction, substr(v.thread, instr(v.thread, ':') + 1), v.sent, m.read
+	                  FROM v_messages v JOIN chat_messages m ON m.id = v.id JOIN files f ON f.id = v.source_file_id
+	                  WHERE v.body = 'hey, you up?'")"
+check "a Kik, a Messenger and a Hangouts message" \
+	"Kik|kikDatabase.db|outgoing|2020-09-13T12:26:41.000Z
+Facebook Messenger|threads_db2|unknown|2022-04-15T05:20:00.123Z
+Google Hangouts|babel1.db|incoming|2017-07-17T04:41:54.326967Z" \
+	"$(q "$case_dir" "SELECT v.app, f.name, v.direction, v.sent FROM v_messages v JOIN files f ON f.id = v.source_file_id
+	                  WHERE v.body IN ('hi Sam', 'messenger hello', 'How are you?') ORDER BY v.app = 'Google Hangouts', v.app DESC")"
+check "exports: a WhatsApp chat text and a Facebook thread" \
+	"message_1.json|Ken|from the export
+WhatsApp Chat with Alice.txt|Bob|Same to you" \
+	"$(q "$case_dir" "SELECT f.name, v.sender, v.body FROM v_messages v JOIN files f ON f.id = v.source_file_id
+	                  WHERE v.body IN ('Same to you', 'from the export') ORDER BY f.name DESC")"
 
 out=$("$EXHIBIT" search "$case_dir" boathouse)
 check "search finds the deleted message" "1" "$(printf '%s\n' "$out" | grep -c 'meet me behind the boathouse')"

@@ -351,6 +351,9 @@ START_TEST(arroyo_db)
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	ck_assert_uint_eq(chat_count(&r, MESSAGES), 9);
 	ck_assert_uint_eq(chat_count_recovered(&r, MESSAGES), 0);
+	ck_assert_uint_eq(chat_count(&r, "chat_accounts"), 1);
+	chat_expect_text(chat_find(&r, "chat_accounts", "account_id", ME), "source_table",
+	                 "required_values");
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:1");
 	chat_expect_text(m, "app", "Snapchat");
@@ -430,6 +433,7 @@ START_TEST(without_owner_or_rowid)
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:2");
 	chat_expect_null(m, "account");
+	ck_assert_uint_eq(chat_count(&r, "chat_accounts"), 0);
 	chat_expect_text(m, "direction", "unknown");
 	chat_expect_text(m, "recipients", "[\"" ANA "\"]");
 	stub_host_free(r.host);
