@@ -451,3 +451,39 @@ INSERT INTO conversation_message VALUES
  ('c1', 3, 97, 1, x'10fbd095ffbc31221f0803221b12190a15736f6f6e20676f6e652066726f6d206172726f796f10012800', 'COMMITTED', 'ana', 1700000500000, NULL);
 PRAGMA secure_delete = OFF;
 DELETE FROM conversation_message WHERE client_message_id = 3 AND client_conversation_id = 'c1';"
+
+# signal_android: signal.db (decrypted), the 2024 message layout, a group,
+# an attachment, a call, one message deleted.
+seed signal_android signal.db "
+CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, date_sent INTEGER NOT NULL, date_received INTEGER NOT NULL,
+ date_server INTEGER DEFAULT -1, thread_id INTEGER NOT NULL, from_recipient_id INTEGER NOT NULL, from_device_id INTEGER,
+ to_recipient_id INTEGER NOT NULL, type INTEGER NOT NULL, body TEXT, read INTEGER DEFAULT 0, quote_id INTEGER DEFAULT 0,
+ quote_author INTEGER DEFAULT 0, quote_body TEXT DEFAULT NULL, remote_deleted INTEGER DEFAULT 0,
+ latest_revision_id INTEGER DEFAULT NULL, original_message_id INTEGER DEFAULT NULL, revision_number INTEGER DEFAULT 0);
+CREATE TABLE recipient (_id INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER DEFAULT 0, e164 TEXT UNIQUE, aci TEXT UNIQUE,
+ username TEXT UNIQUE, email TEXT UNIQUE, group_id TEXT UNIQUE, blocked INTEGER DEFAULT 0, profile_given_name TEXT,
+ profile_joined_name TEXT, system_joined_name TEXT, nickname_joined_name TEXT);
+CREATE TABLE thread (_id INTEGER PRIMARY KEY AUTOINCREMENT, date INTEGER DEFAULT 0, recipient_id INTEGER NOT NULL UNIQUE);
+CREATE TABLE groups (_id INTEGER PRIMARY KEY, group_id TEXT NOT NULL UNIQUE, recipient_id INTEGER NOT NULL UNIQUE, title TEXT);
+CREATE TABLE group_membership (_id INTEGER PRIMARY KEY, group_id TEXT NOT NULL, recipient_id INTEGER NOT NULL,
+ UNIQUE(group_id, recipient_id));
+CREATE TABLE attachment (_id INTEGER PRIMARY KEY AUTOINCREMENT, message_id INTEGER, content_type TEXT, data_file TEXT,
+ data_size INTEGER, file_name TEXT, width INTEGER DEFAULT 0, height INTEGER DEFAULT 0, caption TEXT);
+INSERT INTO recipient (_id, type, e164, aci, username, group_id, blocked, profile_joined_name, system_joined_name) VALUES
+ (1, 0, '+15550000001', 'a1', NULL, NULL, 0, 'Olive', NULL), (2, 0, '+15550000002', NULL, NULL, NULL, 0, NULL, 'Bob'),
+ (3, 0, NULL, 'c3', 'cara.01', NULL, 1, 'Cara', NULL), (4, 3, NULL, NULL, NULL, 'g1', 0, NULL, NULL);
+INSERT INTO groups VALUES (1, 'g1', 4, 'Club');
+INSERT INTO group_membership (group_id, recipient_id) VALUES ('g1', 1), ('g1', 2), ('g1', 3);
+INSERT INTO thread (_id, recipient_id) VALUES (1, 2), (2, 4);
+INSERT INTO message (_id, date_sent, date_received, thread_id, from_recipient_id, to_recipient_id, type, body, read,
+ remote_deleted, latest_revision_id, original_message_id) VALUES
+ (1, 1700000000123, 1700000001456, 1, 2, 1, 10485780, 'hi', 1, 0, NULL, NULL),
+ (2, 1700000060000, 1700000060001, 1, 1, 2, 10485783, 'yo', 0, 0, 5, NULL),
+ (3, 1700000120000, 1700000121000, 2, 3, 4, 10485780, NULL, 0, 1, NULL, NULL),
+ (4, 1700000180000, 1700000180001, 2, 1, 4, 10485783, NULL, 0, 0, NULL, NULL),
+ (5, 1700000240000, 1700000240500, 1, 2, 1, 10, NULL, 1, 0, NULL, 2),
+ (6, 1700000300000, 1700000300500, 1, 2, 1, 11075607, 'x', 0, 0, NULL, NULL),
+ (7, 1700000360000, 1700000360500, 1, 2, 1, 10485780, 'soon gone from signal', 0, 0, NULL, NULL);
+INSERT INTO attachment (message_id, content_type, data_file, data_size, file_name) VALUES (4, 'image/jpeg', 'p4.mms', 12, 'a.jpg');
+PRAGMA secure_delete = OFF;
+DELETE FROM message WHERE _id = 7;"
