@@ -2,7 +2,8 @@
 # chat_apps.sh — WhatsApp (Android, both msgstore.db layouts, and wa.db;
 # iOS ChatStorage.sqlite; an "Export chat" text), Telegram (Android
 # cache4.db, Desktop JSON export), Kik, Facebook Messenger (threads_db2 and
-# a "Download your information" thread), Hangouts and Snapchat (Android)
+# a "Download your information" thread), Hangouts, Snapchat and Signal
+# (Android)
 # through `exhibit process`, inside a small ext4 image (mkfs.ext4
 # -d, deterministic).  No public sample of these apps exists: the
 # databases are built here with the sqlite3 shell from the apps' documented
@@ -214,6 +215,24 @@ cat > "$fbx/message_1.json" <<'JSON'
   "title": "Ken", "is_still_participant": true, "thread_type": "Regular", "thread_path": "inbox/ken_1", "magic_words": [] }
 JSON
 
+# Signal for Android, its database decrypted (the 2024 message layout).
+sig="$tree/data/data/org.thoughtcrime.securesms/databases"
+mkdir -p "$sig"
+sqlite3 -batch "$sig/signal.db" "
+CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, date_sent INTEGER NOT NULL, date_received INTEGER NOT NULL,
+ date_server INTEGER DEFAULT -1, thread_id INTEGER NOT NULL, from_recipient_id INTEGER NOT NULL, from_device_id INTEGER,
+ to_recipient_id INTEGER NOT NULL, type INTEGER NOT NULL, body TEXT, read INTEGER DEFAULT 0, quote_id INTEGER DEFAULT 0,
+ quote_author INTEGER DEFAULT 0, quote_body TEXT DEFAULT NULL, remote_deleted INTEGER DEFAULT 0);
+CREATE TABLE recipient (_id INTEGER PRIMARY KEY AUTOINCREMENT, type INTEGER DEFAULT 0, e164 TEXT UNIQUE, aci TEXT UNIQUE,
+ group_id TEXT UNIQUE, blocked INTEGER DEFAULT 0, profile_joined_name TEXT, system_joined_name TEXT);
+CREATE TABLE thread (_id INTEGER PRIMARY KEY AUTOINCREMENT, date INTEGER DEFAULT 0, recipient_id INTEGER NOT NULL UNIQUE);
+INSERT INTO recipient (_id, e164, profile_joined_name, system_joined_name) VALUES
+ (1, '+15550000001', 'Olive', NULL), (2, '+15550000002', NULL, 'Bob Builder');
+INSERT INTO thread (_id, recipient_id) VALUES (1, 2);
+INSERT INTO message (_id, date_sent, date_received, thread_id, from_recipient_id, to_recipient_id, type, body, read) VALUES
+ (1, 1700000000123, 1700000001456, 1, 2, 1, 10485780, 'signal says hi', 1),
+ (2, 1700000060000, 1700000060001, 1, 1, 2, 10485783, 'hi Bob', 0);" >/dev/null
+
 find "$tree" -exec touch -h -d @1700000000 {} +
 uuid=0a0b0c0d-1111-2222-3333-444455556688
 E2FSPROGS_FAKE_TIME=1700000000 mkfs.ext4 -q -F -b 1024 -U "$uuid" -E hash_seed="$uuid" \
@@ -232,6 +251,7 @@ check "no problems recorded" "0" "$(q "$case_dir" "SELECT count(*) FROM v_errors
 check "messages per app" "Facebook Messenger|4
 Google Hangouts|2
 Kik|2
+Signal|2
 Snapchat|2
 Telegram|4
 WhatsApp|11" "$(q "$case_dir" "SELECT app, count(*) FROM v_messages GROUP BY app ORDER BY app")"
@@ -270,6 +290,7 @@ check "a Telegram message decoded from its TL object" \
 check "a Telegram Desktop message" "user111222333|outgoing|2023-11-14T22:14:20Z|Yes, see Note G" \
 	"$(q "$case_dir" "SELECT sender, direction, sent, body FROM v_messages WHERE body LIKE 'Yes, see%'")"
 check "accounts" "Google Hangouts|1
+Signal|+15550000001
 Snapchat|me
 Telegram|1001
 Telegram|user111222333" \
@@ -280,6 +301,10 @@ check "a Snapchat text read from its protobuf" \
 	"$(q "$case_dir" "SELECT f.name, v.sender, v.direction, substr(v.thread, instr(v.thread, ':') + 1), v.sent, m.read
 	                  FROM v_messages v JOIN chat_messages m ON m.id = v.id JOIN files f ON f.id = v.source_file_id
 	                  WHERE v.body = 'hey, you up?'")"
+check "a Signal message" "signal.db|+15550000002|Bob Builder|incoming|2023-11-14T22:13:20.123Z|read" \
+	"$(q "$case_dir" "SELECT f.name, v.sender, m.sender_name, v.direction, v.sent, m.status
+	                  FROM v_messages v JOIN chat_messages m ON m.id = v.id JOIN files f ON f.id = v.source_file_id
+	                  WHERE v.body = 'signal says hi'")"
 check "a Kik, a Messenger and a Hangouts message" \
 	"Kik|kikDatabase.db|outgoing|2020-09-13T12:26:41.000Z
 Facebook Messenger|threads_db2|unknown|2022-04-15T05:20:00.123Z
