@@ -154,6 +154,11 @@ int recovered_db_open(sqlite_recovery *rec, const untrusted_sqlite_budget *budge
 	                     SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_PRIVATECACHE, NULL);
 	if (rc == SQLITE_OK)
 		rc = build(scratch, rec);
+	/* A database with no table laid out here (only WITHOUT ROWID ones, or
+	 * none) leaves the scratch one without a page, which SQLite will not
+	 * serialize: writing its header gives it its first page. */
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(scratch, "PRAGMA user_version = 0", NULL, NULL, NULL);
 	if (rc == SQLITE_OK && !(image = sqlite3_serialize(scratch, "main", &size, 0)))
 		rc = SQLITE_NOMEM;
 	if (rc != SQLITE_OK) {

@@ -644,7 +644,10 @@ static bool try_lost_header(sqlite_carver *c, const sqlite_page *page,
  * REBUILT at a freeblock start pos.  Whole records behind a prefix of 4
  * to 18 bytes first (nothing lost), then a lost header length, then a
  * lost first serial type.  The one ending exactly at `exact` (the block's
- * end, when known) wins; else the first found.
+ * end, when known) wins; when neither does (the block holds more cells
+ * than this one: its neighbours were freed into it), the one that fits
+ * better (all its table's columns, the page's table) wins; else the
+ * first found.
  */
 static bool try_rebuilt(sqlite_carver *c, const sqlite_page *page, uint32_t pos,
                         uint32_t limit, uint32_t exact, size_t hint, attempt *a)
@@ -672,7 +675,9 @@ static bool try_rebuilt(sqlite_carver *c, const sqlite_page *page, uint32_t pos,
 	memset(&lost, 0, sizeof lost);
 	have_lost = try_lost_header(c, page, pos, limit, exact, 3, hint, &lost);
 	have_lost |= try_lost_header(c, page, pos, limit, exact, 2, hint, &lost);
-	if (have_lost && (!have_whole || lost.end == exact)) {
+	if (have_lost && (!have_whole || lost.end == exact ||
+	                  (whole.end != exact && rebuilt_score(c, &lost, exact, hint) >
+	                                         rebuilt_score(c, &whole, exact, hint)))) {
 		free(have_whole ? whole.owned : NULL);
 		*a = lost;
 		return true;

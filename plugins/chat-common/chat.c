@@ -780,6 +780,14 @@ int chat_emit_message(chat_ctx *ctx, const chat_message *m)
 	return send_record(&r, "chat_messages");
 }
 
+bool chat_emit_message_kept(chat_ctx *ctx, const chat_message *m)
+{
+	uint64_t dropped = ctx->superseded;
+
+	chat_emit_message(ctx, m);
+	return ctx->superseded == dropped;
+}
+
 int chat_emit_attachment(chat_ctx *ctx, const chat_attachment *a)
 {
 	record r;

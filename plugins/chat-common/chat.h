@@ -279,6 +279,10 @@ typedef struct chat_account {
  * records count in ctx->superseded.  The live pass must run first.
  */
 int chat_emit_message(chat_ctx *ctx, const chat_message *m);
+/* chat_emit_message_kept — chat_emit_message, then whether the message
+ * was kept: false when it was dropped as a version of one already emitted
+ * (so its attachments, already emitted with that one, are not repeated). */
+bool chat_emit_message_kept(chat_ctx *ctx, const chat_message *m);
 int chat_emit_attachment(chat_ctx *ctx, const chat_attachment *a);
 int chat_emit_contact(chat_ctx *ctx, const chat_contact *c);
 int chat_emit_call(chat_ctx *ctx, const chat_call *c);

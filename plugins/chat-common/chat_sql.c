@@ -80,6 +80,22 @@ bool chat_matches(sqlite3 *db, const char *const *requirements)
 	return true;
 }
 
+char *chat_column_list(sqlite3 *db, const char *table, const char *const *columns)
+{
+	char *list = sqlite3_mprintf("%s", "");
+	size_t i;
+
+	for (i = 0; list && columns[i]; i++) {
+		char *longer = chat_has_column(db, table, columns[i]) ?
+		               sqlite3_mprintf("%s%s\"%w\"", list, i ? ", " : "", columns[i]) :
+		               sqlite3_mprintf("%s%sNULL", list, i ? ", " : "");
+
+		sqlite3_free(list);
+		list = longer;
+	}
+	return list;
+}
+
 /* ---- errors ------------------------------------------------------------- */
 
 int chat_sqlite_code(int rc)
@@ -547,6 +563,99 @@ void chat_lookup_close(chat_lookup *l)
 	sqlite3_finalize(l->live);
 	sqlite3_finalize(l->recovered);
 	memset(l, 0, sizeof *l);
+}
+
+/* ---- related rows ------------------------------------------------------- */
+
+static sqlite3_stmt *related_prepare(chat_ctx *ctx, sqlite3 *db, const char *sql,
+                                     const char *provenance)
+{
+	char *full = sqlite3_mprintf(sql, provenance);
+	sqlite3_stmt *stmt;
+
+	if (!full) {
+		ctx->out_of_memory = true;
+		return NULL;
+	}
+	/* quiet: an app version without the table has nothing related */
+	stmt = chat_prepare(ctx, db, full, true);
+	sqlite3_free(full);
+	return stmt;
+}
+
+void chat_related_open(chat_related *r, chat_ctx *ctx, const chat_source *src,
+                       const char *table, int first, const char *sql)
+{
+	memset(r, 0, sizeof *r);
+	r->src = src;
+	r->table = table;
+	r->first = first;
+	if (!chat_has_table(src->rows, table))
+		return;
+	r->own = related_prepare(ctx, src->rows, sql, chat_provenance_columns(src));
+	if (src->kind == CHAT_RECOVERED && src->lookup != src->rows &&
+	    chat_has_table(src->lookup, table))
+		r->live = related_prepare(ctx, src->lookup, sql, "NULL, NULL, rowid");
+}
+
+void chat_related_open_columns(chat_related *r, chat_ctx *ctx, const chat_source *src,
+                               const char *table, const char *key_column,
+                               const char *const *columns)
+{
+	char *list, *sql;
+	int n = 0;
+
+	memset(r, 0, sizeof *r);
+	while (columns[n])
+		n++;
+	if (!chat_has_column(src->lookup, table, key_column))
+		return;
+	list = chat_column_list(src->lookup, table, columns);
+	/* %%s stays for the provenance columns */
+	sql = list ? sqlite3_mprintf("SELECT %s, %%s FROM \"%w\" WHERE \"%w\" = ?1 "
+	                             "ORDER BY rowid", list, table, key_column) : NULL;
+	sqlite3_free(list);
+	if (!sql) {
+		ctx->out_of_memory = true;
+		return;
+	}
+	chat_related_open(r, ctx, src, table, n, sql);
+	sqlite3_free(sql);
+}
+
+static bool related_in(chat_related *r, chat_ctx *ctx, sqlite3_stmt *stmt,
+                       int64_t key)
+{
+	if (!chat_lookup_int(ctx, stmt, key))
+		return false;
+	r->found = stmt;
+	return true;
+}
+
+bool chat_related_find(chat_related *r, chat_ctx *ctx, int64_t key)
+{
+	r->found = NULL;
+	return related_in(r, ctx, r->own, key) || related_in(r, ctx, r->live, key);
+}
+
+bool chat_related_more(chat_related *r, chat_ctx *ctx)
+{
+	return r->found && chat_step(ctx, r->found);
+}
+
+void chat_related_provenance(const chat_related *r, chat_provenance *p)
+{
+	chat_source live = chat_live(r->src->lookup);
+
+	chat_provenance_read(r->found == r->live ? &live : r->src, r->found, r->first,
+	                     r->table, p);
+}
+
+void chat_related_close(chat_related *r)
+{
+	sqlite3_finalize(r->own);
+	sqlite3_finalize(r->live);
+	memset(r, 0, sizeof *r);
 }
 
 /* ---- the driver --------------------------------------------------------- */

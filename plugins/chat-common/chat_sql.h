@@ -51,6 +51,11 @@ bool chat_has_column(sqlite3 *db, const char *table, const char *column);
  * Names compare as SQLite compares identifiers (ASCII, no case). */
 bool chat_matches(sqlite3 *db, const char *const *requirements);
 
+/* chat_column_list — "\"a\", NULL, \"c\"": the listed columns of table
+ * (NULL-terminated list), NULL for those it lacks, to select in a query
+ * of one's own; sqlite3_free it.  NULL when memory runs out. */
+char *chat_column_list(sqlite3 *db, const char *table, const char *const *columns);
+
 /* ---- errors ------------------------------------------------------------ */
 
 /* chat_sqlite_code — the EXHIBIT_* code for an SQLite result code. */
@@ -200,6 +205,42 @@ bool chat_lookup_find_text(chat_lookup *l, chat_ctx *ctx, const char *key);
 bool chat_lookup_find_value(chat_lookup *l, chat_ctx *ctx, sqlite3_value *key);
 bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx);
 void chat_lookup_close(chat_lookup *l);
+
+/*
+ * Rows that belong to a row of src (a message's media, its quote): read
+ * from src's own database, and for a recovered row then from the live
+ * one, since an app may delete the message and leave its other rows (a
+ * deleted message's media row that survives live is still its media:
+ * row ids of AUTOINCREMENT tables are never reused).  The query selects
+ * its columns, then the provenance columns where it says %s (the only
+ * conversion in it), from one table, for one key ?1.
+ */
+typedef struct chat_related {
+	const chat_source *src;
+	const char *table;
+	int first;            /* the first provenance column */
+	sqlite3_stmt *own;    /* on src->rows */
+	sqlite3_stmt *live;   /* recovered passes: on src->lookup */
+	sqlite3_stmt *found;  /* the statement holding the current row */
+} chat_related;
+
+/* chat_related_open — prepare sql (see above) whose provenance columns
+ * start at column first; a missing table leaves it empty (never found). */
+void chat_related_open(chat_related *r, chat_ctx *ctx, const chat_source *src,
+                       const char *table, int first, const char *sql);
+/* chat_related_open_columns — the same for "SELECT <columns> FROM table
+ * WHERE key_column = ?1 ORDER BY rowid": the listed columns (NULL for
+ * those the table lacks), provenance after them. */
+void chat_related_open_columns(chat_related *r, chat_ctx *ctx, const chat_source *src,
+                               const char *table, const char *key_column,
+                               const char *const *columns);
+/* chat_related_find — the first row for key, in r->found; then
+ * chat_related_more for the next of the same database. */
+bool chat_related_find(chat_related *r, chat_ctx *ctx, int64_t key);
+bool chat_related_more(chat_related *r, chat_ctx *ctx);
+/* chat_related_provenance — where the current row comes from. */
+void chat_related_provenance(const chat_related *r, chat_provenance *p);
+void chat_related_close(chat_related *r);
 
 /* ---- the driver -------------------------------------------------------- */
 

@@ -45,23 +45,24 @@ static void exec(sqlite3 *db, const char *sql)
 	              "%s: %s", sql, why ? why : "?");
 }
 
-static void copy_file(const char *from, const char *to)
+static void write_file(const chat_bytes *b, const char *to)
 {
-	chat_bytes b = chat_read_file(from);
 	FILE *f = fopen(to, "wb");
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(b.data, 1, b.len, f), b.len);
+	ck_assert_uint_eq(fwrite(b->data, 1, b->len, f), b->len);
 	ck_assert_int_eq(fclose(f), 0);
-	chat_bytes_free(&b);
 }
 
-/* rows — rowid and text of the rows of c's table matching where. */
-static size_t rows(sqlite3 *db, const chat_deleted_case *c, const char *where,
-                   row *out)
+/* rows — rowid and text of the rows of c's table matching where (the
+ * text through tx->read when the text is held in another form). */
+static size_t rows(sqlite3 *db, const chat_deleted_case *c,
+                   const chat_deleted_text *tx, const char *where, row *out)
 {
-	char *sql = sqlite3_mprintf("SELECT rowid, \"%w\" FROM \"%w\" %s ORDER BY rowid",
-	                            c->text, c->table, where);
+	char *text = tx && tx->read ? sqlite3_mprintf("%s", tx->read) :
+	                              sqlite3_mprintf("\"%w\"", c->text);
+	char *sql = sqlite3_mprintf("SELECT rowid, %s FROM \"%w\" %s ORDER BY rowid",
+	                            text, c->table, where);
 	sqlite3_stmt *stmt = NULL;
 	size_t n = 0;
 
@@ -76,23 +77,28 @@ static size_t rows(sqlite3 *db, const chat_deleted_case *c, const char *where,
 	}
 	sqlite3_finalize(stmt);
 	sqlite3_free(sql);
+	sqlite3_free(text);
 	return n;
 }
 
-static void build(fixture *fx, const chat_deleted_case *c, chat_deletion how)
+/* build — the case's database from source (a corpus file's bytes or a
+ * fixture's), edited the given way. */
+static void build(fixture *fx, const chat_deleted_case *c, chat_deletion how,
+                  const chat_bytes *source, const chat_deleted_text *tx)
 {
-	char corpus[4096], path[] = "/tmp/exhibit-deleted-XXXXXX", side[64];
+	char path[] = "/tmp/exhibit-deleted-XXXXXX", side[64];
 	bool wal = how == CHAT_DELETE_WAL || how == CHAT_DELETE_CHECKPOINTED;
 	sqlite3 *db = NULL;
 	char *sql;
 	int fd;
 
-	snprintf(corpus, sizeof corpus, "%s/%s", chat_corpus_dir(), c->corpus);
 	fd = mkstemp(path);
 	ck_assert_int_ge(fd, 0);
 	close(fd);
-	copy_file(corpus, path);
+	write_file(source, path);
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	if (tx && tx->functions)
+		ck_assert_int_eq(tx->functions(db), SQLITE_OK);
 	exec(db, wal ? "PRAGMA journal_mode = WAL" : "PRAGMA journal_mode = DELETE");
 	exec(db, "PRAGMA wal_autocheckpoint = 0");
 	exec(db, how == CHAT_DELETE_SECURE ? "PRAGMA secure_delete = ON"
@@ -104,19 +110,23 @@ static void build(fixture *fx, const chat_deleted_case *c, chat_deletion how)
 	}
 	if (wal)
 		exec(db, "PRAGMA wal_checkpoint(TRUNCATE)"); /* the WAL starts empty */
-	fx->n_deleted = rows(db, c, c->victims, fx->deleted);
+	fx->n_deleted = rows(db, c, tx, c->victims, fx->deleted);
 	ck_assert_uint_gt(fx->n_deleted, 0);
 	sql = sqlite3_mprintf("WHERE rowid = %lld", c->updated);
-	ck_assert_uint_eq(rows(db, c, sql, fx->before), 1);
+	ck_assert_uint_eq(rows(db, c, tx, sql, fx->before), 1);
 	sqlite3_free(sql);
-	sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = \"%w\" || ' (edited in place)' "
-	                      "WHERE rowid = %lld", c->table, c->text, c->text, c->updated);
+	if (tx && tx->edit)
+		sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = %s WHERE rowid = %lld",
+		                      c->table, c->text, tx->edit, c->updated);
+	else
+		sql = sqlite3_mprintf("UPDATE \"%w\" SET \"%w\" = \"%w\" || ' (edited in place)' "
+		                      "WHERE rowid = %lld", c->table, c->text, c->text, c->updated);
 	exec(db, sql);
 	sqlite3_free(sql);
 	sql = sqlite3_mprintf("DELETE FROM \"%w\" %s", c->table, c->victims);
 	exec(db, sql);
 	sqlite3_free(sql);
-	fx->n_live = rows(db, c, "", fx->live);
+	fx->n_live = rows(db, c, tx, "", fx->live);
 	snprintf(side, sizeof side, "%s-clean", path);
 	sql = sqlite3_mprintf("VACUUM INTO %Q", side);
 	exec(db, sql);
@@ -279,9 +289,9 @@ static void check(const fixture *fx, const chat_deleted_case *c,
 	}
 }
 
-chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
-                                      const chat_deleted_case *c,
-                                      chat_deletion how)
+static chat_deleted_figures run_on(const exhibit_plugin *plugin,
+                                   const chat_deleted_case *c, chat_deletion how,
+                                   const chat_bytes *source, const chat_deleted_text *tx)
 {
 	chat_deleted_figures fig = { 0, 0, 0, 0, 0, 0 };
 	fixture *fx = calloc(1, sizeof *fx);
@@ -289,7 +299,7 @@ chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
 	size_t i;
 
 	ck_assert_ptr_nonnull(fx);
-	build(fx, c, how);
+	build(fx, c, how, source, tx);
 	run.host = stub_host_new(fx->db.data, fx->db.len, "/evidence/renamed.bin");
 	ck_assert_ptr_nonnull(run.host);
 	stub_host_set_sqlite_budget(run.host, 2000, 20000);
@@ -315,4 +325,30 @@ chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
 	chat_bytes_free(&fx->clean);
 	free(fx);
 	return fig;
+}
+
+chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
+                                      const chat_deleted_case *c,
+                                      chat_deletion how)
+{
+	chat_bytes source = chat_read_corpus(c->corpus);
+	chat_deleted_figures fig = run_on(plugin, c, how, &source, NULL);
+
+	chat_bytes_free(&source);
+	return fig;
+}
+
+chat_deleted_figures chat_deleted_run_db(const exhibit_plugin *plugin,
+                                         const chat_deleted_case *c,
+                                         chat_deletion how, const chat_bytes *db)
+{
+	return run_on(plugin, c, how, db, NULL);
+}
+
+chat_deleted_figures chat_deleted_run_db_text(const exhibit_plugin *plugin,
+                                              const chat_deleted_case *c,
+                                              chat_deletion how, const chat_bytes *db,
+                                              const chat_deleted_text *tx)
+{
+	return run_on(plugin, c, how, db, tx);
 }

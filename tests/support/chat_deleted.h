@@ -26,6 +26,9 @@
 
 #include <stddef.h>
 
+#include <sqlite3.h>
+
+#include "chat_test.h"
 #include "exhibit/plugin.h"
 
 typedef enum chat_deletion {
@@ -66,5 +69,29 @@ typedef struct chat_deleted_figures {
 chat_deleted_figures chat_deleted_run(const exhibit_plugin *plugin,
                                       const chat_deleted_case *c,
                                       chat_deletion how);
+
+/* chat_deleted_run_db — the same on a database the test built (db, its
+ * bytes; c->corpus then only names it in the figures). */
+chat_deleted_figures chat_deleted_run_db(const exhibit_plugin *plugin,
+                                         const chat_deleted_case *c,
+                                         chat_deletion how, const chat_bytes *db);
+
+/*
+ * When the app keeps a message's text inside another value (a serialised
+ * object in a BLOB), the case's text column is that value and these say
+ * how to read and edit the text in it, with SQL functions the test
+ * registers on the harness's connection:
+ */
+typedef struct chat_deleted_text {
+	const char *read;  /* an SQL expression: the row's text */
+	const char *edit;  /* an SQL expression: the text column's new value,
+	                      its text with " (edited in place)" appended */
+	int (*functions)(sqlite3 *db); /* registers them; SQLITE_OK */
+} chat_deleted_text;
+
+chat_deleted_figures chat_deleted_run_db_text(const exhibit_plugin *plugin,
+                                              const chat_deleted_case *c,
+                                              chat_deletion how, const chat_bytes *db,
+                                              const chat_deleted_text *tx);
 
 #endif

@@ -748,6 +748,69 @@ START_TEST(rows_older_than_an_added_column)
 }
 END_TEST
 
+/*
+ * A cell freed into the freeblock its upper neighbour became: the
+ * freeblock header then lies over this cell's first bytes (payload
+ * length, rowid, header length, the rowid alias's serial type), and the
+ * block runs on past it.  Its record is rebuilt, not mistaken for a record
+ * of a loosely typed table that a few of its bytes also happen to spell
+ * (as ChatStorage.sqlite's ZWAGROUPMEMBER did ZWAMESSAGE's NULLs).
+ */
+START_TEST(a_cell_freed_into_its_neighbour_is_rebuilt)
+{
+	fixture f;
+	fixture_bytes db;
+	sqlite_db_files files;
+	sqlite_recovery *rec;
+	exhibit_error err;
+	size_t i, found = 0;
+
+	fixture_open(&f);
+	/* the two tables' shapes as ChatStorage.sqlite has them */
+	fixture_exec(&f, "PRAGMA secure_delete = OFF;"
+	                 "CREATE TABLE member(pk INTEGER PRIMARY KEY, i1 INTEGER, i2 INTEGER,"
+	                 " i3 INTEGER, i4 INTEGER, i5 INTEGER, i6 INTEGER, i7 INTEGER,"
+	                 " i8 INTEGER, v1 VARCHAR, v2 VARCHAR, v3 VARCHAR, v4 VARCHAR);"
+	                 "CREATE TABLE note(pk INTEGER PRIMARY KEY, i1 INTEGER, i2 INTEGER,"
+	                 " i3 INTEGER, i4 INTEGER, i5 INTEGER, i6 INTEGER, flags INTEGER,"
+	                 " event INTEGER, mine INTEGER, error INTEGER, status INTEGER,"
+	                 " type INTEGER, sort INTEGER, spot INTEGER, starred INTEGER,"
+	                 " chat INTEGER, member INTEGER, last INTEGER, media INTEGER,"
+	                 " info INTEGER, parent INTEGER, date TIMESTAMP, sent TIMESTAMP,"
+	                 " sender VARCHAR, section VARCHAR, phash VARCHAR, push VARCHAR,"
+	                 " stanza VARCHAR, said VARCHAR, peer VARCHAR);"
+	                 "INSERT INTO member(pk, i6, v4) VALUES (1, 2, '15550002222@s.whatsapp.net');"
+	                 "INSERT INTO note(pk, flags, mine, status, type, sort, starred, chat,"
+	                 " date, sent, stanza, said, peer) VALUES"
+	                 " (1, 0, 0, 8, 0, 1, 0, 1, 700000000, 700000000, '3EB0A1',"
+	                 "  'are you coming?', NULL),"
+	                 " (2, 0, 1, 6, 0, 2, 1, 1, 700000060, 700000060.25, '3EB0A2',"
+	                 "  'yes, at eight', '15550001111@s.whatsapp.net'),"
+	                 " (3, 0, 0, 8, 0, 3, 0, 1, 700000100, NULL, '3EB0A3', 'the rest', NULL);");
+	/* the upper cell first: the lower one then joins its freeblock */
+	fixture_exec(&f, "DELETE FROM note WHERE pk = 1; DELETE FROM note WHERE pk = 2;");
+	db = fixture_read(&f, "");
+	fixture_close(&f);
+	memset(&files, 0, sizeof files);
+	files.main = db.data;
+	files.main_len = db.len;
+	exhibit_error_clear(&err);
+	ck_assert_int_eq(sqlite_recover(&files, NULL, &rec, &err), 0);
+	for (i = 0; i < rec->n_rows; i++) {
+		const sqlite_recovered_row *r = &rec->rows[i];
+
+		ck_assert_str_eq(rec->schema.tables[r->table].name, "note");
+		ck_assert_int_eq(r->values[29].kind, SQLITE_VALUE_TEXT);
+		found += !strcmp(r->values[29].bytes, "are you coming?") ||
+		         !strcmp(r->values[29].bytes, "yes, at eight");
+	}
+	ck_assert_uint_eq(rec->n_rows, 2);
+	ck_assert_uint_eq(found, 2);
+	sqlite_recovery_free(rec);
+	fixture_bytes_free(&db);
+}
+END_TEST
+
 START_TEST(a_hostile_page_cannot_hold_recovery_up)
 {
 	/* A table of 1000 untyped columns takes any serial type anywhere, so
@@ -882,6 +945,38 @@ START_TEST(host_api_refuses_what_is_not_a_database)
 }
 END_TEST
 
+START_TEST(host_api_serves_a_database_of_no_rowid_table)
+{
+	const exhibit_host_api *api = stub_host_api();
+	sqlite3 *src, *db = NULL;
+	sqlite3_stmt *stmt;
+	sqlite3_int64 size = 0;
+	unsigned char *image;
+	exhibit_host *host;
+
+	/* only a WITHOUT ROWID table: nothing to lay out, an empty database */
+	ck_assert_int_eq(sqlite3_open(":memory:", &src), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(src, "CREATE TABLE t (a TEXT PRIMARY KEY, b) WITHOUT ROWID;"
+	                              "INSERT INTO t VALUES ('k', 'v');", NULL, NULL, NULL),
+	                 SQLITE_OK);
+	image = sqlite3_serialize(src, "main", &size, 0);
+	ck_assert_ptr_nonnull(image);
+	sqlite3_close(src);
+	host = stub_host_new(image, (size_t)size, "/data/app/norowid.db");
+	ck_assert_int_eq(api->open_sqlite_recovered(host, &db), EXHIBIT_OK);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema", -1, &stmt,
+	                                    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(stmt, 0), 0);
+	sqlite3_finalize(stmt);
+	api->close_sqlite(host, db);
+	ck_assert_uint_eq(stub_host_error_count(host), 0);
+	stub_host_free(host);
+	sqlite3_free(image);
+}
+END_TEST
+
 START_TEST(hostile_names_get_their_tables)
 {
 	fixture f;
@@ -948,10 +1043,12 @@ static Suite *recover_suite(void)
 	tcase_add_test(shapes, page_size_512);
 	tcase_add_test(shapes, page_size_65536);
 	tcase_add_test(shapes, rows_older_than_an_added_column);
+	tcase_add_test(shapes, a_cell_freed_into_its_neighbour_is_rebuilt);
 	tcase_add_test(shapes, a_hostile_page_cannot_hold_recovery_up);
 	tcase_add_test(api, host_api_serves_recovered_rows_as_sql);
 	tcase_add_test(api, host_api_refuses_what_is_not_a_database);
 	tcase_add_test(api, hostile_names_get_their_tables);
+	tcase_add_test(api, host_api_serves_a_database_of_no_rowid_table);
 	suite_add_tcase(s, modes);
 	suite_add_tcase(s, shapes);
 	suite_add_tcase(s, api);

@@ -1,0 +1,276 @@
+/*
+ * check_chat_kik.c — the kik plugin on databases built here from the
+ * documented schemas of Kik's iOS store (kik.sqlite) and Android database
+ * (kikDatabase.db): messages both ways, in groups, system messages,
+ * attachments, contacts, other databases, broken values, and deleted
+ * messages recovered in both (secure_delete off and on, WAL before and
+ * after a checkpoint).
+ */
+#include <check.h>
+
+#include "check_run.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chat_deleted.h"
+#include "chat_test.h"
+#include "exhibit/plugin.h"
+
+#define MESSAGES "chat_messages"
+#define ATTACHMENTS "chat_attachments"
+#define CONTACTS "chat_contacts"
+
+static const exhibit_plugin *plugin(void)
+{
+	return exhibit_plugin_entry();
+}
+
+static const char *extra_of(const stub_record *r)
+{
+	const char *e = chat_field_text(r, "extra");
+
+	ck_assert_ptr_nonnull(e);
+	return e;
+}
+
+static const char ios_schema[] =
+	"CREATE TABLE ZKIKUSER (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
+	" ZBLOCKED INTEGER, ZDISPLAYNAME VARCHAR, ZJID VARCHAR, ZUSERNAME VARCHAR,"
+	" ZPPURL VARCHAR);"
+	"CREATE TABLE ZKIKCHAT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
+	" ZUSER INTEGER, ZLASTMESSAGE INTEGER, ZDATEUPDATED TIMESTAMP);"
+	"CREATE TABLE ZKIKMESSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
+	" ZSTATE INTEGER, ZTYPE INTEGER, ZCHAT INTEGER, ZUSER INTEGER,"
+	" ZRECEIVEDTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBODY VARCHAR, ZUID VARCHAR);"
+	"CREATE TABLE ZKIKATTACHMENT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
+	" ZMESSAGE INTEGER, ZTIMESTAMP TIMESTAMP, ZCONTENT VARCHAR);";
+
+static const char ios_rows[] =
+	"INSERT INTO ZKIKUSER (Z_PK, ZDISPLAYNAME, ZJID, ZUSERNAME) VALUES"
+	" (1, 'Sam Skater', 'samsk8_abc@talk.kik.com', 'samsk8'),"
+	" (2, 'Park Crew', '1100_g@groups.kik.com', NULL),"
+	" (3, 'Lee', 'lee_x@talk.kik.com', 'lee');"
+	"INSERT INTO ZKIKCHAT (Z_PK, ZUSER) VALUES (1, 1), (2, 2);"
+	"INSERT INTO ZKIKMESSAGE (Z_PK, ZTYPE, ZCHAT, ZUSER, ZRECEIVEDTIMESTAMP, ZTIMESTAMP,"
+	" ZBODY, ZSTATE) VALUES"
+	" (1, 1, 1, 1, 600000001, 600000000, 'you at the park?', 500),"
+	" (2, 2, 1, 1, 600000060.5, 600000060.25, 'on my way', 400),"
+	" (3, 4, 2, 3, 600000120, 600000120, 'group hello', 500),"
+	" (4, 3, 2, 3, 600000130, 600000130, 'Lee has joined the group', 500),"
+	" (5, 1, 1, 1, 600000200, 600000200, NULL, 500);"
+	"INSERT INTO ZKIKATTACHMENT (ZMESSAGE, ZCONTENT) VALUES"
+	" (5, '6a1b1a3e-0000-4000-8000-00000000d00d');";
+
+static const char android_schema[] =
+	"CREATE TABLE messagesTable (_id INTEGER PRIMARY KEY, body VARCHAR, partner_jid VARCHAR,"
+	" was_me INT, read_state INT, uid VARCHAR, length INT, timestamp LONG, bin_id VARCHAR,"
+	" sys_msg VARCHAR, stat_msg VARCHAR, stat_user_jid VARCHAR, req_read_reciept BOOLEAN,"
+	" content_id VARCHAR, app_id VARCHAR, message_retry_count INT);"
+	"CREATE TABLE KIKcontactsTable (_id INTEGER PRIMARY KEY, jid VARCHAR UNIQUE,"
+	" display_name VARCHAR, user_name VARCHAR, in_roster INT, is_blocked INT,"
+	" is_ignored INT, verified INT);";
+
+static const char android_rows[] =
+	"INSERT INTO KIKcontactsTable (jid, display_name, user_name, in_roster, is_blocked) VALUES"
+	" ('samsk8_abc@talk.kik.com', 'Sam Skater', 'samsk8', 1, 0),"
+	" ('troll_9@talk.kik.com', 'Troll', 'troll9', 0, 1),"
+	" ('1100_g@groups.kik.com', 'Park Crew', NULL, 1, 0);"
+	"INSERT INTO messagesTable (_id, body, partner_jid, was_me, read_state, uid, timestamp,"
+	" bin_id, sys_msg, stat_msg, content_id) VALUES"
+	" (1, 'you at the park?', 'samsk8_abc@talk.kik.com', 0, 500, 'u1', 1600000000123,"
+	"  'samsk8_abc@talk.kik.com', NULL, NULL, NULL),"
+	" (2, 'on my way', 'samsk8_abc@talk.kik.com', 1, 400, 'u2', 1600000060000,"
+	"  'samsk8_abc@talk.kik.com', NULL, NULL, NULL),"
+	" (3, 'group hello', 'samsk8_abc@talk.kik.com', 0, 500, 'u3', 1600000120000,"
+	"  '1100_g@groups.kik.com', NULL, NULL, NULL),"
+	" (4, NULL, NULL, 0, 500, 'u4', 1600000130000, '1100_g@groups.kik.com', NULL,"
+	"  'Sam Skater has joined the chat', NULL),"
+	" (5, NULL, 'samsk8_abc@talk.kik.com', 0, 500, 'u5', 1600000200000,"
+	"  'samsk8_abc@talk.kik.com', NULL, NULL, 'c0ffee');";
+
+static chat_bytes db_of(const char *schema, const char *rows, const char *more)
+{
+	char *sql;
+	chat_bytes b;
+
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	b = chat_db_from_sql(sql);
+	free(sql);
+	return b;
+}
+
+START_TEST(ios_store)
+{
+	chat_bytes b = db_of(ios_schema, ios_rows, NULL);
+	chat_run r = chat_analyze(plugin(), &b, "/evidence/renamed.bin");
+	const stub_record *m, *a;
+
+	ck_assert_int_eq(r.rc, EXHIBIT_OK);
+	ck_assert_uint_eq(stub_host_error_count(r.host), 0);
+	ck_assert_uint_eq(chat_count(&r, MESSAGES), 5);
+	m = chat_find(&r, MESSAGES, "message_key", "ZKIKMESSAGE:1");
+	chat_expect_text(m, "app", "Kik");
+	chat_expect_text(m, "direction", "incoming");
+	chat_expect_text(m, "sender", "samsk8_abc@talk.kik.com");
+	chat_expect_text(m, "sender_name", "Sam Skater");
+	chat_expect_text(m, "thread_id", "chat:1");
+	chat_expect_time(m, "sent", "2020-01-06T10:40:00Z");
+	chat_expect_time(m, "received", "2020-01-06T10:40:01Z");
+	chat_expect_text(m, "body", "you at the park?");
+	chat_expect_text(m, "source_table", "ZKIKMESSAGE");
+	m = chat_find(&r, MESSAGES, "message_key", "ZKIKMESSAGE:2");
+	chat_expect_text(m, "direction", "outgoing");
+	chat_expect_null(m, "sender");
+	chat_expect_text(m, "recipients", "[\"samsk8_abc@talk.kik.com\"]");
+	chat_expect_time(m, "sent", "2020-01-06T10:41:00.250000Z");
+	m = chat_find(&r, MESSAGES, "message_key", "ZKIKMESSAGE:3");
+	chat_expect_text(m, "sender", "lee_x@talk.kik.com");
+	chat_expect_null(m, "thread_title");
+	m = chat_find(&r, MESSAGES, "message_key", "ZKIKMESSAGE:4");
+	chat_expect_text(m, "message_type", "system");
+	m = chat_find(&r, MESSAGES, "message_key", "ZKIKMESSAGE:5");
+	chat_expect_text(m, "message_type", "media");
+	a = chat_find(&r, ATTACHMENTS, "message_key", "ZKIKMESSAGE:5");
+	chat_expect_text(a, "name", "6a1b1a3e-0000-4000-8000-00000000d00d");
+	chat_expect_text(a, "source_table", "ZKIKATTACHMENT");
+	ck_assert_uint_eq(chat_count(&r, CONTACTS), 3);
+	m = chat_find(&r, CONTACTS, "contact_id", "samsk8_abc@talk.kik.com");
+	chat_expect_text(m, "username", "samsk8");
+	chat_expect_text(m, "name", "Sam Skater");
+	stub_host_free(r.host);
+	chat_bytes_free(&b);
+}
+END_TEST
+
+START_TEST(android_database)
+{
+	chat_bytes b = db_of(android_schema, android_rows, NULL);
+	chat_run r = chat_analyze(plugin(), &b, NULL);
+	const stub_record *m;
+
+	ck_assert_int_eq(r.rc, EXHIBIT_OK);
+	ck_assert_uint_eq(stub_host_error_count(r.host), 0);
+	ck_assert_uint_eq(chat_count(&r, MESSAGES), 5);
+	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:1");
+	chat_expect_text(m, "direction", "incoming");
+	chat_expect_text(m, "sender", "samsk8_abc@talk.kik.com");
+	chat_expect_text(m, "sender_name", "Sam Skater");
+	chat_expect_text(m, "thread_title", "Sam Skater");
+	chat_expect_time(m, "sent", "2020-09-13T12:26:40.123Z");
+	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:2");
+	chat_expect_text(m, "direction", "outgoing");
+	chat_expect_text(m, "recipients", "[\"samsk8_abc@talk.kik.com\"]");
+	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:3");
+	chat_expect_text(m, "thread_id", "1100_g@groups.kik.com");
+	chat_expect_text(m, "thread_title", "Park Crew");
+	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:4");
+	chat_expect_text(m, "message_type", "system");
+	chat_expect_text(m, "body", "Sam Skater has joined the chat");
+	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:5");
+	chat_expect_text(m, "message_type", "media");
+	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"content_id\":\"c0ffee\""));
+	m = chat_find(&r, CONTACTS, "contact_id", "troll_9@talk.kik.com");
+	chat_expect_int(m, "blocked", 1);
+	stub_host_free(r.host);
+	chat_bytes_free(&b);
+}
+END_TEST
+
+START_TEST(other_and_broken)
+{
+	chat_bytes b = chat_db_from_sql(
+		"CREATE TABLE messagesTable (_id INTEGER PRIMARY KEY, body TEXT);"
+		"CREATE TABLE ZKIKMESSAGE (Z_PK INTEGER PRIMARY KEY, ZBODY VARCHAR);"
+		"INSERT INTO messagesTable VALUES (1, 'x'); INSERT INTO ZKIKMESSAGE VALUES (1, 'y');");
+	chat_run r = chat_analyze(plugin(), &b, NULL);
+	const stub_record *m;
+
+	ck_assert_uint_eq(chat_count(&r, NULL), 0);
+	stub_host_free(r.host);
+	chat_bytes_free(&b);
+
+	b = db_of(android_schema,
+	          "INSERT INTO messagesTable (_id, body, partner_jid, was_me, timestamp, bin_id) VALUES"
+	          " (1, x'00ff', x'ff', 'yes', 9e300, NULL), (2, NULL, NULL, NULL, NULL, NULL);", NULL);
+	r = chat_analyze(plugin(), &b, NULL);
+	ck_assert_int_eq(r.rc, EXHIBIT_OK);
+	ck_assert_uint_eq(chat_count(&r, MESSAGES), 2);
+	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:1");
+	chat_expect_text(m, "body", "\\x00\\xff");
+	chat_expect_text(m, "direction", "unknown");
+	chat_expect_null(m, "sent");
+	ck_assert(chat_error_mentions(&r, "outside the years 1601-9999"));
+	stub_host_free(r.host);
+	chat_bytes_free(&b);
+}
+END_TEST
+
+/* ---- deleted messages ---------------------------------------------------- */
+
+static const chat_deleted_case ios_deleted = {
+	"fixture kik.sqlite", "ZKIKMESSAGE", "ZBODY", "ZKIKMESSAGE:",
+	"WHERE Z_PK IN (1, 2, 40, 41, 42, 77, 120)", 30, NULL, NULL, NULL, NULL
+};
+
+static const chat_deleted_case android_deleted = {
+	"fixture kikDatabase.db", "messagesTable", "body", "messagesTable:",
+	"WHERE _id IN (1, 2, 40, 41, 42, 77, 120)", 30, NULL, NULL, NULL, NULL
+};
+
+static void deleted_run(bool ios, chat_deletion how)
+{
+	chat_bytes b = ios ?
+		db_of(ios_schema, ios_rows,
+		      "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
+		      " INSERT INTO ZKIKMESSAGE (Z_PK, ZTYPE, ZCHAT, ZUSER, ZRECEIVEDTIMESTAMP,"
+		      " ZTIMESTAMP, ZBODY, ZSTATE) SELECT i, 1 + (i & 1), 1, 1, 600001000 + i * 60,"
+		      " 600001000 + i * 60, 'kik line ' || i || ' about the ramp, minute ' || i, 500"
+		      " FROM n;") :
+		db_of(android_schema, android_rows,
+		      "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
+		      " INSERT INTO messagesTable (_id, body, partner_jid, was_me, read_state, uid,"
+		      " timestamp, bin_id) SELECT i, 'kik line ' || i || ' about the ramp, minute ' || i,"
+		      " 'samsk8_abc@talk.kik.com', i & 1, 500, 'u' || i, 1600001000000 + i * 60000,"
+		      " 'samsk8_abc@talk.kik.com' FROM n;");
+	chat_deleted_figures f = chat_deleted_run_db(plugin(), ios ? &ios_deleted : &android_deleted,
+	                                             how, &b);
+
+	if (how == CHAT_DELETE_SECURE)
+		ck_assert_uint_eq(f.present, 0);
+	else
+		ck_assert_uint_gt(f.present, 0);
+	ck_assert_uint_eq(f.recovered, f.present);
+	chat_bytes_free(&b);
+}
+
+START_TEST(deleted_ios)
+{
+	deleted_run(true, (chat_deletion)_i);
+}
+END_TEST
+
+START_TEST(deleted_android)
+{
+	deleted_run(false, (chat_deletion)_i);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("chat_kik");
+	TCase *fixtures = tcase_create("fixtures");
+	TCase *deleted = tcase_create("deleted");
+
+	tcase_set_timeout(fixtures, 30);
+	tcase_add_test(fixtures, ios_store);
+	tcase_add_test(fixtures, android_database);
+	tcase_add_test(fixtures, other_and_broken);
+	suite_add_tcase(s, fixtures);
+	tcase_set_timeout(deleted, 60);
+	tcase_add_loop_test(deleted, deleted_ios, CHAT_DELETE_PLAIN, CHAT_DELETE_CHECKPOINTED + 1);
+	tcase_add_loop_test(deleted, deleted_android, CHAT_DELETE_PLAIN,
+	                    CHAT_DELETE_CHECKPOINTED + 1);
+	suite_add_tcase(s, deleted);
+	return check_run_suite(s);
+}
