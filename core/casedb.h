@@ -21,7 +21,7 @@
 #include "source.h"
 #include "walk.h"
 
-#define CASEDB_SCHEMA_VERSION 2
+#define CASEDB_SCHEMA_VERSION 3
 
 typedef struct casedb casedb;
 
