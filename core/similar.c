@@ -36,14 +36,19 @@ static void *vec_push(vec *v)
 #define VEC(type) { NULL, 0, 0, sizeof(type) }
 #define AT(v, type, i) (((type *)(v).items)[i])
 
-/* The hashes of the case. */
+/* The hashes of the case: the images' (whole pictures and crops), then
+ * the videos' frames.  A node is a content: images numbered from 0 in
+ * load order, then videos. */
 typedef struct hashes {
-	pdq_value *values;             /* images, then video frames */
+	pdq_value *values;
 	int64_t *content;              /* per hash: its content id */
 	int32_t *frame;                /* per hash: media_frames.frame, -1 for an image */
+	float *crop;                   /* per hash: media_pdq.crop, 1 for a frame */
+	uint32_t *node;                /* per hash */
 	uint32_t *video;               /* per frame hash: index into videos */
 	uint32_t *ordinal;             /* per frame hash: its place among its video's hashes */
-	size_t n, images, cap;
+	size_t n, images, cap;         /* images: hashes of images (the first ones) */
+	size_t image_nodes;
 	struct video_span { int64_t content; size_t first, count; } *videos;
 	size_t n_videos, videos_cap;
 } hashes;
@@ -59,6 +64,7 @@ typedef struct run {
 	 * images + video index */
 	uint32_t *parent;
 	unsigned char *paired;
+	int64_t *image_ids;            /* per image node: its content id */
 } run;
 
 static int sql_fail(run *r, const char *what)
@@ -82,27 +88,37 @@ void similar_defaults(similar_options *o)
 
 /* ---------------------------------------------------------------- loading */
 
-static int add_hash(hashes *h, int64_t content, int32_t frame, const void *pdq)
+/* grow — room for one more hash in every per-hash array. */
+static int grow(void **array, size_t size, size_t n)
+{
+	void *grown = realloc(*array, n * size);
+
+	if (!grown)
+		return -1;
+	*array = grown;
+	return 0;
+}
+
+static int add_hash(hashes *h, int64_t content, uint32_t node, int32_t frame, float crop,
+                    const void *pdq)
 {
 	if (h->n == h->cap) {
 		size_t more = h->cap ? 2 * h->cap : 1024;
-		void *v = realloc(h->values, more * sizeof *h->values);
-		if (v) h->values = v;
-		void *c = v ? realloc(h->content, more * sizeof *h->content) : NULL;
-		if (c) h->content = c;
-		void *f = c ? realloc(h->frame, more * sizeof *h->frame) : NULL;
-		if (f) h->frame = f;
-		void *vi = f ? realloc(h->video, more * sizeof *h->video) : NULL;
-		if (vi) h->video = vi;
-		void *o = vi ? realloc(h->ordinal, more * sizeof *h->ordinal) : NULL;
-		if (!o)
+		if (grow((void **)&h->values, sizeof *h->values, more) < 0 ||
+		    grow((void **)&h->content, sizeof *h->content, more) < 0 ||
+		    grow((void **)&h->frame, sizeof *h->frame, more) < 0 ||
+		    grow((void **)&h->crop, sizeof *h->crop, more) < 0 ||
+		    grow((void **)&h->node, sizeof *h->node, more) < 0 ||
+		    grow((void **)&h->video, sizeof *h->video, more) < 0 ||
+		    grow((void **)&h->ordinal, sizeof *h->ordinal, more) < 0)
 			return -1;
-		h->ordinal = o;
 		h->cap = more;
 	}
 	memcpy(h->values[h->n].bytes, pdq, PDQ_VALUE_BYTES);
 	h->content[h->n] = content;
+	h->node[h->n] = node;
 	h->frame[h->n] = frame;
+	h->crop[h->n] = crop;
 	h->video[h->n] = 0;
 	h->ordinal[h->n] = 0;
 	h->n++;
@@ -114,40 +130,56 @@ static void free_hashes(hashes *h)
 	free(h->values);
 	free(h->content);
 	free(h->frame);
+	free(h->crop);
+	free(h->node);
 	free(h->video);
 	free(h->ordinal);
 	free(h->videos);
 }
 
-/* load_images — one hash per image content (the first recorded). */
+/*
+ * load_images — per image content, its whole picture's hash and its
+ * crops' (one hash per crop, the first recorded).  A content whose whole
+ * picture is untrusted takes no part; a crop that is, is left out.
+ */
 static int load_images(run *r)
 {
 	sqlite3_stmt *s;
 	int64_t last = -1;
-	int rc;
+	double last_crop = -1;
+	int skipping = 0, rc;
 
-	if (sqlite3_prepare_v2(r->db, "SELECT content_id, pdq, quality FROM media_pdq "
-	                       "WHERE length(pdq) = 32 ORDER BY content_id, rowid", -1, &s,
-	                       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(r->db, "SELECT content_id, crop, pdq, quality FROM media_pdq "
+	                       "WHERE length(pdq) = 32 AND crop > 0 AND crop <= 1 "
+	                       "ORDER BY content_id, crop DESC, rowid", -1, &s, NULL) != SQLITE_OK)
 		return sql_fail(r, "reading media_pdq");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t content = sqlite3_column_int64(s, 0);
+		double crop = sqlite3_column_double(s, 1);
+		int trusted = sqlite3_column_int(s, 3) >= r->o->min_quality;
 
-		if (content == last)
-			continue;
-		last = content;
-		if (sqlite3_column_int(s, 2) < r->o->min_quality) {
-			r->st->untrusted++;
-			continue;
+		if (content != last) {
+			last = content;
+			last_crop = -1;
+			/* the first row is the whole picture, when there is one */
+			skipping = crop != 1 || !trusted;
+			if (skipping)
+				r->st->untrusted++;
+			else
+				r->h.image_nodes++;
 		}
-		if (add_hash(&r->h, content, -1, sqlite3_column_blob(s, 1)) < 0) {
+		if (skipping || crop == last_crop || !trusted)
+			continue;
+		last_crop = crop;
+		if (add_hash(&r->h, content, (uint32_t)(r->h.image_nodes - 1), -1, (float)crop,
+		             sqlite3_column_blob(s, 2)) < 0) {
 			sqlite3_finalize(s);
 			return oom(r);
 		}
 	}
 	sqlite3_finalize(s);
 	r->h.images = r->h.n;
-	r->st->images = r->h.n;
+	r->st->images = r->h.image_nodes;
 	return rc == SQLITE_DONE ? 0 : sql_fail(r, "reading media_pdq");
 }
 
@@ -175,7 +207,7 @@ static int load_frames(run *r)
 			r->st->untrusted++;
 			continue;
 		}
-		if (content != last || h->n_videos == 0 || h->videos[h->n_videos - 1].content != content) {
+		if (h->n_videos == 0 || h->videos[h->n_videos - 1].content != content) {
 			if (h->n_videos == h->videos_cap) {
 				size_t more = h->videos_cap ? 2 * h->videos_cap : 64;
 				void *grown = realloc(h->videos, more * sizeof *h->videos);
@@ -192,7 +224,8 @@ static int load_frames(run *r)
 			h->n_videos++;
 		}
 		last = content;
-		if (add_hash(h, content, frame, sqlite3_column_blob(s, 2)) < 0) {
+		if (add_hash(h, content, (uint32_t)(h->image_nodes + h->n_videos - 1), frame, 1,
+		             sqlite3_column_blob(s, 2)) < 0) {
 			sqlite3_finalize(s);
 			return oom(r);
 		}
@@ -227,15 +260,15 @@ static void join(run *r, uint32_t a, uint32_t b)
 
 static int64_t node_content(const run *r, uint32_t node)
 {
-	return node < r->h.images ? r->h.content[node]
-	                          : r->h.videos[node - r->h.images].content;
+	return node < r->h.image_nodes ? r->image_ids[node]
+	                               : r->h.videos[node - r->h.image_nodes].content;
 }
 
 /* write_groups — one row per paired content: its cluster's smallest
  * content id. */
 static int write_groups(run *r)
 {
-	size_t nodes = r->h.images + r->h.n_videos;
+	size_t nodes = r->h.image_nodes + r->h.n_videos;
 	int64_t *least = malloc((nodes ? nodes : 1) * sizeof *least);
 
 	if (!least)
@@ -269,9 +302,14 @@ static int write_groups(run *r)
 }
 
 static int put_pair(run *r, int64_t a, int64_t b, const char *kind, int distance,
-                    int64_t matched, int64_t frames)
+                    int64_t matched, int64_t frames, double crop)
 {
 	sqlite3_stmt *s = r->put_pair;
+
+	if (crop > 0)
+		sqlite3_bind_double(s, 7, crop);
+	else
+		sqlite3_bind_null(s, 7);
 
 	sqlite3_bind_int64(s, 1, a < b ? a : b);
 	sqlite3_bind_int64(s, 2, a < b ? b : a);
@@ -308,25 +346,66 @@ static int collect(void *ctx, size_t id, int distance)
 	return 0;
 }
 
+typedef struct image_match {
+	uint32_t a, b;                /* nodes, a < b */
+	int distance;
+	float crop;
+} image_match;
+
+static int by_pair_then_distance(const void *x, const void *y)
+{
+	const image_match *p = x, *q = y;
+
+	if (p->a != q->a)
+		return p->a < q->a ? -1 : 1;
+	if (p->b != q->b)
+		return p->b < q->b ? -1 : 1;
+	if (p->distance != q->distance)
+		return p->distance - q->distance;
+	return (p->crop < q->crop) - (p->crop > q->crop); /* the whole picture first */
+}
+
+/* image_pairs — pairs of image contents, one hash of which is a whole
+ * picture, within the distance; per pair the least distance. */
 static int image_pairs(run *r, const pdq_index *ix)
 {
-	vec hits = VEC(hit);
+	vec hits = VEC(hit), found = VEC(image_match);
 	int rc = 0;
 
 	for (size_t i = 0; rc == 0 && i < r->h.images; i++) {
 		hits.n = 0;
 		pdq_index_query(ix, &r->h.values[i], r->o->distance, collect, &hits);
-		for (size_t k = 0; rc == 0 && k < hits.n; k++) {
-			const hit *h = &AT(hits, hit, k);
+		for (size_t k = 0; k < hits.n; k++) {
+			size_t j = AT(hits, hit, k).id;
+			image_match *m;
 
-			if (h->id <= i || h->id >= r->h.images)
-				continue; /* each pair once; frames are not images */
-			rc = put_pair(r, r->h.content[i], r->h.content[h->id], "image", h->distance, -1, 0);
-			join(r, (uint32_t)i, (uint32_t)h->id);
-			r->st->image_pairs++;
+			if (j >= r->h.images || r->h.node[j] <= r->h.node[i] ||
+			    (r->h.crop[i] != 1 && r->h.crop[j] != 1))
+				continue; /* frames; each pair once; crop against crop */
+			if (!(m = vec_push(&found))) {
+				rc = oom(r);
+				break;
+			}
+			m->a = r->h.node[i];
+			m->b = r->h.node[j];
+			m->distance = AT(hits, hit, k).distance;
+			m->crop = r->h.crop[i] != 1 ? r->h.crop[i] : r->h.crop[j];
 		}
 	}
+	qsort(found.items, found.n, sizeof(image_match), by_pair_then_distance);
+	for (size_t k = 0; rc == 0 && k < found.n; k++) {
+		const image_match *m = &AT(found, image_match, k);
+
+		if (k > 0 && AT(found, image_match, k - 1).a == m->a &&
+		    AT(found, image_match, k - 1).b == m->b)
+			continue;
+		rc = put_pair(r, r->image_ids[m->a], r->image_ids[m->b], "image", m->distance, -1, 0,
+		              m->crop);
+		join(r, m->a, m->b);
+		r->st->image_pairs++;
+	}
 	free(hits.items);
+	free(found.items);
 	return rc;
 }
 
@@ -418,9 +497,9 @@ static int judge_video_pair(run *r, uint32_t a, const frame_match *m, size_t n)
 	if (chain < need)
 		return 0;
 	r->st->video_pairs++;
-	join(r, (uint32_t)(r->h.images + a), (uint32_t)(r->h.images + m[0].other));
+	join(r, (uint32_t)(r->h.image_nodes + a), (uint32_t)(r->h.image_nodes + m[0].other));
 	return put_pair(r, va->content, vb->content, "video", median, (int64_t)chain,
-	                (int64_t)shorter);
+	                (int64_t)shorter, 0);
 }
 
 static int video_pairs(run *r, const pdq_index *ix)
@@ -494,10 +573,15 @@ static const char *entry_category(const run *r, const hashdb_pdq_entry *e)
 }
 
 static int put_set_hit(run *r, int64_t content, const hashdb_pdq_entry *e, int distance,
-                       int32_t frame)
+                       int32_t frame, float crop)
 {
 	sqlite3_stmt *s = r->put_hit;
 	const char *category = entry_category(r, e);
+
+	if (frame < 0)
+		sqlite3_bind_double(s, 10, crop);
+	else
+		sqlite3_bind_null(s, 10);
 
 	sqlite3_bind_int64(s, 1, content);
 	sqlite3_bind_int64(s, 2, r->o->set_case_ids[e->set]);
@@ -534,6 +618,7 @@ typedef struct set_match {
 	size_t entry;
 	int distance;
 	int32_t frame;
+	float crop;
 } set_match;
 
 static int by_entry_then_distance(const void *a, const void *b)
@@ -544,6 +629,8 @@ static int by_entry_then_distance(const void *a, const void *b)
 		return x->entry < y->entry ? -1 : 1;
 	if (x->distance != y->distance)
 		return x->distance - y->distance;
+	if (x->crop != y->crop)
+		return x->crop > y->crop ? -1 : 1;
 	return (x->frame > y->frame) - (x->frame < y->frame);
 }
 
@@ -573,6 +660,7 @@ static int set_hits(run *r, const pdq_index *ix)
 				m->entry = AT(hits, hit, j).id;
 				m->distance = AT(hits, hit, j).distance;
 				m->frame = r->h.frame[k];
+				m->crop = r->h.crop[k];
 			}
 		}
 		qsort(found.items, found.n, sizeof(set_match), by_entry_then_distance);
@@ -580,7 +668,8 @@ static int set_hits(run *r, const pdq_index *ix)
 			const set_match *m = &AT(found, set_match, j);
 			if (j > 0 && AT(found, set_match, j - 1).entry == m->entry)
 				continue;
-			rc = put_set_hit(r, r->h.content[i], &entries[m->entry], m->distance, m->frame);
+			rc = put_set_hit(r, r->h.content[i], &entries[m->entry], m->distance, m->frame,
+			                 m->crop);
 		}
 		i = end;
 	}
@@ -618,13 +707,14 @@ static int match_sets(run *r)
 static int prepare(run *r)
 {
 	if (sqlite3_prepare_v2(r->db, "INSERT INTO similar(content_id, other_content_id, kind, "
-	                       "distance, frames_matched, frames) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	                       "distance, frames_matched, frames, crop) "
+	                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	                       -1, &r->put_pair, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->db, "INSERT INTO similar_groups(content_id, group_id) "
 	                       "VALUES (?1, ?2)", -1, &r->put_group, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(r->db, "INSERT INTO pdq_hits(content_id, set_id, distance, frame, "
-	                       "set_pdq, set_md5, set_sha1, set_sha256, category) "
-	                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", -1, &r->put_hit,
+	                       "set_pdq, set_md5, set_sha1, set_sha256, category, crop) "
+	                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", -1, &r->put_hit,
 	                       NULL) != SQLITE_OK)
 		return sql_fail(r, "preparing");
 	return 0;
@@ -638,11 +728,14 @@ static int find_all(run *r)
 
 	if (load_images(r) < 0 || load_frames(r) < 0)
 		return -1;
-	nodes = r->h.images + r->h.n_videos;
+	nodes = r->h.image_nodes + r->h.n_videos;
 	r->parent = malloc((nodes ? nodes : 1) * sizeof *r->parent);
 	r->paired = calloc(nodes ? nodes : 1, 1);
-	if (!r->parent || !r->paired)
+	r->image_ids = malloc((r->h.image_nodes ? r->h.image_nodes : 1) * sizeof *r->image_ids);
+	if (!r->parent || !r->paired || !r->image_ids)
 		return oom(r);
+	for (size_t i = 0; i < r->h.images; i++)
+		r->image_ids[r->h.node[i]] = r->h.content[i];
 	for (uint32_t i = 0; i < nodes; i++)
 		r->parent[i] = i;
 	if (sqlite3_exec(r->db, "DELETE FROM pdq_hits; DELETE FROM similar_groups; "
@@ -693,5 +786,6 @@ int similar_run(sqlite3 *db, const similar_options *o, similar_stats *st, exhibi
 	free_hashes(&r.h);
 	free(r.parent);
 	free(r.paired);
+	free(r.image_ids);
 	return rc < 0 ? rc : 0;
 }

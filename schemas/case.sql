@@ -635,9 +635,13 @@ CREATE INDEX media_tags_content ON media_tags(content_id);
 -- trusted for matching.
 INSERT INTO plugin_record_tables(name) VALUES ('media_pdq'), ('media_frames');
 
--- One row per image content: its (first) picture.
+-- Per image content: the PDQ of its (first) picture (crop 1), and of its
+-- centred parts keeping 95 % and 90 % of each side, which let the
+-- near-duplicate search find cropped copies (PDQ itself moves by 30-70
+-- bits under a 5 % crop).
 CREATE TABLE media_pdq (
 	content_id INTEGER NOT NULL REFERENCES content(id),
+	crop       REAL NOT NULL DEFAULT 1,     -- part of each side hashed, centred; 1: the whole picture
 	pdq        BLOB NOT NULL,               -- 32 bytes
 	quality    INTEGER NOT NULL,            -- 0-100
 	complete   INTEGER NOT NULL             -- 0: decoded with errors (see v_errors); the hash is of what was decoded
@@ -658,8 +662,9 @@ CREATE INDEX media_frames_content ON media_frames(content_id);
 
 -- Near duplicates, written by `exhibit similar` (and at the end of
 -- `exhibit process`), replaced whole on each run.  One row per pair of
--- distinct contents, content_id < other_content_id.  image: the PDQ
--- Hamming distance.  video: sampled frames of the shorter video matched,
+-- distinct contents, content_id < other_content_id.  image: the least
+-- PDQ Hamming distance between the one's whole picture and the other's
+-- whole picture or centred crops (media_pdq).  video: sampled frames of the shorter video matched,
 -- in time order, to frames of the other within the distance (TMK+PDQF
 -- style); distance is the median distance of the matched frames.
 CREATE TABLE similar (
@@ -669,6 +674,8 @@ CREATE TABLE similar (
 	distance         INTEGER NOT NULL,      -- 0-256
 	frames_matched   INTEGER,               -- video: frames matched in time order
 	frames           INTEGER,               -- video: frames sampled of the shorter video
+	crop             REAL,                  -- image: the centred part of one picture whose hash matched the
+	                                        -- other whole (1: the whole pictures; 0.95: one is the other cut by 5 %)
 	PRIMARY KEY (content_id, other_content_id, kind)
 ) WITHOUT ROWID;
 CREATE INDEX similar_other ON similar(other_content_id);
@@ -690,6 +697,7 @@ CREATE TABLE pdq_hits (
 	set_id     INTEGER NOT NULL REFERENCES hash_sets(id),
 	distance   INTEGER NOT NULL,
 	frame      INTEGER,                     -- video: the sampled frame that matched; NULL for an image
+	crop       REAL,                        -- image: the part of it whose hash matched (media_pdq.crop)
 	set_pdq    BLOB NOT NULL,               -- the set entry's PDQ
 	set_md5    BLOB,                        -- the set entry's digests, as stated
 	set_sha1   BLOB,
@@ -905,8 +913,8 @@ SELECT f.id AS file_id, f.path, m.kind, m.container, m.codec, m.width, m.height,
        CASE WHEN m.created IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', m.created, 'unixepoch')
             ELSE m.created_local END AS created,
        m.make, m.model, m.software, m.latitude, m.longitude,
-       (SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = m.content_id) AS pdq,
-       (SELECT p.quality FROM media_pdq p WHERE p.content_id = m.content_id) AS pdq_quality,
+       (SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = m.content_id AND p.crop = 1) AS pdq,
+       (SELECT p.quality FROM media_pdq p WHERE p.content_id = m.content_id AND p.crop = 1) AS pdq_quality,
        NULL AS thumbnail
 FROM media m
 JOIN files f ON f.content_id = m.content_id;
@@ -923,11 +931,11 @@ JOIN files f ON f.content_id = r.content_id;
 -- content are not listed here: they share a sha256 in v_files.
 CREATE VIEW v_similar AS
 WITH pairs AS (
-	SELECT content_id AS a, other_content_id AS b, kind, distance, frames_matched, frames FROM similar
+	SELECT content_id AS a, other_content_id AS b, kind, distance, frames_matched, frames, crop FROM similar
 	UNION ALL
-	SELECT other_content_id, content_id, kind, distance, frames_matched, frames FROM similar)
+	SELECT other_content_id, content_id, kind, distance, frames_matched, frames, crop FROM similar)
 SELECT fa.id AS file_id, fb.id AS other_file_id, p.distance, p.kind, g.group_id,
-       p.frames_matched, p.frames, fa.path, fb.path AS other_path
+       p.frames_matched, p.frames, p.crop, fa.path, fb.path AS other_path
 FROM pairs p
 JOIN files fa ON fa.content_id = p.a
 JOIN files fb ON fb.content_id = p.b
@@ -945,8 +953,8 @@ JOIN files f ON f.content_id = g.content_id;
 -- Files whose PDQ is near one a hash set gives.
 CREATE VIEW v_pdq_hits AS
 SELECT f.id AS file_id, f.path, s.name AS set_name, s.kind, h.category, s.category_scheme,
-       h.distance, h.frame,
-       coalesce((SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = h.content_id AND h.frame IS NULL),
+       h.distance, h.frame, h.crop,
+       coalesce((SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = h.content_id AND h.frame IS NULL AND p.crop = h.crop),
                 (SELECT lower(hex(r.pdq)) FROM media_frames r WHERE r.content_id = h.content_id AND r.frame = h.frame)) AS pdq,
        lower(hex(h.set_pdq)) AS set_pdq,
        nullif(lower(hex(h.set_md5)), '') AS set_md5, nullif(lower(hex(h.set_sha1)), '') AS set_sha1,

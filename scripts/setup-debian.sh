@@ -13,7 +13,7 @@ packages="build-essential g++ autoconf automake libtool pkg-config
 libtsk-dev libewf-dev libsqlite3-dev libssl-dev check
 sleuthkit ewf-tools sqlite3 e2fsprogs dosfstools mtools fdisk ffmpeg
 python3 unzip libxml2-utils clang libclang-rt-14-dev hashdeep time exfatprogs openssl
-libyajl-dev zlib1g-dev
+libyajl-dev zlib1g-dev libjpeg-turbo-progs
 libavformat-dev libavcodec-dev libswscale-dev libavutil-dev"
 
 missing=""

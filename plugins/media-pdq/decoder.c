@@ -17,7 +17,7 @@
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
 
-#include "jpeg_size.h"
+#include "picture_size.h"
 
 #define AVIO_BUFFER (64 * 1024)
 #define PROBE_BYTES (4 << 20)          /* stream analysis reads at most this */
@@ -49,6 +49,13 @@ struct decoder {
 	unsigned decoded, bad_packets;
 	int flushing;
 	int64_t start_pts;
+
+	/* damage met on the way, for decoder_damage() */
+	int last_decode_error;         /* the decoder's last refusal (0: none) */
+	uint64_t last_decode_offset;   /* and the bytes of that packet */
+	uint64_t last_decode_end;
+	int demux_error;               /* the container could not be read on (0: none) */
+	uint64_t demux_offset;
 };
 
 /* ---------------------------------------------------------------- errors */
@@ -155,7 +162,7 @@ static int64_t item_seek(void *opaque, int64_t offset, int whence)
 	return target;
 }
 
-static int64_t jpeg_read(void *ctx, uint64_t offset, void *buf, size_t len)
+static int64_t header_read(void *ctx, uint64_t offset, void *buf, size_t len)
 {
 	decoder *d = ctx;
 
@@ -317,14 +324,16 @@ static int pick_stream(decoder *d)
  * that keeps both sides at least want_scale, and more if needed to bring
  * the decoded picture under DECODE_MAX_PIXELS; -1 when even 1/8 is too
  * large. */
-static int choose_lowres(int w, int h, int want_scale, int max_lowres)
+static int choose_lowres(int64_t w, int64_t h, int want_scale, int max_lowres)
 {
 	int lowres = 0;
 
 	while (lowres < max_lowres && (w >> (lowres + 1)) >= want_scale &&
 	       (h >> (lowres + 1)) >= want_scale)
 		lowres++;
-	while ((int64_t)(w >> lowres) * (h >> lowres) > DECODE_MAX_PIXELS) {
+	if (w > DECODE_MAX_JPEG_PIXELS || h > DECODE_MAX_JPEG_PIXELS)
+		return -1;
+	while ((w >> lowres) * (h >> lowres) > DECODE_MAX_PIXELS) {
 		if (lowres == max_lowres)
 			return -1;
 		lowres++;
@@ -349,23 +358,28 @@ static int open_decoder(decoder *d, const exhibit_item *item, int want_scale, de
 	if (!codec)
 		return fail(e, EXHIBIT_ERR_FORMAT, -1, "this FFmpeg build has no %s decoder",
 		            avcodec_get_name(par->codec_id));
-	if (par->codec_id == AV_CODEC_ID_MJPEG && !strcmp(item->mime_type, "image/jpeg")) {
-		int jw, jh;
+	{
+		int64_t sw, sh;
 		uint64_t bad;
+		int stated = picture_size(item->mime_type, header_read, d, d->size, &sw, &sh, &bad);
 
-		if (jpeg_size(jpeg_read, d, d->size, &jw, &jh, &bad) < 0)
-			return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)bad, "JPEG: no frame header (SOF) "
-			            "before byte %llu: damaged, cut, or not a JPEG", (unsigned long long)bad);
-		w = jw;
-		h = jh;
+		if (stated < 0)
+			return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)bad, "%s: no picture header (%s) "
+			            "before byte %llu: damaged, cut, or not such a file", item->mime_type,
+			            !strcmp(item->mime_type, "image/jpeg") ? "SOF" : "size",
+			            (unsigned long long)bad);
+		if (stated == 0) {
+			w = sw;
+			h = sh;
+		}
 	}
 	if (par->codec_id == AV_CODEC_ID_MJPEG) {
-		lowres = choose_lowres((int)w, (int)h, want_scale, codec->max_lowres);
+		lowres = choose_lowres(w, h, want_scale, codec->max_lowres);
 		if (lowres < 0)
 			return fail(e, EXHIBIT_ERR_LIMIT, -1, "the JPEG claims %lld x %lld pixels, more "
 			            "than %lld even at 1/8 scale", (long long)w, (long long)h,
 			            DECODE_MAX_PIXELS);
-	} else if (w * h > DECODE_MAX_PIXELS) {
+	} else if (w > DECODE_MAX_PIXELS || h > DECODE_MAX_PIXELS || w * h > DECODE_MAX_PIXELS) {
 		return fail(e, EXHIBIT_ERR_LIMIT, -1, "the picture claims %lld x %lld pixels, more "
 		            "than the limit of %lld", (long long)w, (long long)h, DECODE_MAX_PIXELS);
 	}
@@ -376,6 +390,8 @@ static int open_decoder(decoder *d, const exhibit_item *item, int want_scale, de
 	d->dec->pkt_timebase = st->time_base;
 	d->dec->lowres = lowres;
 	d->dec->max_pixels = DECODE_MAX_PIXELS << (2 * lowres);
+	if (d->limits.strict)
+		d->dec->err_recognition |= AV_EF_EXPLODE;
 	whitelist = codec_whitelist();
 	if (whitelist)
 		av_dict_set(&opts, "codec_whitelist", whitelist, AV_DICT_DONT_STRDUP_VAL);
@@ -505,8 +521,9 @@ int decoder_next(decoder *d, decoded_picture *pic, decode_error *e)
 		if (rc == AVERROR_EOF)
 			return 1;
 		if (rc != AVERROR(EAGAIN))
-			return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)d->furthest, "the %s decoder failed "
+			return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)d->furthest, "the %s decoder %s "
 			            "near byte %llu: %s", d->dec->codec->name,
+			            d->limits.strict ? "found damage" : "failed",
 			            (unsigned long long)d->furthest, av_text(rc, text, sizeof text));
 		if (d->flushing)
 			return 1;
@@ -519,12 +536,30 @@ int decoder_next(decoder *d, decoded_picture *pic, decode_error *e)
 				            "not be read near byte %llu", (unsigned long long)d->furthest);
 			/* The end, or damage the demuxer cannot pass: decode what is
 			 * buffered. */
+			if (rc != AVERROR_EOF && !d->demux_error) {
+				d->demux_error = rc;
+				d->demux_offset = d->furthest;
+			}
 			d->flushing = 1;
 			avcodec_send_packet(d->dec, NULL);
 			continue;
 		}
 		if (d->pkt->stream_index == d->stream) {
 			rc = avcodec_send_packet(d->dec, d->pkt);
+			if (rc < 0 && rc != AVERROR(EAGAIN)) {
+				d->last_decode_error = rc;
+				d->last_decode_offset = d->pkt->pos >= 0 ? (uint64_t)d->pkt->pos : d->furthest;
+				d->last_decode_end = d->last_decode_offset + (uint64_t)d->pkt->size;
+				if (d->limits.strict) {
+					av_packet_unref(d->pkt);
+					return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)d->last_decode_offset,
+					            "the %s decoder found damage in the data at bytes %llu-%llu: %s",
+					            d->dec->codec->name,
+					            (unsigned long long)d->last_decode_offset,
+					            (unsigned long long)d->last_decode_end,
+					            av_text(rc, text, sizeof text));
+				}
+			}
 			if (rc < 0 && rc != AVERROR(EAGAIN) && ++d->bad_packets > MAX_BAD_PACKETS) {
 				av_packet_unref(d->pkt);
 				return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)d->furthest, "the %s decoder "
@@ -563,14 +598,22 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
                 ptrdiff_t *stride, decode_error *e)
 {
 	const AVFrame *f = d->frame;
-	int w = f->width < max_side ? f->width : max_side;
-	int h = f->height < max_side ? f->height : max_side;
+	int longer = f->width > f->height ? f->width : f->height;
+	int w = f->width, h = f->height;
 	int line = (3 * w + RGB_ALIGN - 1) / RGB_ALIGN * RGB_ALIGN;
 	size_t need = (size_t)line * (size_t)h + RGB_ALIGN;
 	uint8_t *dst[4] = { NULL };
 	int dst_stride[4] = { line, 0, 0, 0 };
 	int spc = f->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_DEFAULT;
 
+	if (longer > max_side) { /* fit, keeping the shape */
+		w = (int)((double)f->width * max_side / longer + 0.5);
+		h = (int)((double)f->height * max_side / longer + 0.5);
+		w = w < 1 ? 1 : w;
+		h = h < 1 ? 1 : h;
+		line = (3 * w + RGB_ALIGN - 1) / RGB_ALIGN * RGB_ALIGN;
+		need = (size_t)line * (size_t)h + RGB_ALIGN;
+	}
 	d->sws = sws_getCachedContext(d->sws, f->width, f->height, (enum AVPixelFormat)f->format,
 	                              w, h, AV_PIX_FMT_RGB24, SWS_AREA, NULL, NULL, NULL);
 	if (!d->sws)
@@ -590,6 +633,7 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
 		d->rgb_size = need;
 	}
 	dst[0] = d->rgb;
+	dst_stride[0] = line;
 	if (sws_scale(d->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst,
 	              dst_stride) != h)
 		return fail(e, EXHIBIT_ERR_FORMAT, -1, "cannot convert the %dx%d picture to RGB",
@@ -598,5 +642,23 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
 	*width = w;
 	*height = h;
 	*stride = line;
+	return 0;
+}
+
+int decoder_damage(const decoder *d, decode_error *e)
+{
+	char text[128];
+
+	if (d->demux_error)
+		return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)d->demux_offset, "the container could not "
+		            "be read past byte %llu (%s): what follows was not decoded",
+		            (unsigned long long)d->demux_offset, av_text(d->demux_error, text, sizeof text));
+	if (d->bad_packets)
+		return fail(e, EXHIBIT_ERR_FORMAT, (int64_t)d->last_decode_offset, "%u packet%s of the "
+		            "picture stream could not be decoded (the last at bytes %llu-%llu: %s)",
+		            d->bad_packets, d->bad_packets == 1 ? "" : "s",
+		            (unsigned long long)d->last_decode_offset,
+		            (unsigned long long)d->last_decode_end,
+		            av_text(d->last_decode_error, text, sizeof text));
 	return 0;
 }

@@ -45,6 +45,8 @@ typedef struct decode_limits {
 	unsigned max_frames;     /* pictures decoded at most */
 	double cpu_seconds;      /* CPU time of the calling thread */
 	double wall_seconds;
+	int strict;              /* stop at the first damage (FFmpeg's "explode")
+	                            instead of concealing it */
 } decode_limits;
 
 /* What went wrong: an EXHIBIT_ERR_* code, the item offset reached (-1:
@@ -97,8 +99,16 @@ int decoder_next(decoder *d, decoded_picture *pic, decode_error *e);
 int decoder_seek(decoder *d, double time_s);
 
 /*
+ * decoder_damage — damage met so far that decoding went past: packets
+ * the decoder refused, or a container that could not be read to its end.
+ * RETURN 0 when none, else an EXHIBIT_ERR_* code with e filled.
+ */
+int decoder_damage(const decoder *d, decode_error *e);
+
+/*
  * decoder_rgb — the current picture as RGB24, scaled down (area
- * averaging) to at most max_side on each side, into a buffer owned by d
+ * averaging, keeping its shape) to at most max_side on its longer side,
+ * into a buffer owned by d
  * (valid until the next call).  RETURN 0, or EXHIBIT_ERR with e filled.
  */
 int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *height,

@@ -3,10 +3,13 @@
  * pictures and of video frames, for near-duplicate search.
  *
  * For every image it decodes the (first) picture with FFmpeg
- * (decoder.h), scales it to at most PDQ_SIDE pixels a side, and records
+ * (decoder.h), scales it to at most PDQ_SIDE pixels on its longer side,
+ * and records
  *
- *   media_pdq     one row: the picture's PDQ hash (pdq.h) and quality,
- *                 and whether it decoded without damage;
+ *   media_pdq     the picture's PDQ hash (pdq.h) and quality (crop 1),
+ *                 then the hashes of its centred parts keeping 95 % and
+ *                 90 % of each side (crops), and whether it decoded
+ *                 without damage;
  *
  * for every video it samples the picture stream once every second (or,
  * past VIDEO_SAMPLES seconds, VIDEO_SAMPLES times spread over the
@@ -50,8 +53,18 @@
 #define SEEK_INTERVAL 4.0        /* samples this far apart are reached by seeking */
 #define TIME_TOLERANCE 0.001     /* a frame this much before a sample time is taken */
 
-static const decode_limits image_limits = { 16, 20.0, 60.0 };
-static const decode_limits video_limits = { 20000, 60.0, 180.0 };
+/* The parts of an image hashed: the whole picture (its PDQ), then the
+ * centred parts keeping 95 % and 90 % of each side, so that the
+ * near-duplicate search finds copies cropped by as much: PDQ itself
+ * shifts by 30-70 bits under a 5 % crop. */
+static const double crops[] = { 1.0, 0.95, 0.90 };
+
+/* Images are decoded strictly first: damage FFmpeg would conceal is then
+ * found, and the picture decoded again with concealment, marked
+ * incomplete.  Videos conceal and count what they had to. */
+static const decode_limits image_limits = { 16, 20.0, 60.0, 1 };
+static const decode_limits lenient_image_limits = { 16, 20.0, 60.0, 0 };
+static const decode_limits video_limits = { 20000, 60.0, 180.0, 0 };
 
 static const char *const mime_types[] = {
 	"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
@@ -66,8 +79,10 @@ static const char *const no_patterns[] = { NULL };
 typedef struct job {
 	const exhibit_host_api *api;
 	exhibit_host *host;
+	const exhibit_item *item;
 	decoder *dec;
-	float *luma, *scratch;       /* PDQ_SIDE x PDQ_SIDE each */
+	float *base, *luma, *scratch; /* PDQ_SIDE x PDQ_SIDE each */
+	int rows, cols;               /* of the picture in base */
 	int status;                  /* the worst EXHIBIT_* met */
 } job;
 
@@ -95,26 +110,42 @@ static void problem(job *j, const decode_error *e)
 	j->status = worse(j->status, e->code);
 }
 
-/* hash_current — the PDQ of the decoder's current picture. */
-static int hash_current(job *j, pdq_hash *hash, int *quality)
+/* load_current — the decoder's current picture, scaled, as luminance
+ * in base. */
+static int load_current(job *j)
 {
 	const uint8_t *rgb;
-	int w, h;
 	ptrdiff_t stride;
 	decode_error e;
 
-	if (decoder_rgb(j->dec, PDQ_SIDE, &rgb, &w, &h, &stride, &e) != 0) {
+	if (decoder_rgb(j->dec, PDQ_SIDE, &rgb, &j->cols, &j->rows, &stride, &e) != 0) {
 		problem(j, &e);
 		return -1;
 	}
-	pdq_luma_from_rgb24(rgb, h, w, stride, j->luma);
-	pdq_from_luma(j->luma, j->scratch, h, w, hash, quality);
+	pdq_luma_from_rgb24(rgb, j->rows, j->cols, stride, j->base);
 	return 0;
 }
 
-static int emit_image(job *j, const pdq_hash *hash, int quality, int complete)
+/* hash_region — the PDQ of the centred part of base that keeps this
+ * fraction of each side (1: the whole picture). */
+static void hash_region(job *j, double keep, pdq_hash *hash, int *quality)
+{
+	int rows = (int)(j->rows * keep + 0.5), cols = (int)(j->cols * keep + 0.5);
+	int top = (j->rows - rows) / 2, left = (j->cols - cols) / 2;
+
+	rows = rows < 1 ? 1 : rows;
+	cols = cols < 1 ? 1 : cols;
+	for (int i = 0; i < rows; i++)
+		memcpy(j->luma + (size_t)i * (size_t)cols,
+		       j->base + (size_t)(top + i) * (size_t)j->cols + (size_t)left,
+		       (size_t)cols * sizeof *j->luma);
+	pdq_from_luma(j->luma, j->scratch, rows, cols, hash, quality);
+}
+
+static int emit_image(job *j, double crop, const pdq_hash *hash, int quality, int complete)
 {
 	exhibit_field f[] = {
+		EXHIBIT_FIELD_REAL("crop", crop),
 		{ "pdq", EXHIBIT_BLOB, 0, 0, NULL, hash->bytes, PDQ_BYTES },
 		EXHIBIT_FIELD_INT("quality", quality),
 		EXHIBIT_FIELD_INT("complete", complete),
@@ -137,34 +168,69 @@ static int emit_frame(job *j, int index, double time_s, const pdq_hash *hash, in
 	return j->api->emit_record(j->host, "media_frames", f, sizeof f / sizeof f[0]);
 }
 
+/* first_picture — decode the first picture with limits; 0 with it
+ * current, else the code with e filled (1: the data ended first). */
+static int first_picture(job *j, const decode_limits *limits, decoded_picture *pic,
+                         decode_error *e)
+{
+	int rc;
+
+	decoder_close(j->dec);
+	j->dec = NULL;
+	rc = decoder_open(&j->dec, j->api, j->host, j->item, limits, PDQ_SIDE, e);
+	if (rc != 0)
+		return rc;
+	rc = decoder_next(j->dec, pic, e);
+	if (rc == 1 && decoder_damage(j->dec, e) == 0) {
+		e->code = EXHIBIT_ERR_FORMAT;
+		e->offset = -1;
+		snprintf(e->message, sizeof e->message, "no picture could be decoded: the data ends "
+		         "before the first one is whole");
+	}
+	return rc;
+}
+
 static void hash_image(job *j)
 {
 	decoded_picture pic;
-	decode_error e;
+	decode_error strict, lenient;
 	pdq_hash hash;
-	int quality, rc = decoder_next(j->dec, &pic, &e);
+	int quality, rc = first_picture(j, &image_limits, &pic, &strict);
 
-	if (rc < 0) {
-		problem(j, &e);
+	if (rc != 0 && strict.code == EXHIBIT_ERR_FORMAT && j->dec) {
+		/* Damage: decode again, concealing it. */
+		rc = first_picture(j, &lenient_image_limits, &pic, &lenient);
+		if (rc == 0) {
+			char msg[400];
+			snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the PDQ "
+			         "describes that picture", strict.message);
+			j->api->report_error(j->host, strict.offset, msg);
+			j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
+			pic.damaged = 1;
+		} else {
+			rc = -1;
+		}
+	}
+	if (rc != 0) {
+		problem(j, &strict);
 		return;
 	}
-	if (rc == 1) {
-		j->api->report_error(j->host, -1, "no picture could be decoded: the data ends or is "
-		                     "damaged before the first one");
-		j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
+	if (load_current(j) < 0)
 		return;
-	}
-	if (hash_current(j, &hash, &quality) < 0)
-		return;
-	if (pic.damaged) {
+	if (pic.damaged && j->status == EXHIBIT_OK) {
 		j->api->report_error(j->host, -1, "the picture was decoded with errors (damaged or "
 		                     "cut data, concealed by the decoder): its PDQ describes what "
 		                     "could be decoded");
-		j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
+		j->status = EXHIBIT_ERR_FORMAT;
 	}
-	rc = emit_image(j, &hash, quality, !pic.damaged);
-	if (rc != EXHIBIT_OK)
-		j->status = worse(j->status, rc);
+	for (size_t k = 0; k < sizeof crops / sizeof crops[0]; k++) {
+		hash_region(j, crops[k], &hash, &quality);
+		rc = emit_image(j, crops[k], &hash, quality, !pic.damaged);
+		if (rc != EXHIBIT_OK) {
+			j->status = worse(j->status, rc);
+			break;
+		}
+	}
 }
 
 /* sample_video — one PDQ per sample time, in time order. */
@@ -176,6 +242,7 @@ static void hash_video(job *j)
 	int seeking = duration > 0 && interval >= SEEK_INTERVAL;
 	double next = 0, last = -1;
 	int samples = 0, damaged = 0;
+	decode_error damage;
 
 	while (samples < VIDEO_SAMPLES) {
 		decoded_picture pic;
@@ -197,8 +264,9 @@ static void hash_video(job *j)
 			break;
 		if (pic.time_s < 0) /* no timestamps: count the samples instead */
 			pic.time_s = samples * interval;
-		if (hash_current(j, &hash, &quality) < 0)
+		if (load_current(j) < 0)
 			break;
+		hash_region(j, 1.0, &hash, &quality);
 		damaged += pic.damaged;
 		rc = emit_frame(j, samples, pic.time_s, &hash, quality, !pic.damaged);
 		if (rc != EXHIBIT_OK) {
@@ -207,9 +275,11 @@ static void hash_video(job *j)
 		}
 		samples++;
 		last = pic.time_s;
-		while (next <= last)
+		while (next <= last + TIME_TOLERANCE)
 			next += interval;
 	}
+	if (decoder_damage(j->dec, &damage) != 0)
+		problem(j, &damage);
 	if (damaged) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "%d of %d sampled frames were decoded with errors (damaged "
@@ -226,26 +296,23 @@ static void hash_video(job *j)
 static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibit_item *item)
 {
 	int video = item->mime_type && !strncmp(item->mime_type, "video/", 6);
-	job j = { api, host, NULL, NULL, NULL, EXHIBIT_OK };
+	job j = { api, host, item, NULL, NULL, NULL, NULL, 0, 0, EXHIBIT_OK };
 	decode_error e;
-	int rc;
 
-	rc = decoder_open(&j.dec, api, host, item, video ? &video_limits : &image_limits, PDQ_SIDE,
-	                  &e);
-	if (rc != 0) {
-		api->report_error(host, e.offset, e.message);
-		return e.code;
-	}
+	j.base = malloc((size_t)PDQ_SIDE * PDQ_SIDE * sizeof *j.base);
 	j.luma = malloc((size_t)PDQ_SIDE * PDQ_SIDE * sizeof *j.luma);
 	j.scratch = malloc((size_t)PDQ_SIDE * PDQ_SIDE * sizeof *j.scratch);
-	if (!j.luma || !j.scratch) {
+	if (!j.base || !j.luma || !j.scratch) {
 		api->report_error(host, -1, "out of memory");
 		j.status = EXHIBIT_ERR;
-	} else if (video) {
-		hash_video(&j);
-	} else {
+	} else if (!video) {
 		hash_image(&j);
+	} else if (decoder_open(&j.dec, api, host, item, &video_limits, PDQ_SIDE, &e) != 0) {
+		problem(&j, &e);
+	} else {
+		hash_video(&j);
 	}
+	free(j.base);
 	free(j.luma);
 	free(j.scratch);
 	decoder_close(j.dec);
