@@ -43,7 +43,7 @@ typedef struct hashes {
 	pdq_value *values;
 	int64_t *content;              /* per hash: its content id */
 	int32_t *frame;                /* per hash: media_frames.frame, -1 for an image */
-	float *crop;                   /* per hash: media_pdq.crop, 1 for a frame */
+	double *crop;                  /* per hash: media_pdq.crop, 1 for a frame */
 	uint32_t *node;                /* per hash */
 	uint32_t *video;               /* per frame hash: index into videos */
 	uint32_t *ordinal;             /* per frame hash: its place among its video's hashes */
@@ -99,7 +99,7 @@ static int grow(void **array, size_t size, size_t n)
 	return 0;
 }
 
-static int add_hash(hashes *h, int64_t content, uint32_t node, int32_t frame, float crop,
+static int add_hash(hashes *h, int64_t content, uint32_t node, int32_t frame, double crop,
                     const void *pdq)
 {
 	if (h->n == h->cap) {
@@ -171,7 +171,7 @@ static int load_images(run *r)
 		if (skipping || crop == last_crop || !trusted)
 			continue;
 		last_crop = crop;
-		if (add_hash(&r->h, content, (uint32_t)(r->h.image_nodes - 1), -1, (float)crop,
+		if (add_hash(&r->h, content, (uint32_t)(r->h.image_nodes - 1), -1, crop,
 		             sqlite3_column_blob(s, 2)) < 0) {
 			sqlite3_finalize(s);
 			return oom(r);
@@ -349,7 +349,7 @@ static int collect(void *ctx, size_t id, int distance)
 typedef struct image_match {
 	uint32_t a, b;                /* nodes, a < b */
 	int distance;
-	float crop;
+	double crop;
 } image_match;
 
 static int by_pair_then_distance(const void *x, const void *y)
@@ -573,7 +573,7 @@ static const char *entry_category(const run *r, const hashdb_pdq_entry *e)
 }
 
 static int put_set_hit(run *r, int64_t content, const hashdb_pdq_entry *e, int distance,
-                       int32_t frame, float crop)
+                       int32_t frame, double crop)
 {
 	sqlite3_stmt *s = r->put_hit;
 	const char *category = entry_category(r, e);
@@ -618,7 +618,7 @@ typedef struct set_match {
 	size_t entry;
 	int distance;
 	int32_t frame;
-	float crop;
+	double crop;
 } set_match;
 
 static int by_entry_then_distance(const void *a, const void *b)

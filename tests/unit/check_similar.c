@@ -224,18 +224,24 @@ static int64_t add_content(casedb *db, const char *name)
 	return id;
 }
 
-static void add_image(casedb *db, int64_t content, const pdq_value *v, int quality)
+static void add_crop(casedb *db, int64_t content, double crop, const pdq_value *v, int quality)
 {
 	sqlite3_stmt *s;
 
 	ck_assert_int_eq(sqlite3_prepare_v2(casedb_handle(db), "INSERT INTO media_pdq(content_id, "
-	                                    "pdq, quality, complete) VALUES (?1, ?2, ?3, 1)", -1, &s,
-	                                    NULL), SQLITE_OK);
+	                                    "pdq, quality, complete, crop) VALUES (?1, ?2, ?3, 1, ?4)",
+	                                    -1, &s, NULL), SQLITE_OK);
 	sqlite3_bind_int64(s, 1, content);
 	sqlite3_bind_blob(s, 2, v->bytes, 32, SQLITE_TRANSIENT);
 	sqlite3_bind_int(s, 3, quality);
+	sqlite3_bind_double(s, 4, crop);
 	ck_assert_int_eq(sqlite3_step(s), SQLITE_DONE);
 	sqlite3_finalize(s);
+}
+
+static void add_image(casedb *db, int64_t content, const pdq_value *v, int quality)
+{
+	add_crop(db, content, 1, v, quality);
 }
 
 static void add_frames(casedb *db, int64_t content, const pdq_value *v, size_t n)
@@ -388,6 +394,42 @@ START_TEST(runs_replace_each_other)
 }
 END_TEST
 
+/* Crop hashes: x's centre (95 %) is near y's whole picture, and so is
+ * z's centre; x and z meet only centre to centre, which does not count. */
+START_TEST(crops_pair_with_whole_pictures_only)
+{
+	fixture x;
+	similar_stats st;
+	pdq_value px, py, pz;
+	int64_t cx, cy, cz;
+	char want[128];
+
+	x.db = new_case();
+	random_value(&px);
+	random_value(&py);
+	random_value(&pz);
+	cx = add_content(x.db, "x.jpg");
+	cy = add_content(x.db, "y.jpg");
+	cz = add_content(x.db, "z.jpg");
+	add_image(x.db, cx, &px, 100);
+	add_crop(x.db, cx, 0.95, &py, 100);
+	add_crop(x.db, cx, 0.9, (pdq_value[]){ flipped(&py, 60, 40) }, 100);
+	add_image(x.db, cy, (pdq_value[]){ flipped(&py, 0, 5) }, 100);
+	add_image(x.db, cz, &pz, 100);
+	add_crop(x.db, cz, 0.95, (pdq_value[]){ flipped(&py, 10, 3) }, 100);
+	add_crop(x.db, cz, 0.9, &py, 20); /* untrusted: left out */
+	run_similar(&x, 31, &st);
+	ck_assert_uint_eq(st.images, 3);
+	snprintf(want, sizeof want, "%lld-%lld:5:0.95,%lld-%lld:8:0.95", (long long)cx,
+	         (long long)cy, (long long)cy, (long long)cz);
+	expect(x.db, "SELECT group_concat(content_id || '-' || other_content_id || ':' || distance "
+	       "|| ':' || crop) FROM (SELECT * FROM similar ORDER BY 1, 2)", want);
+	expect(x.db, "SELECT count(DISTINCT group_id) || ' ' || count(*) FROM similar_groups", "1 3");
+	expect(x.db, "SELECT group_concat(crop) FROM v_similar WHERE path = '/y.jpg'", "0.95,0.95");
+	casedb_close(x.db);
+}
+END_TEST
+
 START_TEST(bad_options_change_nothing)
 {
 	fixture x;
@@ -491,6 +533,7 @@ int main(void)
 	tcase_add_test(tc, value_parse);
 	tcase_add_test(tc, pairs_groups_and_video_sequences);
 	tcase_add_test(tc, runs_replace_each_other);
+	tcase_add_test(tc, crops_pair_with_whole_pictures_only);
 	tcase_add_test(tc, bad_options_change_nothing);
 	tcase_add_test(tc, hash_set_pdq_values_hit);
 	suite_add_tcase(s, tc);
