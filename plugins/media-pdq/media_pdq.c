@@ -62,9 +62,16 @@ static const double crops[] = { 1.0, 0.95, 0.90 };
 /* Images are decoded strictly first: damage FFmpeg would conceal is then
  * found, and the picture decoded again with concealment, marked
  * incomplete.  Videos conceal and count what they had to. */
-static const decode_limits image_limits = { 16, 20.0, 60.0, 1 };
-static const decode_limits lenient_image_limits = { 16, 20.0, 60.0, 0 };
-static const decode_limits video_limits = { 20000, 60.0, 180.0, 0 };
+#ifdef FUZZ_BUDGET /* the fuzz build: a slow input is a limit, not a timeout */
+#define IMAGE_CPU FUZZ_BUDGET
+#define VIDEO_CPU FUZZ_BUDGET
+#else
+#define IMAGE_CPU 20.0
+#define VIDEO_CPU 60.0
+#endif
+static const decode_limits image_limits = { 16, IMAGE_CPU, 60.0, 1 };
+static const decode_limits lenient_image_limits = { 16, IMAGE_CPU, 60.0, 0 };
+static const decode_limits video_limits = { 20000, VIDEO_CPU, 180.0, 0 };
 
 static const char *const mime_types[] = {
 	"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",

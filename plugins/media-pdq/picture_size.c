@@ -88,8 +88,12 @@ int picture_size(const char *mime_type, picture_read_fn read, void *ctx, uint64_
 	*bad_offset = 0;
 	if (!mime_type)
 		return 1;
-	if (!strcmp(mime_type, "image/jpeg"))
-		return jpeg_size(read, ctx, size, width, height, bad_offset);
+	if (!strcmp(mime_type, "image/jpeg")) {
+		int rc = jpeg_size(read, ctx, size, width, height, bad_offset);
+		if (*bad_offset > size) /* a segment ran past the end */
+			*bad_offset = size;
+		return rc;
+	}
 	if (!strcmp(mime_type, "image/png")) {
 		/* signature, then the IHDR chunk: length, type, width, height */
 		if (read_exact(read, ctx, size, 0, b, 24) < 0 || memcmp(b, "\x89PNG\r\n\x1a\n", 8) ||
