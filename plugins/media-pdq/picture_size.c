@@ -80,20 +80,15 @@ static uint32_t le32(const uint8_t *p)
 	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
-int picture_size(const char *mime_type, picture_read_fn read, void *ctx, uint64_t size,
-                 int64_t *width, int64_t *height, uint64_t *bad_offset)
+static int stated_size(const char *mime_type, picture_read_fn read, void *ctx, uint64_t size,
+                       int64_t *width, int64_t *height, uint64_t *bad_offset)
 {
 	uint8_t b[26];
 
-	*bad_offset = 0;
 	if (!mime_type)
 		return 1;
-	if (!strcmp(mime_type, "image/jpeg")) {
-		int rc = jpeg_size(read, ctx, size, width, height, bad_offset);
-		if (*bad_offset > size) /* a segment ran past the end */
-			*bad_offset = size;
-		return rc;
-	}
+	if (!strcmp(mime_type, "image/jpeg"))
+		return jpeg_size(read, ctx, size, width, height, bad_offset);
 	if (!strcmp(mime_type, "image/png")) {
 		/* signature, then the IHDR chunk: length, type, width, height */
 		if (read_exact(read, ctx, size, 0, b, 24) < 0 || memcmp(b, "\x89PNG\r\n\x1a\n", 8) ||
@@ -129,4 +124,16 @@ int picture_size(const char *mime_type, picture_read_fn read, void *ctx, uint64_
 		return *width < 0 ? -1 : 0;
 	}
 	return 1;
+}
+
+int picture_size(const char *mime_type, picture_read_fn read, void *ctx, uint64_t size,
+                 int64_t *width, int64_t *height, uint64_t *bad_offset)
+{
+	int rc;
+
+	*bad_offset = 0;
+	rc = stated_size(mime_type, read, ctx, size, width, height, bad_offset);
+	if (*bad_offset > size) /* the header would lie past the end */
+		*bad_offset = size;
+	return rc;
 }
