@@ -34,6 +34,13 @@ static void *vec_push(vec *v)
 }
 
 #define VEC(type) { NULL, 0, 0, sizeof(type) }
+
+/* sort — qsort, which must not see the NULL of an empty vec. */
+static void sort(void *items, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(items, n, size, cmp);
+}
 #define AT(v, type, i) (((type *)(v).items)[i])
 
 /* The hashes of the case: the images' (whole pictures and crops), then
@@ -392,7 +399,7 @@ static int image_pairs(run *r, const pdq_index *ix)
 			m->crop = r->h.crop[i] != 1 ? r->h.crop[i] : r->h.crop[j];
 		}
 	}
-	qsort(found.items, found.n, sizeof(image_match), by_pair_then_distance);
+	sort(found.items, found.n, sizeof(image_match), by_pair_then_distance);
 	for (size_t k = 0; rc == 0 && k < found.n; k++) {
 		const image_match *m = &AT(found, image_match, k);
 
@@ -532,7 +539,7 @@ static int video_pairs(run *r, const pdq_index *ix)
 		}
 		if (rc)
 			break;
-		qsort(matches.items, matches.n, sizeof(frame_match), by_video_then_time);
+		sort(matches.items, matches.n, sizeof(frame_match), by_video_then_time);
 		for (size_t start = 0, end; rc == 0 && start < matches.n; start = end) {
 			for (end = start; end < matches.n &&
 			     AT(matches, frame_match, end).other == AT(matches, frame_match, start).other; end++)
@@ -663,7 +670,7 @@ static int set_hits(run *r, const pdq_index *ix)
 				m->crop = r->h.crop[k];
 			}
 		}
-		qsort(found.items, found.n, sizeof(set_match), by_entry_then_distance);
+		sort(found.items, found.n, sizeof(set_match), by_entry_then_distance);
 		for (size_t j = 0; rc == 0 && j < found.n; j++) {
 			const set_match *m = &AT(found, set_match, j);
 			if (j > 0 && AT(found, set_match, j - 1).entry == m->entry)
