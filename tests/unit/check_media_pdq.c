@@ -517,7 +517,10 @@ static exhibit_host *analyze_hostile(const char *mime, const void *data, size_t 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	host = analyze_bytes(plugin(), mime, data, len, rc);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ck_assert_msg(t1.tv_sec - t0.tv_sec < 30, "%s took %ld s", mime, (long)(t1.tv_sec - t0.tv_sec));
+	/* A hang is a call that outlives the plugin's wall-clock budget (180 s
+	 * for a video); the sanitizer build, whose malloc unwinds the stack on
+	 * every call FFmpeg makes, is slow but well within it. */
+	ck_assert_msg(t1.tv_sec - t0.tv_sec < 200, "%s took %ld s", mime, (long)(t1.tv_sec - t0.tv_sec));
 	return host;
 }
 
@@ -736,7 +739,7 @@ int main(void)
 	Suite *s = suite_create("media_pdq");
 	TCase *tc = tcase_create("media_pdq");
 
-	tcase_set_timeout(tc, 300);
+	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, descriptor_takes_images_and_videos);
 	tcase_add_test(tc, lossless_picture_hash_is_the_pixels_hash);
 	tcase_add_test(tc, large_picture_is_scaled_close_to_the_full_hash);
