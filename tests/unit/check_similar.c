@@ -175,26 +175,32 @@ END_TEST
 
 /* ---------------------------------------------------------------- a case */
 
-static char case_dir[256];
+static char tmp_dir[64], case_dir[128];
 
 static casedb *new_case(void)
 {
 	casedb *db;
 	exhibit_error err;
 
-	snprintf(case_dir, sizeof case_dir, "%s/similar-case-%d", EXHIBIT_BUILD_DIR "/tests/unit",
-	         (int)getpid());
-	{
-		char cmd[600];
-		snprintf(cmd, sizeof cmd, "rm -rf '%s'", case_dir);
-		ck_assert_int_eq(system(cmd), 0);
-	}
+	snprintf(tmp_dir, sizeof tmp_dir, "/tmp/exhibit-check-similar-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmp_dir));
+	snprintf(case_dir, sizeof case_dir, "%s/case", tmp_dir);
 	exhibit_error_clear(&err);
 	ck_assert_msg(casedb_open(case_dir, &db, &err) == 0, "%s", err.message);
 	ck_assert_int_eq(sqlite3_exec(casedb_handle(db), "INSERT INTO evidence(id, path, segments, "
 	                              "format, added) VALUES (1, '/e', '/e', 'directory', 'now')",
 	                              NULL, NULL, NULL), SQLITE_OK);
 	return db;
+}
+
+/* close_case — close the case and remove everything the test made. */
+static void close_case(casedb *db)
+{
+	char cmd[128];
+
+	casedb_close(db);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+	ck_assert_int_eq(system(cmd), 0);
 }
 
 /* add_content — a content with one file /name; its id. */
@@ -371,7 +377,7 @@ START_TEST(pairs_groups_and_video_sequences)
 	       "path = '/b.jpg' ORDER BY 1)", "/a.jpg");
 	expect(x.db, "SELECT group_concat(path) FROM (SELECT path FROM v_similar_groups WHERE kind = "
 	       "'video' ORDER BY 1)", "/v1.mp4,/v2.mp4");
-	casedb_close(x.db);
+	close_case(x.db);
 }
 END_TEST
 
@@ -390,7 +396,7 @@ START_TEST(runs_replace_each_other)
 	run_similar(&x, 0, &st);
 	expect(x.db, "SELECT count(*) FROM similar", "0");
 	expect(x.db, "SELECT count(*) FROM similar_groups", "0");
-	casedb_close(x.db);
+	close_case(x.db);
 }
 END_TEST
 
@@ -426,7 +432,7 @@ START_TEST(crops_pair_with_whole_pictures_only)
 	       "|| ':' || crop) FROM (SELECT * FROM similar ORDER BY 1, 2)", want);
 	expect(x.db, "SELECT count(DISTINCT group_id) || ' ' || count(*) FROM similar_groups", "1 3");
 	expect(x.db, "SELECT group_concat(crop) FROM v_similar WHERE path = '/y.jpg'", "0.95,0.95");
-	casedb_close(x.db);
+	close_case(x.db);
 }
 END_TEST
 
@@ -443,7 +449,7 @@ START_TEST(bad_options_change_nothing)
 	o.distance = 300;
 	ck_assert_int_lt(similar_run(casedb_handle(x.db), &o, &st, &err), 0);
 	expect(x.db, "SELECT count(*) FROM similar", "3");
-	casedb_close(x.db);
+	close_case(x.db);
 }
 END_TEST
 
@@ -517,7 +523,7 @@ START_TEST(hash_set_pdq_values_hit)
 	expect(x.db, "SELECT set_pdq FROM v_pdq_hits WHERE path = '/v1.mp4'", hex2);
 	hashdb_pdq_free(&pdqs);
 	hashdb_close(snap);
-	casedb_close(x.db);
+	close_case(x.db);
 }
 END_TEST
 
