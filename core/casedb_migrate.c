@@ -11,6 +11,8 @@
  * table's definition in place ("ALTER TABLE", section 7 of its manual).
  * Version 3 (carving) only adds: the carved table and its identity index,
  * the v_carved view, and v_review_files showing a carved duplicate once.
+ * Version 4 (perceptual hashes) only adds: media_pdq, media_frames,
+ * similar, similar_groups, pdq_hits and their views.
  * Everything runs in one transaction: a case is migrated whole or not at
  * all.
  */

@@ -690,6 +690,83 @@ CREATE TABLE archive_entries (
 	                                        -- encrypted, too large, unreadable, stopped (a bound tripped), refused (depth limit), self-including
 );
 CREATE INDEX archive_entries_content ON archive_entries(content_id);
+-- media-pdq: perceptual hashes (PDQ, Meta's open algorithm) of pictures
+-- decoded with FFmpeg.  A hash is stored as 32 bytes in the order of its
+-- usual 64-hex-digit text form (the views show that text).  Hashes whose
+-- quality is under 50 describe flat or featureless pictures and are not
+-- trusted for matching.
+INSERT INTO plugin_record_tables(name) VALUES ('media_pdq'), ('media_frames');
+
+-- Per image content: the PDQ of its (first) picture (crop 1), and of its
+-- centred parts keeping 95 % and 90 % of each side, which let the
+-- near-duplicate search find cropped copies (PDQ itself moves by 30-70
+-- bits under a 5 % crop).
+CREATE TABLE media_pdq (
+	content_id INTEGER NOT NULL REFERENCES content(id),
+	crop       REAL NOT NULL DEFAULT 1,     -- part of each side hashed, centred; 1: the whole picture
+	pdq        BLOB NOT NULL,               -- 32 bytes
+	quality    INTEGER NOT NULL,            -- 0-100
+	complete   INTEGER NOT NULL             -- 0: decoded with errors (see v_errors); the hash is of what was decoded
+);
+CREATE INDEX media_pdq_content ON media_pdq(content_id);
+
+-- Frames sampled from a video content: one a second (at most 120, spread
+-- over longer videos), in time order.
+CREATE TABLE media_frames (
+	content_id INTEGER NOT NULL REFERENCES content(id),
+	frame      INTEGER NOT NULL,            -- sample number, from 0
+	time_s     REAL NOT NULL,               -- presentation time from the start of the stream
+	pdq        BLOB NOT NULL,
+	quality    INTEGER NOT NULL,
+	complete   INTEGER NOT NULL
+);
+CREATE INDEX media_frames_content ON media_frames(content_id);
+
+-- Near duplicates, written by `exhibit similar` (and at the end of
+-- `exhibit process`), replaced whole on each run.  One row per pair of
+-- distinct contents, content_id < other_content_id.  image: the least
+-- PDQ Hamming distance between the one's whole picture and the other's
+-- whole picture or centred crops (media_pdq).  video: sampled frames of the shorter video matched,
+-- in time order, to frames of the other within the distance (TMK+PDQF
+-- style); distance is the median distance of the matched frames.
+CREATE TABLE similar (
+	content_id       INTEGER NOT NULL REFERENCES content(id),
+	other_content_id INTEGER NOT NULL REFERENCES content(id),
+	kind             TEXT NOT NULL,         -- image, video
+	distance         INTEGER NOT NULL,      -- 0-256
+	frames_matched   INTEGER,               -- video: frames matched in time order
+	frames           INTEGER,               -- video: frames sampled of the shorter video
+	crop             REAL,                  -- image: the centred part of one picture whose hash matched the
+	                                        -- other whole (1: the whole pictures; 0.95: one is the other cut by 5 %)
+	PRIMARY KEY (content_id, other_content_id, kind)
+) WITHOUT ROWID;
+CREATE INDEX similar_other ON similar(other_content_id);
+
+-- Clusters: contents joined by similar pairs (transitively); group_id is
+-- the smallest content id of the cluster.  Contents without a pair have
+-- no row.
+CREATE TABLE similar_groups (
+	content_id INTEGER PRIMARY KEY REFERENCES content(id),
+	group_id   INTEGER NOT NULL
+);
+CREATE INDEX similar_groups_group ON similar_groups(group_id);
+
+-- Contents whose PDQ (an image's, or a sampled video frame's) lies within
+-- the distance of a PDQ a hash set gives (VICS AlternativeHashes), with
+-- the digests of that set entry and its category.
+CREATE TABLE pdq_hits (
+	content_id INTEGER NOT NULL REFERENCES content(id),
+	set_id     INTEGER NOT NULL REFERENCES hash_sets(id),
+	distance   INTEGER NOT NULL,
+	frame      INTEGER,                     -- video: the sampled frame that matched; NULL for an image
+	crop       REAL,                        -- image: the part of it whose hash matched (media_pdq.crop)
+	set_pdq    BLOB NOT NULL,               -- the set entry's PDQ
+	set_md5    BLOB,                        -- the set entry's digests, as stated
+	set_sha1   BLOB,
+	set_sha256 BLOB,
+	category   TEXT                         -- the set entry's category, when its digests are in the set
+);
+CREATE INDEX pdq_hits_content ON pdq_hits(content_id);
 
 -- ---------------------------------------------------------------- views --
 
@@ -898,14 +975,17 @@ LEFT JOIN files f ON f.id = l.file_id;
 
 -- One row per place a video, audio or image content was found.  created
 -- is ISO-8601 UTC (…Z) when the file states the zone, else the local
--- time as written (no zone suffix).  pdq, pdq_quality and thumbnail are
--- filled by the preview and perceptual-hash stage.
+-- time as written (no zone suffix).  pdq and pdq_quality are the
+-- image's (media_pdq; NULL for videos, see v_media_frames); thumbnail is
+-- filled by the preview stage.
 CREATE VIEW v_media AS
 SELECT f.id AS file_id, f.path, m.kind, m.container, m.codec, m.width, m.height, m.duration_s,
        CASE WHEN m.created IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', m.created, 'unixepoch')
             ELSE m.created_local END AS created,
        m.make, m.model, m.software, m.latitude, m.longitude,
-       NULL AS pdq, NULL AS pdq_quality, NULL AS thumbnail
+       (SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = m.content_id AND p.crop = 1) AS pdq,
+       (SELECT p.quality FROM media_pdq p WHERE p.content_id = m.content_id AND p.crop = 1) AS pdq_quality,
+       NULL AS thumbnail
 FROM media m
 JOIN files f ON f.content_id = m.content_id;
 
@@ -942,5 +1022,48 @@ SELECT c.file_id, c.carver, c.image_offset AS offset, c.length, c.fragments, c.v
 FROM carved c
 JOIN files f ON f.id = c.file_id
 LEFT JOIN content ct ON ct.id = f.content_id;
+-- Sampled video frames and their PDQ, per place the video was found.
+CREATE VIEW v_media_frames AS
+SELECT f.id AS file_id, f.path, r.frame, r.time_s, lower(hex(r.pdq)) AS pdq, r.quality, r.complete
+FROM media_frames r
+JOIN files f ON f.content_id = r.content_id;
 
-PRAGMA user_version = 3;
+-- Near duplicates, per place: both directions, so that
+-- "WHERE file_id = ?" finds every file like that one.  group_id is the
+-- cluster (v_similar_groups lists its members).  Copies of the very same
+-- content are not listed here: they share a sha256 in v_files.
+CREATE VIEW v_similar AS
+WITH pairs AS (
+	SELECT content_id AS a, other_content_id AS b, kind, distance, frames_matched, frames, crop FROM similar
+	UNION ALL
+	SELECT other_content_id, content_id, kind, distance, frames_matched, frames, crop FROM similar)
+SELECT fa.id AS file_id, fb.id AS other_file_id, p.distance, p.kind, g.group_id,
+       p.frames_matched, p.frames, p.crop, fa.path, fb.path AS other_path
+FROM pairs p
+JOIN files fa ON fa.content_id = p.a
+JOIN files fb ON fb.content_id = p.b
+LEFT JOIN similar_groups g ON g.content_id = p.a;
+
+-- Clusters of near duplicates: one row per file of each cluster.
+CREATE VIEW v_similar_groups AS
+SELECT g.group_id, f.id AS file_id, f.path,
+       CASE WHEN EXISTS (SELECT 1 FROM media_frames r WHERE r.content_id = g.content_id)
+            THEN 'video' ELSE 'image' END AS kind,
+       (SELECT count(*) FROM similar_groups h WHERE h.group_id = g.group_id) AS contents
+FROM similar_groups g
+JOIN files f ON f.content_id = g.content_id;
+
+-- Files whose PDQ is near one a hash set gives.
+CREATE VIEW v_pdq_hits AS
+SELECT f.id AS file_id, f.path, s.name AS set_name, s.kind, h.category, s.category_scheme,
+       h.distance, h.frame, h.crop,
+       coalesce((SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = h.content_id AND h.frame IS NULL AND p.crop = h.crop),
+                (SELECT lower(hex(r.pdq)) FROM media_frames r WHERE r.content_id = h.content_id AND r.frame = h.frame)) AS pdq,
+       lower(hex(h.set_pdq)) AS set_pdq,
+       nullif(lower(hex(h.set_md5)), '') AS set_md5, nullif(lower(hex(h.set_sha1)), '') AS set_sha1,
+       nullif(lower(hex(h.set_sha256)), '') AS set_sha256
+FROM pdq_hits h
+JOIN hash_sets s ON s.id = h.set_id
+JOIN files f ON f.content_id = h.content_id;
+
+PRAGMA user_version = 4;

@@ -14,7 +14,8 @@ libtsk-dev libewf-dev libsqlite3-dev libssl-dev check
 sleuthkit ewf-tools sqlite3 e2fsprogs dosfstools mtools fdisk ffmpeg
 python3 unzip libxml2-utils clang libclang-rt-14-dev hashdeep time exfatprogs openssl
 libyajl-dev zlib1g-dev libarchive-dev p7zip-full
-libjpeg-turbo-progs libheif-examples libavif-bin libtiff-tools testdisk foremost scalpel"
+libjpeg-turbo-progs libheif-examples libavif-bin libtiff-tools testdisk foremost scalpel
+libavformat-dev libavcodec-dev libswscale-dev libavutil-dev"
 
 missing=""
 for p in $packages; do

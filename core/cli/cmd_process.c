@@ -15,6 +15,7 @@
 #include "pipeline.h"
 #include "plugins.h"
 #include "progress.h"
+#include "similar.h"
 #include "text.h"
 
 static void usage(FILE *out)
@@ -41,6 +42,9 @@ static void usage(FILE *out)
 		"                          slack and unpartitioned space\n"
 		"      --carvers NAME[,NAME...]  carve with these carver plugins only (default:\n"
 		"                          every carver loaded; exhibit plugins lists them)\n"
+		"      --similar-distance N  near duplicates at the end: PDQ distance (default 31;\n"
+		"                          exhibit similar runs it again with other settings)\n"
+		"      --no-similar        do not look for near duplicates\n"
 		"      --json              JSON lines events on stdout instead of a progress bar\n"
 		"  -q, --quiet             no progress bar\n"
 		CUSTODY_CLI_HELP
@@ -64,6 +68,7 @@ typedef struct process_args {
 	char *carvers_arg;         /* --carvers as given */
 	char *carvers_copy;        /* what carvers point into */
 	char **carvers;            /* split, NULL-terminated; NULL: every carver */
+	int no_similar, similar_distance;
 } process_args;
 
 /* split_carvers — NAME[,NAME...] into a NULL-terminated list (in place). */
@@ -119,6 +124,8 @@ static int parse_args(int argc, char **argv, process_args *a)
 		{ "no-carve", no_argument, NULL, 'K' },
 		{ "carve-all", no_argument, NULL, 'A' },
 		{ "carvers", required_argument, NULL, 'V' },
+		{ "similar-distance", required_argument, NULL, 'D' },
+		{ "no-similar", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'J' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -131,6 +138,7 @@ static int parse_args(int argc, char **argv, process_args *a)
 	a->max_depth = 8;
 	a->use_default_plugins = a->hash_images = 1;
 	a->carve = PIPELINE_CARVE_FREE;
+	a->similar_distance = SIMILAR_DEFAULT_DISTANCE;
 	a->plugin_dirs = calloc((size_t)argc, sizeof *a->plugin_dirs);
 	while ((c = getopt_long(argc, argv, "c:j:p:qh", options, NULL)) != -1) {
 		switch (c) {
@@ -145,6 +153,18 @@ static int parse_args(int argc, char **argv, process_args *a)
 		case 'K': a->carve = PIPELINE_CARVE_OFF; break;
 		case 'A': a->carve = PIPELINE_CARVE_ALL; break;
 		case 'V': a->carvers_arg = optarg; break;
+		case 'D': {
+			char *end;
+			long d = strtol(optarg, &end, 10);
+			if (*end || end == optarg || d < 0 || d > 256) {
+				fprintf(stderr, "exhibit process: --similar-distance wants 0-256, not '%s'\n",
+				        optarg);
+				return -1;
+			}
+			a->similar_distance = (int)d;
+			break;
+		}
+		case 'S': a->no_similar = 1; break;
 		case 'J': a->json = 1; break;
 		case 'q': a->quiet = 1; break;
 		case 'h': usage(stdout); return 1;
@@ -271,12 +291,43 @@ static void print_summary(casedb *db, const process_args *a, const pipeline_stat
 	printf("App databases:   %lld\n", (long long)count(db, "SELECT count(*) FROM v_app_databases"));
 	printf("Hash-set hits:   %lld files (query the v_hash_hits view)\n",
 	       (long long)count(db, "SELECT count(DISTINCT file_id) FROM v_hash_hits"));
+	printf("Near duplicates: %lld pairs in %lld clusters, %lld PDQ hash-set hits (v_similar, "
+	       "v_pdq_hits)\n", (long long)count(db, "SELECT count(*) FROM similar"),
+	       (long long)count(db, "SELECT count(DISTINCT group_id) FROM similar_groups"),
+	       (long long)count(db, "SELECT count(*) FROM pdq_hits"));
 	printf("Problems:        %lld (query the v_errors view)\n",
 	       (long long)count(db, "SELECT count(*) FROM errors"));
 	printf("This run:        %.1f MB hashed in %.1f s (%.1f MB/s)%s\n", mb, secs,
 	       secs > 0 ? mb / secs : 0, rc == 0 ? "" : ", INCOMPLETE: see the problems above");
 	printf("Open it with:    sqlite3 %s/case.db 'SELECT path, size, sha256 FROM v_files LIMIT 20'\n",
 	       a->case_dir);
+}
+
+/* find_similar — the near duplicates of the whole case, once the run has
+ * put everything in (matching is between items).  A failure is reported
+ * and makes the run incomplete; what was processed stays. */
+static int find_similar(casedb *db, const process_args *a, const hashdb *hash_sets,
+                        similar_stats *st)
+{
+	similar_options o;
+	exhibit_error err;
+	uint64_t invalid = 0;
+	char *dir = NULL;
+	int rc;
+
+	similar_defaults(&o);
+	o.distance = a->similar_distance;
+	exhibit_error_clear(&err);
+	if (hash_sets && !(dir = hashdb_resolve_dir(a->hashdb, &err)))
+		hash_sets = NULL;
+	rc = cli_similar_run(db, hash_sets, dir, &o, st, &invalid, &err);
+	if (rc < 0)
+		fprintf(stderr, "exhibit process: %s\n", err.message);
+	else if (invalid && !a->quiet)
+		fprintf(stderr, "exhibit process: %llu PDQ values of the hash sets are not 64 hex "
+		        "digits and were left out\n", (unsigned long long)invalid);
+	free(dir);
+	return rc;
 }
 
 /* json_list — a JSON array of strings. */
@@ -364,13 +415,15 @@ static int commit_custody(casedb *db, process_args *a, char **evidence, int n_ev
 
 	if (asprintf(&params, "{\"jobs\":%u,\"max_depth\":%u,\"image_hash\":%s,\"plugin_dirs\":%s,"
 	             "\"default_plugins\":%s,\"complete\":%s,\"bytes_hashed\":%llu,"
-	             "\"carve\":\"%s\",\"carvers\":%s,\"carved_files\":%llu}", a->jobs,
+	             "\"carve\":\"%s\",\"carvers\":%s,\"carved_files\":%llu,"
+	             "\"similar_distance\":%d}", a->jobs,
 	             a->max_depth, a->hash_images ? "true" : "false", dirs ? dirs : "[]",
 	             a->use_default_plugins ? "true" : "false", rc == 0 ? "true" : "false",
 	             (unsigned long long)atomic_load(&st->bytes_done),
 	             a->carve == PIPELINE_CARVE_OFF ? "off" : a->carve == PIPELINE_CARVE_ALL
 	             ? "whole-image" : "unallocated+slack+unpartitioned", carvers ? carvers : "[]",
-	             (unsigned long long)atomic_load(&st->carved_files)) < 0)
+	             (unsigned long long)atomic_load(&st->carved_files),
+	             a->no_similar ? -1 : a->similar_distance) < 0)
 		params = NULL;
 	action.parameters = params;
 	ok = custody_cli_commit(&a->custody, casedb_handle(db), a->case_dir, "process", &action,
@@ -393,6 +446,7 @@ int cmd_process(int argc, char **argv)
 	pipeline_stats stats;
 	pipeline_options opts;
 	custody_begun begun;
+	similar_stats similar;
 	progress prog;
 	int rc, parsed = parse_args(argc, argv, &a);
 
@@ -459,6 +513,9 @@ int cmd_process(int argc, char **argv)
 	progress_stop(&prog);
 	if (rc < 0)
 		fprintf(stderr, "exhibit process: %s\n", err.message);
+	memset(&similar, 0, sizeof similar);
+	if (rc >= 0 && !a.no_similar && find_similar(db, &a, hash_sets, &similar) < 0 && rc == 0)
+		rc = 1;
 	if (commit_custody(db, &a, argv + optind, argc - optind, reg, &stats, rc) < 0 && rc >= 0)
 		rc = -1;
 	print_summary(db, &a, &stats, progress_elapsed(&prog), rc);

@@ -29,6 +29,7 @@ static void usage(FILE *out)
 		"  export CASE --format F --output PATH  write the case as DFXML, hashdeep, files,\n"
 		"                                CSV, VICS or CASE/UCO\n"
 		"  search CASE QUERY             full-text search of the case's chat messages\n"
+		"  similar CASE                  near-duplicate images and videos (PDQ)\n"
 		"  version                       print the version\n"
 		"\n"
 		"Run 'exhibit COMMAND --help' for a command's options.\n"
@@ -76,6 +77,8 @@ int main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "search"))
 		return cmd_search(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "similar"))
+		return cmd_similar(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;
