@@ -87,7 +87,8 @@ for name, target, keep in (("zip-word.docx", "zip", None), ("zip-text.odt", "zip
     data = open(os.path.join(samples, name), "rb").read()
     if keep:
         data = data[:keep]
-    seed(target, name, data)
+    # .gitignore drops *.log (build logs): the chat log seeds are .txt.
+    seed(target, name.replace(".log", ".txt"), data)
 # A small zip whose entries fit a seed (the samples' are 20-35 KB).
 import io, zipfile
 b = io.BytesIO()
