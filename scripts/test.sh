@@ -10,6 +10,8 @@ corpus=${EXHIBIT_CORPUS:-$(cd "$top/.." && pwd)/shared/corpus}
 export EXHIBIT_CORPUS="$corpus"
 [ -d "$corpus" ] || echo "test: NOTE: $corpus is absent; tests that need the corpus will be skipped"
 jobs=$(nproc)
+# Each stage builds what it runs; a full build beforehand would be wasted.
+export EXHIBIT_SETUP_BUILD=no
 
 "$top/scripts/setup-debian.sh" "$top/build"
 
@@ -23,7 +25,7 @@ echo "== 2/3 the same suite under ASan + UBSan"
 echo "== 3/3 fuzz targets over their seed corpora"
 "$top/scripts/setup-debian.sh" "$top/build-fuzz" CC=clang --enable-fuzzers
 replay="$top/build-fuzz/fuzz-replay.log"
-if ! (cd "$top/build-fuzz" && make -s -j"$jobs" && FUZZ_SECONDS=0 make -s fuzz) >"$replay" 2>&1; then
+if ! (cd "$top/build-fuzz" && make -s -j"$jobs" fuzz-targets && FUZZ_SECONDS=0 make -s fuzz) >"$replay" 2>&1; then
 	cat "$replay"
 	exit 1
 fi
