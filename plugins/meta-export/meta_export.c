@@ -41,15 +41,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "chat.h"
+#include "chat_json_stream.h"
 #include "exhibit/plugin.h"
 
-#define CHUNK (64u * 1024)
-#define SNIFF (64u * 1024)
-#define MAX_TOKEN (1u << 20)
-#define MAX_DEPTH 64
+#define SNIFF CHAT_JSON_CHUNK
 #define MAX_PARTICIPANTS 1024
 #define MAX_FILES 64
 
@@ -57,11 +53,6 @@ typedef enum frame_kind {
 	F_ROOT, F_PARTICIPANTS, F_PARTICIPANT, F_MESSAGES, F_MESSAGE, F_FILES, F_FILE,
 	F_STICKER, F_SHARE, F_SKIP
 } frame_kind;
-
-typedef struct frame {
-	frame_kind kind;
-	char key[32];
-} frame;
 
 typedef enum field {
 	X_SENDER, X_TIME, X_TIME_S, X_CONTENT, X_TYPE, X_UNSENT, X_CALL, X_LINK, X_SHARE_TEXT,
@@ -85,25 +76,15 @@ typedef struct thread_info {
 
 typedef struct export_state {
 	chat_ctx *ctx;
-	yajl_handle h;
+	chat_json_stream js;
 	bool emit;             /* the second pass */
-	uint64_t chunk_base;
-	frame stack[MAX_DEPTH];
-	size_t depth;
-	uint64_t skipped;
 	message m;
 	uint64_t index;        /* messages seen */
 	thread_info t;
 	char *participants;    /* JSON, after the first pass */
 	const char *app;
-	const char *stop_why;
-	uint64_t stop_at;
+	char what[48];         /* "<app> export", for reports */
 } export_state;
-
-static uint64_t here(export_state *s)
-{
-	return s->chunk_base + yajl_get_bytes_consumed(s->h);
-}
 
 /* ---- text ------------------------------------------------------------------- */
 
@@ -195,29 +176,23 @@ static void message_clear(message *m)
 	memset(m, 0, sizeof *m);
 }
 
-static frame *top(export_state *s)
-{
-	return s->depth && !s->skipped ? &s->stack[s->depth - 1] : NULL;
-}
-
 static void set_field(message *m, field f, char *value)
 {
 	free(m->v[f]);
 	m->v[f] = value;
 }
 
-static bool key_is(const frame *f, const char *a, const char *b)
+static bool key_is(const chat_json_frame *f, const char *a, const char *b)
 {
 	return !strcmp(f->key, a) || (b && !strcmp(f->key, b));
 }
 
-static int on_value(export_state *s, const unsigned char *v, size_t len, bool string)
+static bool on_value(void *user, const chat_json_frame *f, const unsigned char *v, size_t len,
+                     bool string)
 {
-	frame *f = top(s);
+	export_state *s = user;
 	message *m = &s->m;
 
-	if (!f)
-		return 1;
 	switch (f->kind) {
 	case F_ROOT:
 		if (s->emit)
@@ -276,32 +251,12 @@ static int on_value(export_state *s, const unsigned char *v, size_t len, bool st
 	default:
 		break;
 	}
-	return 1;
+	return true;
 }
 
-static int on_null(void *ctx)
+static int child_of(void *user, const chat_json_frame *f, bool array)
 {
-	(void)ctx;
-	return 1;
-}
-
-static int on_boolean(void *ctx, int b)
-{
-	return on_value(ctx, (const unsigned char *)(b ? "true" : "false"), b ? 4 : 5, false);
-}
-
-static int on_number(void *ctx, const char *v, size_t len)
-{
-	return on_value(ctx, (const unsigned char *)v, len, false);
-}
-
-static int on_string(void *ctx, const unsigned char *v, size_t len)
-{
-	return on_value(ctx, v, len, true);
-}
-
-static frame_kind child_of(const frame *f, bool array)
-{
+	(void)user;
 	if (!f)
 		return array ? F_SKIP : F_ROOT;
 	switch (f->kind) {
@@ -435,247 +390,63 @@ static void emit_message(export_state *s)
 
 /* ---- structure ------------------------------------------------------------------- */
 
-static void stop(export_state *s, const char *why)
+static void enter(void *user, chat_json_frame *f, const chat_json_frame *parent, uint64_t offset)
 {
-	if (!s->stop_why) {
-		s->stop_why = why;
-		s->stop_at = here(s);
-	}
-}
+	export_state *s = user;
 
-static int push(export_state *s, bool array)
-{
-	frame *parent = top(s);
-	frame_kind kind;
-
-	if (s->skipped || (parent && parent->kind == F_SKIP)) {
-		s->skipped++;
-		return 1;
-	}
-	if (s->depth == MAX_DEPTH) {
-		stop(s, "the JSON nests deeper than the limit");
-		return 0;
-	}
-	kind = child_of(parent, array);
-	memset(&s->stack[s->depth], 0, sizeof s->stack[s->depth]);
-	s->stack[s->depth].kind = kind;
-	s->depth++;
-	if (kind == F_MESSAGE) {
+	(void)parent;
+	if (f->kind == F_MESSAGE) {
 		message_clear(&s->m);
-		s->m.offset = here(s) ? here(s) - 1 : 0;
+		s->m.offset = offset;
 	}
-	return 1;
 }
 
-static int pop(export_state *s)
+static bool leave(void *user, chat_json_frame *f)
 {
-	frame *f;
+	export_state *s = user;
 
-	if (s->skipped) {
-		s->skipped--;
-		return 1;
-	}
-	if (!s->depth)
-		return 1;
-	f = &s->stack[s->depth - 1];
 	if (f->kind == F_MESSAGE) {
 		if (s->emit)
 			emit_message(s);
 		s->index++;
 		message_clear(&s->m);
 	}
-	s->depth--;
-	return s->ctx->out_of_memory ? 0 : 1;
+	return true;
 }
 
-static int on_start_map(void *ctx)
+/* Keys that say which service wrote the file, whatever their value. */
+static void on_key(void *user, const chat_json_frame *f)
 {
-	return push(ctx, false);
-}
+	export_state *s = user;
 
-static int on_end_map(void *ctx)
-{
-	return pop(ctx);
-}
-
-static int on_start_array(void *ctx)
-{
-	return push(ctx, true);
-}
-
-static int on_end_array(void *ctx)
-{
-	return pop(ctx);
-}
-
-static int on_map_key(void *ctx, const unsigned char *key, size_t len)
-{
-	export_state *s = ctx;
-	frame *f = top(s);
-
-	if (!f)
-		return 1;
-	if (len < sizeof f->key) {
-		memcpy(f->key, key, len);
-		f->key[len] = '\0';
-	} else {
-		f->key[0] = '\0';
-	}
-	/* keys that say which service wrote the file, whatever their value */
-	if (!s->emit && f->kind == F_ROOT &&
+	if (s->emit)
+		return;
+	if (f->kind == F_ROOT &&
 	    (key_is(f, "magic_words", "joinable_mode") || key_is(f, "is_still_participant", NULL)))
 		s->t.facebook = true;
-	if (!s->emit && f->kind == F_MESSAGE) {
+	if (f->kind == F_MESSAGE) {
 		if (key_is(f, "type", NULL))
 			s->t.facebook = true;
 		if (key_is(f, "is_geoblocked_for_viewer", NULL))
 			s->t.instagram = true;
 	}
-	return 1;
 }
 
-static const yajl_callbacks callbacks = {
-	on_null, on_boolean, NULL, NULL, on_number, on_string,
-	on_start_map, on_map_key, on_end_map, on_start_array, on_end_array
-};
+static const chat_json_handlers handlers = { F_SKIP, child_of, enter, leave, on_key, on_value };
 
-/* ---- the driver ------------------------------------------------------------------ */
-
-typedef struct token_guard {
-	bool in_string, escaped;
-	uint64_t run;
-} token_guard;
-
-static size_t guard(token_guard *g, const unsigned char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = buf[i];
-
-		if (g->in_string) {
-			if (g->escaped)
-				g->escaped = false;
-			else if (c == '\\')
-				g->escaped = true;
-			else if (c == '"') {
-				g->in_string = false;
-				g->run = 0;
-				continue;
-			}
-		} else if (c == '"') {
-			g->in_string = true;
-			g->run = 0;
-			continue;
-		} else if (strchr("{}[]:, \t\r\n", c)) {
-			g->run = 0;
-			continue;
-		}
-		if (++g->run > MAX_TOKEN)
-			return i;
-	}
-	return len;
-}
-
-static int64_t read_at(const exhibit_host_api *api, exhibit_host *host, uint64_t offset,
-                       unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		int64_t n = api->read(host, offset + got, buf + got, len - got);
-
-		if (n < 0)
-			return n;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (int64_t)got;
-}
-
-static void report_syntax(export_state *s, const unsigned char *chunk, size_t len)
-{
-	unsigned char *msg = yajl_get_error(s->h, 0, chunk, len), *p;
-
-	for (p = msg; p && *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	chat_report(s->ctx, (int64_t)here(s), "%s export: JSON syntax error at byte %" PRIu64
-	            " (%s); the rest of the file is not read", s->app ? s->app : "Meta",
-	            here(s), msg ? (const char *)msg : "?");
-	chat_fail(s->ctx, EXHIBIT_ERR_FORMAT);
-	if (msg)
-		yajl_free_error(s->h, msg);
-}
-
-/* One pass over the file; false when it stopped early (reported only on
- * the second pass, which stops at the same place). */
-static bool one_pass(export_state *s, const exhibit_host_api *api, exhibit_host *host,
+/* One pass over the file (reported only on the second pass, which stops
+ * at the same place). */
+static void one_pass(export_state *s, const exhibit_host_api *api, exhibit_host *host,
                      unsigned char *buf)
 {
-	token_guard g = { false, false, 0 };
-	uint64_t offset = 0;
-	bool ok = true;
-
-	s->h = yajl_alloc(&callbacks, NULL, s);
-	if (!s->h) {
-		chat_fail(s->ctx, EXHIBIT_ERR);
-		return false;
-	}
-	yajl_config(s->h, yajl_dont_validate_strings, 1);
-	s->depth = s->skipped = s->index = 0;
-	s->stop_why = NULL;
-	for (;;) {
-		int64_t got = read_at(api, host, offset, buf, CHUNK);
-		size_t len, take;
-		yajl_status st;
-
-		if (got < 0) {
-			chat_fail(s->ctx, EXHIBIT_ERR_READ);
-			ok = false;
-			break;
-		}
-		if (got == 0) {
-			if (yajl_complete_parse(s->h) == yajl_status_error) {
-				if (s->emit)
-					report_syntax(s, buf, 0);
-				ok = false;
-			}
-			break;
-		}
-		len = (size_t)got;
-		take = guard(&g, buf, len);
-		s->chunk_base = offset;
-		st = yajl_parse(s->h, buf, take);
-		if (take < len && st == yajl_status_ok)
-			stop(s, "a JSON string or number is longer than the limit");
-		if (s->stop_why) {
-			if (s->emit) {
-				chat_report(s->ctx, (int64_t)s->stop_at, "%s export: byte %" PRIu64
-				            ": %s; the rest of the file is not read", s->app, s->stop_at,
-				            s->stop_why);
-				chat_fail(s->ctx, EXHIBIT_ERR_LIMIT);
-			}
-			ok = false;
-			break;
-		}
-		if (st == yajl_status_error) {
-			if (s->emit)
-				report_syntax(s, buf, take);
-			ok = false;
-			break;
-		}
-		if (st != yajl_status_ok || s->ctx->out_of_memory) {
-			ok = false;
-			break;
-		}
-		offset += len;
-	}
-	yajl_free(s->h);
-	s->h = NULL;
+	s->index = 0;
+	s->js.ctx = s->ctx;
+	snprintf(s->what, sizeof s->what, "%s export", s->app ? s->app : "Facebook/Instagram");
+	s->js.what = s->what;
+	s->js.on = &handlers;
+	s->js.user = s;
+	chat_json_stream_read(&s->js, api, host, buf, s->emit);
 	message_clear(&s->m);
-	return ok;
 }
 
 /* A JSON object whose first bytes hold a thread's keys. */
@@ -707,7 +478,7 @@ static bool looks_like_thread(const unsigned char *b, size_t len)
 static int analyze(const exhibit_host_api *api, exhibit_host *host,
                    const exhibit_item *item)
 {
-	unsigned char *buf = malloc(CHUNK > SNIFF ? CHUNK : SNIFF);
+	unsigned char *buf = malloc(CHAT_JSON_CHUNK);
 	export_state *s = calloc(1, sizeof *s);
 	chat_ctx ctx;
 	int64_t got;
@@ -719,7 +490,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host,
 		return EXHIBIT_ERR;
 	}
 	chat_init(&ctx, api, host, "Facebook/Instagram");
-	got = read_at(api, host, 0, buf, SNIFF);
+	got = chat_read_at(api, host, 0, buf, SNIFF);
 	if (got < 0) {
 		chat_fail(&ctx, EXHIBIT_ERR_READ);
 	} else if (looks_like_thread(buf, (size_t)got)) {

@@ -38,11 +38,11 @@
  * "user<user_id>" as from_id names people; a message from it is
  * outgoing, any other incoming.
  *
- * Bounds: yajl keeps only the token it reads; a string or number longer
- * than MAX_TOKEN, an object nested deeper than MAX_DEPTH (deeper ones are
- * counted, not kept) or a message text longer than MAX_TEXT is reported
- * with its byte offset, and the file is read no further (what was found
- * stays).  A syntax error is reported the same way.
+ * Bounds (chat_json_stream.h): a string or number longer than
+ * CHAT_JSON_MAX_TOKEN, kept objects nested deeper than CHAT_JSON_MAX_DEPTH
+ * or a message text longer than MAX_TEXT is reported with its byte
+ * offset, and the file is read no further (what was found stays).  A
+ * syntax error is reported the same way.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -51,16 +51,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <yajl/yajl_parse.h>
-
 #include "chat.h"
+#include "chat_json_stream.h"
 #include "exhibit/plugin.h"
 
 #define APP "Telegram"
-#define CHUNK (64u * 1024)
-#define MAX_TOKEN (1u << 20)
 #define MAX_TEXT (4u << 20)
-#define MAX_DEPTH 64
 #define SNIFF 4096
 
 /* ---- the state of the stream ------------------------------------------- */
@@ -70,11 +66,8 @@ typedef enum frame_kind {
 	F_MESSAGES, F_MESSAGE, F_TEXT, F_TEXT_PART, F_LOCATION, F_SKIP
 } frame_kind;
 
-typedef struct frame {
-	frame_kind kind;
-	char key[32];       /* the current key ("" when another, longer one) */
-	bool section_contacts; /* F_SECTION: "contacts", else chats */
-} frame;
+/* A frame's tag: for F_SECTION, whether it is "contacts" (else chats). */
+enum { TAG_CHATS = 0, TAG_CONTACTS = 1 };
 
 /* The fields of the object being read, text copies (NULL: absent). */
 typedef enum field {
@@ -102,29 +95,18 @@ typedef struct object {
 
 typedef struct export_state {
 	chat_ctx *ctx;
-	yajl_handle h;
-	uint64_t chunk_base;
-	frame stack[MAX_DEPTH];
-	size_t depth;          /* frames in stack */
-	uint64_t skipped;      /* nesting beyond the stack */
+	chat_json_stream js;
 	object obj;            /* the message, contact or personal info being read */
 	object chat;           /* the chat's name, type, id */
 	char *account;         /* "user<id>" */
 	char *account_name;
 	bool saw_chat;
-	const char *stop_why;  /* a limit that ends the reading */
-	uint64_t stop_at;
 	uint64_t messages, contacts;
 } export_state;
 
 static bool out_of_memory(const export_state *s)
 {
 	return s->ctx->out_of_memory;
-}
-
-static uint64_t here(export_state *s)
-{
-	return s->chunk_base + yajl_get_bytes_consumed(s->h);
 }
 
 static void object_clear(object *o)
@@ -150,11 +132,6 @@ static void object_set(export_state *s, object *o, const char *key,
 				s->ctx->out_of_memory = true;
 			return;
 		}
-}
-
-static frame *top(export_state *s)
-{
-	return s->depth && !s->skipped ? &s->stack[s->depth - 1] : NULL;
 }
 
 /* ---- records ----------------------------------------------------------------- */
@@ -401,23 +378,15 @@ static void take_account(export_state *s)
 	free(extra_text);
 }
 
-/* ---- yajl callbacks ------------------------------------------------------------ */
-
-static void stop(export_state *s, const char *why)
-{
-	if (!s->stop_why) {
-		s->stop_why = why;
-		s->stop_at = here(s);
-	}
-}
+/* ---- the stream's handlers ------------------------------------------------------------ */
 
 /* A scalar value, as the bytes it was written with. */
-static int on_value(export_state *s, const unsigned char *v, size_t len)
+static bool on_value(void *user, const chat_json_frame *f, const unsigned char *v, size_t len,
+                     bool string)
 {
-	frame *f = top(s);
+	export_state *s = user;
 
-	if (!f)
-		return 1;
+	(void)string;
 	switch (f->kind) {
 	case F_ROOT:
 	case F_CHAT:
@@ -449,35 +418,15 @@ static int on_value(export_state *s, const unsigned char *v, size_t len)
 	}
 	if (s->obj.text.len > MAX_TEXT) {
 		s->obj.text_too_long = true;
-		stop(s, "a message text is longer than the limit");
-		return 0;
+		chat_json_stream_stop(&s->js, "a message text is longer than the limit");
+		return false;
 	}
-	return 1;
+	return true;
 }
 
-static int on_null(void *ctx)
+static int child_of(void *user, const chat_json_frame *f, bool array)
 {
-	(void)ctx;
-	return 1;
-}
-
-static int on_boolean(void *ctx, int b)
-{
-	return on_value(ctx, (const unsigned char *)(b ? "true" : "false"), b ? 4 : 5);
-}
-
-static int on_number(void *ctx, const char *v, size_t len)
-{
-	return on_value(ctx, (const unsigned char *)v, len);
-}
-
-static int on_string(void *ctx, const unsigned char *v, size_t len)
-{
-	return on_value(ctx, v, len);
-}
-
-static frame_kind child_of(const frame *f, bool array)
-{
+	(void)user;
 	if (!f)
 		return F_ROOT;
 	switch (f->kind) {
@@ -492,7 +441,7 @@ static frame_kind child_of(const frame *f, bool array)
 		return F_SKIP;
 	case F_SECTION:
 		if (array && !strcmp(f->key, "list"))
-			return f->section_contacts ? F_CONTACT_LIST : F_CHAT_LIST;
+			return f->tag == TAG_CONTACTS ? F_CONTACT_LIST : F_CHAT_LIST;
 		return F_SKIP;
 	case F_CONTACT_LIST:
 		return array ? F_SKIP : F_CONTACT;
@@ -515,48 +464,27 @@ static frame_kind child_of(const frame *f, bool array)
 	}
 }
 
-static int push(export_state *s, bool array)
+static void enter(void *user, chat_json_frame *f, const chat_json_frame *parent, uint64_t offset)
 {
-	frame *parent = top(s);
-	frame_kind kind;
+	export_state *s = user;
 
-	if (s->skipped || (parent && parent->kind == F_SKIP) || s->depth == MAX_DEPTH) {
-		if (s->depth == MAX_DEPTH && !s->skipped && parent && parent->kind != F_SKIP) {
-			stop(s, "the JSON nests deeper than the limit");
-			return 0;
-		}
-		s->skipped++;
-		return 1;
-	}
-	kind = child_of(parent, array);
-	memset(&s->stack[s->depth], 0, sizeof s->stack[s->depth]);
-	s->stack[s->depth].kind = kind;
-	if (kind == F_SECTION)
-		s->stack[s->depth].section_contacts = !strcmp(parent->key, "contacts");
-	s->depth++;
-	if (kind == F_MESSAGE || kind == F_CONTACT || kind == F_PERSONAL) {
+	if (f->kind == F_SECTION)
+		f->tag = !strcmp(parent->key, "contacts") ? TAG_CONTACTS : TAG_CHATS;
+	if (f->kind == F_MESSAGE || f->kind == F_CONTACT || f->kind == F_PERSONAL) {
 		object_clear(&s->obj);
-		s->obj.offset = here(s) ? here(s) - 1 : 0;
-	} else if (kind == F_CHAT) {
+		s->obj.offset = offset;
+	} else if (f->kind == F_CHAT) {
 		object_clear(&s->chat);
 		s->saw_chat = true;
-	} else if (kind == F_MESSAGES && parent && parent->kind == F_ROOT) {
+	} else if (f->kind == F_MESSAGES && parent && parent->kind == F_ROOT) {
 		s->saw_chat = true;
 	}
-	return 1;
 }
 
-static int pop(export_state *s)
+static bool leave(void *user, chat_json_frame *f)
 {
-	frame *f;
+	export_state *s = user;
 
-	if (s->skipped) {
-		s->skipped--;
-		return 1;
-	}
-	if (!s->depth)
-		return 1;
-	f = &s->stack[s->depth - 1];
 	switch (f->kind) {
 	case F_MESSAGE:
 		emit_message(s);
@@ -573,113 +501,12 @@ static int pop(export_state *s)
 	default:
 		break;
 	}
-	s->depth--;
-	return out_of_memory(s) ? 0 : 1;
+	return !out_of_memory(s);
 }
 
-static int on_start_map(void *ctx)
-{
-	return push(ctx, false);
-}
-
-static int on_end_map(void *ctx)
-{
-	return pop(ctx);
-}
-
-static int on_start_array(void *ctx)
-{
-	return push(ctx, true);
-}
-
-static int on_end_array(void *ctx)
-{
-	return pop(ctx);
-}
-
-static int on_map_key(void *ctx, const unsigned char *key, size_t len)
-{
-	export_state *s = ctx;
-	frame *f = top(s);
-
-	if (!f)
-		return 1;
-	if (len < sizeof f->key) {
-		memcpy(f->key, key, len);
-		f->key[len] = '\0';
-	} else {
-		f->key[0] = '\0';
-	}
-	return 1;
-}
-
-static const yajl_callbacks callbacks = {
-	on_null, on_boolean, NULL, NULL, on_number, on_string,
-	on_start_map, on_map_key, on_end_map, on_start_array, on_end_array
-};
+static const chat_json_handlers handlers = { F_SKIP, child_of, enter, leave, NULL, on_value };
 
 /* ---- the driver ------------------------------------------------------------------ */
-
-/* The length of the token being read, carried across chunks, so that no
- * string or number grows past MAX_TOKEN inside yajl. */
-typedef struct token_guard {
-	bool in_string, escaped;
-	uint64_t run;
-} token_guard;
-
-static bool structural(unsigned char c)
-{
-	return c == '{' || c == '}' || c == '[' || c == ']' || c == ':' || c == ',' ||
-	       c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* The offset in buf of a byte that makes a token too long, or len. */
-static size_t guard(token_guard *g, const unsigned char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = buf[i];
-
-		if (g->in_string) {
-			if (g->escaped)
-				g->escaped = false;
-			else if (c == '\\')
-				g->escaped = true;
-			else if (c == '"') {
-				g->in_string = false;
-				g->run = 0;
-				continue;
-			}
-		} else if (c == '"') {
-			g->in_string = true;
-			g->run = 0;
-			continue;
-		} else if (structural(c)) {
-			g->run = 0;
-			continue;
-		}
-		if (++g->run > MAX_TOKEN)
-			return i;
-	}
-	return len;
-}
-
-static void report_syntax(export_state *s, const unsigned char *chunk, size_t len)
-{
-	unsigned char *msg = yajl_get_error(s->h, 0, chunk, len);
-	unsigned char *p;
-
-	for (p = msg; p && *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	chat_report(s->ctx, (int64_t)here(s), "%s: JSON syntax error at byte %" PRIu64
-	            " (%s); the rest of the file is not read", APP, here(s),
-	            msg ? (const char *)msg : "?");
-	chat_fail(s->ctx, EXHIBIT_ERR_FORMAT);
-	if (msg)
-		yajl_free_error(s->h, msg);
-}
 
 /* Whether the first bytes look like a Telegram export: a JSON object with
  * the keys it starts with. */
@@ -704,71 +531,10 @@ static bool looks_like_export(const unsigned char *b, size_t len)
 	        strstr(head, "\"messages\""));
 }
 
-static int64_t read_at(const exhibit_host_api *api, exhibit_host *host, uint64_t offset,
-                       unsigned char *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		int64_t n = api->read(host, offset + got, buf + got, len - got);
-
-		if (n < 0)
-			return n;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (int64_t)got;
-}
-
-static void read_export(export_state *s, const exhibit_host_api *api, exhibit_host *host,
-                        unsigned char *buf)
-{
-	token_guard g = { false, false, 0 };
-	uint64_t offset = 0;
-
-	for (;;) {
-		int64_t got = read_at(api, host, offset, buf, CHUNK);
-		size_t len, ok;
-		yajl_status st;
-
-		if (got < 0) {
-			chat_fail(s->ctx, EXHIBIT_ERR_READ);
-			return;
-		}
-		if (got == 0) {
-			if (yajl_complete_parse(s->h) == yajl_status_error)
-				report_syntax(s, buf, 0);
-			return;
-		}
-		len = (size_t)got;
-		ok = guard(&g, buf, len);
-		s->chunk_base = offset;
-		st = yajl_parse(s->h, buf, ok);
-		if (ok < len && st == yajl_status_ok) {
-			s->stop_why = "a JSON string or number is longer than the limit";
-			s->stop_at = offset + ok;
-		}
-		if (s->stop_why) {
-			chat_report(s->ctx, (int64_t)s->stop_at, "%s: byte %" PRIu64 ": %s; the "
-			            "rest of the file is not read", APP, s->stop_at, s->stop_why);
-			chat_fail(s->ctx, EXHIBIT_ERR_LIMIT);
-			return;
-		}
-		if (st == yajl_status_error) {
-			report_syntax(s, buf, ok);
-			return;
-		}
-		if (st != yajl_status_ok || out_of_memory(s))
-			return;
-		offset += len;
-	}
-}
-
 static int analyze(const exhibit_host_api *api, exhibit_host *host,
                    const exhibit_item *item)
 {
-	unsigned char *buf = malloc(CHUNK);
+	unsigned char *buf = malloc(CHAT_JSON_CHUNK);
 	export_state *s = calloc(1, sizeof *s);
 	chat_ctx ctx;
 	int64_t got;
@@ -781,19 +547,16 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host,
 		return EXHIBIT_ERR;
 	}
 	chat_init(&ctx, api, host, APP);
-	got = read_at(api, host, 0, buf, SNIFF);
+	got = chat_read_at(api, host, 0, buf, SNIFF);
 	if (got < 0) {
 		chat_fail(&ctx, EXHIBIT_ERR_READ);
 	} else if (looks_like_export(buf, (size_t)got)) {
 		s->ctx = &ctx;
-		s->h = yajl_alloc(&callbacks, NULL, s);
-		if (!s->h) {
-			chat_fail(&ctx, EXHIBIT_ERR);
-		} else {
-			yajl_config(s->h, yajl_dont_validate_strings, 1); /* kept, escaped */
-			read_export(s, api, host, buf);
-			yajl_free(s->h);
-		}
+		s->js.ctx = &ctx;
+		s->js.what = APP;
+		s->js.on = &handlers;
+		s->js.user = s;
+		chat_json_stream_read(&s->js, api, host, buf, true);
 	}
 	object_clear(&s->obj);
 	object_clear(&s->chat);

@@ -41,85 +41,13 @@
 #include <string.h>
 
 #include "chat.h"
+#include "chat_lines.h"
 #include "exhibit/plugin.h"
 
 #define APP "WhatsApp"
-#define CHUNK 65536
-#define MAX_LINE 65536
 #define MAX_TEXT (1u << 20)
 #define MAX_REPORTS 20
 #define SNIFF_LINES 8
-
-/* ---- reading lines -------------------------------------------------------- */
-
-typedef struct reader {
-	const exhibit_host_api *api;
-	exhibit_host *host;
-	unsigned char buf[CHUNK];
-	size_t len, pos;
-	uint64_t offset;
-	bool eof, failed;
-	char line[MAX_LINE + 1];
-	size_t line_len;
-	uint64_t line_offset, line_number;
-} reader;
-
-static void rewind_reader(reader *r)
-{
-	r->len = r->pos = 0;
-	r->offset = 0;
-	r->eof = r->failed = false;
-	r->line_number = 0;
-}
-
-static bool fill(reader *r)
-{
-	int64_t n;
-
-	if (r->eof || r->failed)
-		return false;
-	r->offset += r->len;
-	r->len = r->pos = 0;
-	n = r->api->read(r->host, r->offset, r->buf, sizeof r->buf);
-	if (n < 0 || (uint64_t)n > sizeof r->buf) {
-		r->failed = true;
-		return false;
-	}
-	if (n == 0) {
-		r->eof = true;
-		return false;
-	}
-	r->len = (size_t)n;
-	return true;
-}
-
-static bool next_line(reader *r)
-{
-	size_t n = 0;
-	bool any = false;
-
-	r->line_offset = r->offset + r->pos;
-	for (;;) {
-		unsigned char c;
-
-		if (r->pos == r->len && !fill(r))
-			break;
-		c = r->buf[r->pos++];
-		any = true;
-		if (c == '\n')
-			break;
-		if (n < MAX_LINE)
-			r->line[n++] = (char)c;
-	}
-	if (!any)
-		return false;
-	if (n && r->line[n - 1] == '\r')
-		n--;
-	r->line[n] = '\0';
-	r->line_len = n;
-	r->line_number++;
-	return true;
-}
 
 /* ---- one header line ---------------------------------------------------------- */
 
@@ -367,7 +295,7 @@ typedef struct pending {
 
 typedef struct export_pass {
 	chat_ctx *ctx;
-	reader *r;
+	chat_lines *r;
 	order order;
 	pending m;
 	char *participants;
@@ -480,7 +408,7 @@ static void append(pending *q, const char *s, size_t n)
 
 static void start(export_pass *p, const header *h)
 {
-	reader *r = p->r;
+	chat_lines *r = p->r;
 	pending *q = &p->m;
 	const char *rest = r->line + h->rest, *colon = strstr(rest, ": ");
 	size_t date_len = h->date_len < sizeof q->date ? h->date_len : sizeof q->date - 1;
@@ -505,7 +433,7 @@ static void start(export_pass *p, const header *h)
 
 /* The first pass: the date order, and everyone who wrote (the chat's
  * participants, as far as the export shows them) into *authors. */
-static order settle_order(reader *r, char **authors)
+static order settle_order(chat_lines *r, char **authors)
 {
 	order_evidence e;
 	chat_json list;
@@ -514,7 +442,7 @@ static order settle_order(reader *r, char **authors)
 
 	memset(&e, 0, sizeof e);
 	chat_json_array(&list);
-	while (next_line(r)) {
+	while (chat_lines_next(r)) {
 		const char *rest, *colon;
 
 		if (!parse_header(r->line, &h))
@@ -535,12 +463,12 @@ static order settle_order(reader *r, char **authors)
 	return decide(&e);
 }
 
-static bool looks_like_export(reader *r)
+static bool looks_like_export(chat_lines *r)
 {
 	header h;
 	unsigned n = 0;
 
-	while (n++ < SNIFF_LINES && next_line(r)) {
+	while (n++ < SNIFF_LINES && chat_lines_next(r)) {
 		if (!r->line_len)
 			continue;
 		return parse_header(r->line, &h);
@@ -551,7 +479,7 @@ static bool looks_like_export(reader *r)
 static int analyze(const exhibit_host_api *api, exhibit_host *host,
                    const exhibit_item *item)
 {
-	reader *r = calloc(1, sizeof *r);
+	chat_lines *r = chat_lines_open(api, host);
 	export_pass p;
 	chat_ctx ctx;
 	header h;
@@ -559,21 +487,19 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host,
 	(void)item; /* what is found depends on the content alone */
 	if (!r)
 		return EXHIBIT_ERR;
-	r->api = api;
-	r->host = host;
 	chat_init(&ctx, api, host, APP);
 	memset(&p, 0, sizeof p);
 	p.ctx = &ctx;
 	p.r = r;
 	if (looks_like_export(r)) {
-		rewind_reader(r);
+		chat_lines_rewind(r);
 		p.order = settle_order(r, &p.participants);
 		if (p.order == UNKNOWN_ORDER)
 			chat_report(&ctx, -1, "WhatsApp export: the order of day and month cannot be "
 			            "told from the dates; messages keep their date as written, without "
 			            "a time");
-		rewind_reader(r);
-		while (next_line(r)) {
+		chat_lines_rewind(r);
+		while (chat_lines_next(r)) {
 			if (parse_header(r->line, &h)) {
 				start(&p, &h);
 			} else if (p.m.open) {
@@ -582,7 +508,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host,
 			} else if (r->line_len) {
 				report(&p, "text before the first message, skipped");
 			}
-			if (r->line_len == MAX_LINE)
+			if (r->cut)
 				report(&p, "a line longer than the limit was cut");
 		}
 		flush(&p);

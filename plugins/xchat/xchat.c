@@ -24,7 +24,7 @@
  * "XChat", service "IRC", thread the channel last named by an event line
  * ("Topic for #x", "talking on #x"), key "line:<n>", source_rowid the line
  * number, and the byte offset of the line in extra.  Lines are read in
- * bounded chunks; a line longer than MAX_LINE is cut and reported.
+ * bounded chunks; a line longer than CHAT_LINE_MAX is cut and reported.
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -36,85 +36,17 @@
 #include <time.h>
 
 #include "chat.h"
+#include "chat_lines.h"
 #include "exhibit/plugin.h"
 
 #define APP "XChat"
-#define MAX_LINE 65536
-#define CHUNK 65536
 #define MAX_REPORTS 50
-
-/* ---- reading lines ------------------------------------------------------ */
-
-typedef struct reader {
-	const exhibit_host_api *api;
-	exhibit_host *host;
-	unsigned char buf[CHUNK];
-	size_t len, pos;
-	uint64_t offset;    /* of buf[0] in the item */
-	bool eof, failed;
-	char line[MAX_LINE + 1];
-	uint64_t line_offset;
-	uint64_t line_number;
-	bool cut;
-} reader;
-
-static bool fill(reader *r)
-{
-	int64_t n;
-
-	if (r->eof || r->failed)
-		return false;
-	r->offset += r->len;
-	r->len = r->pos = 0;
-	n = r->api->read(r->host, r->offset, r->buf, sizeof r->buf);
-	if (n < 0 || (uint64_t)n > sizeof r->buf) {
-		r->failed = true;
-		return false;
-	}
-	if (n == 0) {
-		r->eof = true;
-		return false;
-	}
-	r->len = (size_t)n;
-	return true;
-}
-
-/* The next line (without its end of line) in r->line; false at the end. */
-static bool next_line(reader *r)
-{
-	size_t n = 0;
-	bool any = false;
-
-	r->cut = false;
-	r->line_offset = r->offset + r->pos;
-	for (;;) {
-		unsigned char c;
-
-		if (r->pos == r->len && !fill(r))
-			break;
-		c = r->buf[r->pos++];
-		any = true;
-		if (c == '\n')
-			break;
-		if (n < MAX_LINE)
-			r->line[n++] = (char)c;
-		else
-			r->cut = true;
-	}
-	if (!any)
-		return false;
-	if (n && r->line[n - 1] == '\r')
-		n--;
-	r->line[n] = '\0';
-	r->line_number++;
-	return true;
-}
 
 /* ---- shared ------------------------------------------------------------- */
 
 typedef struct parse {
 	chat_ctx *ctx;
-	reader *r;
+	chat_lines *r;
 	char *channel;
 	unsigned reports;
 } parse;
@@ -173,7 +105,7 @@ static void emit_line(parse *p, chat_time t, bool local, const char *nick,
 	chat_json_object(&e);
 	chat_json_int(&e, "offset", (int64_t)p->r->line_offset);
 	if (p->r->cut)
-		chat_json_int(&e, "cut_at", MAX_LINE);
+		chat_json_int(&e, "cut_at", CHAT_LINE_MAX);
 	extra = chat_json_take(&e);
 	m.extra = extra;
 	chat_emit_message(p->ctx, &m);
@@ -336,7 +268,7 @@ static void read_log(parse *p)
 			log_header(p, &st, line);
 		else
 			log_line(p, &st, line);
-	} while (next_line(p->r));
+	} while (chat_lines_next(p->r));
 }
 
 /* ---- scrollback files --------------------------------------------------- */
@@ -403,7 +335,7 @@ static void read_scrollback(parse *p)
 {
 	do
 		scrollback_line(p, p->r->line);
-	while (next_line(p->r));
+	while (chat_lines_next(p->r));
 }
 
 /* ---- the plugin --------------------------------------------------------- */
@@ -422,7 +354,7 @@ static bool is_scrollback(const char *line)
 static int analyze(const exhibit_host_api *api, exhibit_host *host,
                    const exhibit_item *item)
 {
-	reader *r = calloc(1, sizeof *r);
+	chat_lines *r = chat_lines_open(api, host);
 	chat_ctx ctx;
 	parse p;
 	bool found;
@@ -430,13 +362,11 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host,
 	(void)item; /* what is found depends on the content alone */
 	if (!r)
 		return EXHIBIT_ERR;
-	r->api = api;
-	r->host = host;
 	chat_init(&ctx, api, host, APP);
 	memset(&p, 0, sizeof p);
 	p.ctx = &ctx;
 	p.r = r;
-	found = next_line(r);
+	found = chat_lines_next(r);
 	if (found && !strncmp(r->line, "**** ", 5))
 		read_log(&p);
 	else if (found && is_scrollback(r->line))
