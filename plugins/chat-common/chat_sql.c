@@ -558,6 +558,37 @@ bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx)
 	return l->found && chat_step(ctx, l->found);
 }
 
+void chat_lookup_add_rest(chat_lookup *l, chat_ctx *ctx, chat_json *list, size_t max)
+{
+	size_t n = 0;
+
+	do
+		chat_json_add_unique(list, chat_nonempty(chat_col_text(l->found, 0)));
+	while (++n < max && chat_lookup_more(l, ctx));
+}
+
+char *chat_others(chat_ctx *ctx, const chat_source *src, const char *participants,
+                  const char *sender, size_t max)
+{
+	sqlite3_stmt *s;
+	chat_json list;
+	size_t n = 0;
+
+	if (!participants)
+		return NULL;
+	chat_json_array(&list);
+	s = chat_prepare(ctx, src->lookup, "SELECT value FROM json_each(?1) WHERE json_valid(?1)",
+	                 true);
+	if (s) {
+		sqlite3_bind_text(s, 1, participants, -1, SQLITE_STATIC);
+		while (n++ < max && chat_step(ctx, s))
+			if (!chat_same(chat_col_text(s, 0), sender))
+				chat_json_add(&list, chat_col_text(s, 0));
+		sqlite3_finalize(s);
+	}
+	return chat_json_take(&list);
+}
+
 void chat_lookup_close(chat_lookup *l)
 {
 	sqlite3_finalize(l->live);

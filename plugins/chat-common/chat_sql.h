@@ -205,6 +205,16 @@ bool chat_lookup_find_text(chat_lookup *l, chat_ctx *ctx, const char *key);
 bool chat_lookup_find_value(chat_lookup *l, chat_ctx *ctx, sqlite3_value *key);
 bool chat_lookup_more(chat_lookup *l, chat_ctx *ctx);
 void chat_lookup_close(chat_lookup *l);
+/* chat_lookup_add_rest — after a find: the text of the first column of
+ * the row found and of the rows after it added to list (once each, empty
+ * ones left out), at most max rows read. */
+void chat_lookup_add_rest(chat_lookup *l, chat_ctx *ctx, chat_json *list, size_t max);
+
+/* chat_others — the members of participants (a JSON array) but sender,
+ * as a JSON array (malloc'd; at most max members read), or NULL when
+ * participants is NULL: a message's recipients in a group thread. */
+char *chat_others(chat_ctx *ctx, const chat_source *src, const char *participants,
+                  const char *sender, size_t max);
 
 /*
  * Rows that belong to a row of src (a message's media, its quote): read

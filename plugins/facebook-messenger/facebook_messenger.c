@@ -121,7 +121,6 @@ static char *other_party(const pass *p, const char *key)
 static void load_thread(pass *p, const char *key)
 {
 	chat_json list;
-	size_t n = 0;
 	char *other;
 
 	if (p->thread_key && chat_same(p->thread_key, key))
@@ -137,9 +136,7 @@ static void load_thread(pass *p, const char *key)
 		p->title = user_name(p, other);
 	chat_json_array(&list);
 	if (chat_lookup_find_text(&p->members, p->ctx, key)) {
-		do
-			chat_json_add_unique(&list, chat_nonempty(chat_col_text(p->members.found, 0)));
-		while (++n < MAX_PARTICIPANTS && chat_lookup_more(&p->members, p->ctx));
+		chat_lookup_add_rest(&p->members, p->ctx, &list, MAX_PARTICIPANTS);
 	} else if (other) {
 		chat_json_add(&list, other);
 		chat_json_add(&list, p->owner);
@@ -223,27 +220,6 @@ static void emit_attachments(pass *p, const char *json, const char *key,
 	sqlite3_finalize(s);
 }
 
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->participants, -1, SQLITE_STATIC);
-		while (n++ < MAX_PARTICIPANTS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
-}
-
 static void emit_message(pass *p, chat_rowset *rs)
 {
 	sqlite3_stmt *s = rs->stmt;
@@ -266,7 +242,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 	m.sender_name = chat_nonempty(name);
 	if (p->owner && m.sender)
 		m.direction = chat_same(m.sender, p->owner) ? CHAT_OUTGOING : CHAT_INCOMING;
-	recipients = others(p, m.sender);
+	recipients = chat_others(p->ctx, p->src, p->participants, m.sender, MAX_PARTICIPANTS);
 	m.recipients = recipients;
 	m.sent = chat_col_time(p->ctx, s, M_TIME, 1000, CHAT_EPOCH_UNIX, true);
 	m.precision = "1ms";

@@ -74,7 +74,6 @@ static char *person_name(pass *p, const char *chat_id)
 static void load_thread(pass *p, const char *id)
 {
 	chat_json list;
-	size_t n = 0;
 
 	if (p->thread && chat_same(p->thread, id))
 		return;
@@ -89,31 +88,8 @@ static void load_thread(pass *p, const char *id)
 	}
 	chat_json_array(&list);
 	if (chat_lookup_find_text(&p->members, p->ctx, id))
-		do
-			chat_json_add_unique(&list, chat_nonempty(chat_col_text(p->members.found, 0)));
-		while (++n < MAX_PARTICIPANTS && chat_lookup_more(&p->members, p->ctx));
+		chat_lookup_add_rest(&p->members, p->ctx, &list, MAX_PARTICIPANTS);
 	p->participants = chat_json_take(&list);
-}
-
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->participants, -1, SQLITE_STATIC);
-		while (n++ < MAX_PARTICIPANTS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
 }
 
 /* ---- messages ------------------------------------------------------------------ */
@@ -180,7 +156,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 	m.sender_name = name;
 	if (has_type && (type == 1 || type == 2))
 		m.direction = type == 1 ? CHAT_OUTGOING : CHAT_INCOMING;
-	recipients = others(p, m.sender);
+	recipients = chat_others(p->ctx, p->src, p->participants, m.sender, MAX_PARTICIPANTS);
 	m.recipients = recipients;
 	m.sent = chat_col_time(p->ctx, s, M_TIME, 1000000, CHAT_EPOCH_UNIX, true);
 	m.precision = "1us";

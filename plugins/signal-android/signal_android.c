@@ -211,28 +211,6 @@ static void load_thread(pass *p, sqlite3_stmt *s, int column)
 	free(peer);
 }
 
-/* The participants but the sender (a JSON array), or NULL. */
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->participants, -1, SQLITE_STATIC);
-		while (n++ < MAX_MEMBERS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
-}
-
 /* ---- types ------------------------------------------------------------------------ */
 
 static bool is_call(int64_t type)
@@ -394,7 +372,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 	}
 	m.sender = sender;
 	m.sender_name = sender_name;
-	recipients = others(p, sender);
+	recipients = chat_others(p->ctx, p->src, p->participants, sender, MAX_MEMBERS);
 	if ((!recipients || !strcmp(recipients, "[]")) && m.direction == CHAT_OUTGOING) {
 		char *to = recipient_ident(p, s, p->from_to ? M_TO : M_RECIPIENT);
 		chat_json list;

@@ -144,31 +144,6 @@ static char *participants_of(pass *p, const char *conv_id, const conversation *c
 	return chat_json_take(&list);
 }
 
-/* Everyone of participants but sender. */
-static char *others(pass *p, const char *participants, const char *sender)
-{
-	chat_json list;
-	sqlite3_stmt *s;
-	size_t n = 0;
-
-	if (!participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, participants, -1, SQLITE_STATIC);
-		while (n++ < 512 && chat_step(p->ctx, s)) {
-			const char *name = chat_col_text(s, 0);
-
-			if (!chat_same(name, sender))
-				chat_json_add(&list, name);
-		}
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
-}
-
 static void emit_media(pass *p, const char *content, const char *key,
                        const chat_provenance *prov)
 {
@@ -222,7 +197,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 		m.direction = mine ? CHAT_OUTGOING : CHAT_INCOMING;
 	else if (m.sender && p->account)
 		m.direction = chat_same(m.sender, p->account) ? CHAT_OUTGOING : CHAT_INCOMING;
-	recipients = others(p, participants, m.sender);
+	recipients = chat_others(p->ctx, p->src, participants, m.sender, 512);
 	if (!recipients && m.direction == CHAT_INCOMING && p->account) {
 		chat_json_array(&one);
 		chat_json_add(&one, p->account);

@@ -158,7 +158,6 @@ static void forget_thread(pass *p)
 static void load_thread(pass *p, const char *id)
 {
 	chat_json list;
-	size_t n = 0;
 
 	if (p->thread && chat_same(p->thread, id))
 		return;
@@ -168,31 +167,8 @@ static void load_thread(pass *p, const char *id)
 	p->thread = strdup(id);
 	chat_json_array(&list);
 	if (chat_lookup_find_text(&p->members, p->ctx, id))
-		do
-			chat_json_add_unique(&list, chat_nonempty(chat_col_text(p->members.found, 0)));
-		while (++n < MAX_MEMBERS && chat_lookup_more(&p->members, p->ctx));
+		chat_lookup_add_rest(&p->members, p->ctx, &list, MAX_MEMBERS);
 	p->participants = chat_json_take(&list);
-}
-
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->participants, -1, SQLITE_STATIC);
-		while (n++ < MAX_MEMBERS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
 }
 
 /* ---- messages --------------------------------------------------------------------------- */
@@ -277,7 +253,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 	m.sender = chat_nonempty(sender);
 	if (p->owner && m.sender)
 		m.direction = chat_same(p->owner, m.sender) ? CHAT_OUTGOING : CHAT_INCOMING;
-	recipients = m.sender ? others(p, m.sender) : NULL;
+	recipients = m.sender ? chat_others(p->ctx, p->src, p->participants, m.sender, MAX_MEMBERS) : NULL;
 	m.recipients = recipients;
 	m.sent = chat_col_time(p->ctx, s, M_CREATED, 1000, CHAT_EPOCH_UNIX, true);
 	m.read = chat_col_time(p->ctx, s, M_READ, 1000, CHAT_EPOCH_UNIX, true);

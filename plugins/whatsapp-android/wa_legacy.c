@@ -60,7 +60,6 @@ static void forget_thread(pass *p)
 static void load_thread(pass *p, const char *jid)
 {
 	chat_json list;
-	size_t n = 0;
 
 	if (p->have_thread && chat_same(p->thread, jid))
 		return;
@@ -76,31 +75,8 @@ static void load_thread(pass *p, const char *jid)
 	if (!wa_is_group(jid))
 		chat_json_add(&list, jid);
 	else if (chat_lookup_find_text(&p->members, p->ctx, jid))
-		do
-			chat_json_add_unique(&list, chat_nonempty(chat_col_text(p->members.found, 0)));
-		while (++n < WA_MAX_PARTICIPANTS && chat_lookup_more(&p->members, p->ctx));
+		chat_lookup_add_rest(&p->members, p->ctx, &list, WA_MAX_PARTICIPANTS);
 	p->participants = chat_json_take(&list);
-}
-
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->participants, -1, SQLITE_STATIC);
-		while (n++ < WA_MAX_PARTICIPANTS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -227,7 +203,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 
 		sender = group ? (author ? strdup(author) : NULL) : jid ? strdup(jid) : NULL;
 		if (group)
-			recipients = others(p, sender);
+			recipients = chat_others(p->ctx, p->src, p->participants, sender, WA_MAX_PARTICIPANTS);
 	} else if (outgoing && p->participants) {
 		recipients = strdup(p->participants);
 	}

@@ -146,28 +146,6 @@ static void load_thread(pass *p, int64_t chat_id)
 	}
 }
 
-/* Everyone of the thread's participants but sender. */
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->t.participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->t.participants, -1, SQLITE_STATIC);
-		while (n++ < WA_MAX_PARTICIPANTS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
-}
-
 /* ---- a message's own rows ----------------------------------------------- */
 
 enum { MEDIA_PATH, MEDIA_URL, MEDIA_MIME, MEDIA_NAME, MEDIA_HASH, MEDIA_SIZE,
@@ -338,7 +316,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 		else if (!group && p->t.jid)
 			sender = strdup(p->t.jid);
 		if (group)
-			recipients = others(p, sender);
+			recipients = chat_others(p->ctx, p->src, p->t.participants, sender, WA_MAX_PARTICIPANTS);
 	} else if (outgoing && p->t.participants) {
 		recipients = strdup(p->t.participants);
 	}

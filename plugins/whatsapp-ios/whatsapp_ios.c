@@ -134,7 +134,6 @@ static void forget_thread(pass *p)
 static void load_thread(pass *p, int64_t session)
 {
 	chat_json list;
-	size_t n = 0;
 
 	if (p->t.loaded && p->t.session == session)
 		return;
@@ -153,31 +152,8 @@ static void load_thread(pass *p, int64_t session)
 	if (!is_group(p->t.jid))
 		chat_json_add(&list, p->t.jid);
 	else if (chat_lookup_find(&p->members, p->ctx, session))
-		do
-			chat_json_add_unique(&list, chat_nonempty(chat_col_text(p->members.found, 0)));
-		while (++n < MAX_PARTICIPANTS && chat_lookup_more(&p->members, p->ctx));
+		chat_lookup_add_rest(&p->members, p->ctx, &list, MAX_PARTICIPANTS);
 	p->t.participants = chat_json_take(&list);
-}
-
-static char *others(pass *p, const char *sender)
-{
-	sqlite3_stmt *s;
-	chat_json list;
-	size_t n = 0;
-
-	if (!p->t.participants)
-		return NULL;
-	chat_json_array(&list);
-	s = chat_prepare(p->ctx, p->src->lookup,
-	                 "SELECT value FROM json_each(?1) WHERE json_valid(?1)", true);
-	if (s) {
-		sqlite3_bind_text(s, 1, p->t.participants, -1, SQLITE_STATIC);
-		while (n++ < MAX_PARTICIPANTS && chat_step(p->ctx, s))
-			if (!chat_same(chat_col_text(s, 0), sender))
-				chat_json_add(&list, chat_col_text(s, 0));
-		sqlite3_finalize(s);
-	}
-	return chat_json_take(&list);
 }
 
 /* ---- media ----------------------------------------------------------------- */
@@ -354,7 +330,7 @@ static void emit_message(pass *p, chat_rowset *rs)
 	if (m.direction == CHAT_INCOMING) {
 		if (group) {
 			group_author(p, s, &sender, &name);
-			recipients = others(p, sender);
+			recipients = chat_others(p->ctx, p->src, p->t.participants, sender, MAX_PARTICIPANTS);
 		} else {
 			sender = dup_nonempty(chat_col_text(s, M_FROM));
 			if (!sender && p->t.jid)
