@@ -216,6 +216,24 @@ START_TEST(lossless_picture_hash_is_the_pixels_hash)
 }
 END_TEST
 
+/* The published reference vector: Meta's python-threatexchange asserts
+ * this hash for its 26x28 test PNG (tests/fixtures/pdq/README). */
+START_TEST(published_reference_vector)
+{
+	static const char *const want_hex =
+		"ad64cd9875e131a177b1f2a0d6b38ae1de9ea80421e4c51dde1b0363deba3466";
+	char path[512];
+	pdq_hash h[3], want;
+
+	snprintf(path, sizeof path, "%s/tests/fixtures/pdq/threatexchange-26x28.png",
+	         EXHIBIT_SOURCE_DIR);
+	ck_assert(hash_file(path, h));
+	ck_assert_int_eq(pdq_from_hex(want_hex, &want), 0);
+	ck_assert_msg(pdq_distance(&h[0], &want) == 0, "distance %d from the reference",
+	              pdq_distance(&h[0], &want));
+}
+END_TEST
+
 /* Larger than 512: scaled down first, the hash stays near the full one. */
 START_TEST(large_picture_is_scaled_close_to_the_full_hash)
 {
@@ -742,6 +760,7 @@ int main(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, descriptor_takes_images_and_videos);
 	tcase_add_test(tc, lossless_picture_hash_is_the_pixels_hash);
+	tcase_add_test(tc, published_reference_vector);
 	tcase_add_test(tc, large_picture_is_scaled_close_to_the_full_hash);
 	tcase_add_test(tc, corpus_images_hash_cleanly);
 	tcase_add_test(tc, corpus_videos_are_sampled_every_second);
