@@ -1,6 +1,7 @@
 /*
  * pdq_index.c — see pdq_index.h.
  */
+#include "hash.h"
 #include "pdq_index.h"
 
 #include <stdlib.h>
@@ -33,28 +34,11 @@ int pdq_value_distance(const pdq_value *a, const pdq_value *b)
 	return d;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int pdq_value_parse(const char *text, size_t len, pdq_value *out)
 {
 	if (len != 2 * PDQ_VALUE_BYTES)
 		return -1;
-	for (size_t i = 0; i < PDQ_VALUE_BYTES; i++) {
-		int hi = hex_digit(text[2 * i]), lo = hex_digit(text[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -1;
-		out->bytes[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
+	return hex_decode(text, out->bytes, PDQ_VALUE_BYTES);
 }
 
 static unsigned chunk_of(const pdq_value *v, int c)

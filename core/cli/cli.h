@@ -48,4 +48,16 @@ int cli_similar_run(struct casedb *db, const struct hashdb *snap, const char *ha
                     const struct similar_options *base, struct similar_stats *st,
                     uint64_t *invalid, struct exhibit_error *err);
 
+/* cli_bench_random — the next number of a xorshift64 sequence (the bench
+ * subcommands' synthetic data: fast, seeded, the same on every machine). */
+static inline uint64_t cli_bench_random(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return *state = x;
+}
+
 #endif

@@ -515,16 +515,6 @@ static int hide_main(hashset_args *a, int n, char **operands)
 
 /* ---------------------------------------------------------------- bench */
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
-}
-
 /* bench_lookup — (hidden, for tests/bench/run) lookups per second on one
  * core: count present digests (taken from the index) and count absent
  * (random) ones, shuffled together. */
@@ -559,10 +549,10 @@ static int bench_main(hashset_args *a)
 	for (uint64_t i = 0; i < 2 * n; i++) {
 		unsigned char *k = keys + i * SHA256_LEN;
 		if (i % 2 == 0) {
-			memcpy(k, hashdb_record_digest(snap, HASH_SHA256, next_random(&seed) % present), SHA256_LEN);
+			memcpy(k, hashdb_record_digest(snap, HASH_SHA256, cli_bench_random(&seed) % present), SHA256_LEN);
 		} else {
 			for (int j = 0; j < SHA256_LEN; j += 8) {
-				uint64_t r = next_random(&seed);
+				uint64_t r = cli_bench_random(&seed);
 				memcpy(k + j, &r, 8);
 			}
 		}

@@ -313,20 +313,10 @@ out:
 
 /* ---------------------------------------------------------------- bench */
 
-static uint64_t next_random(uint64_t *state)
-{
-	uint64_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *state = x;
-}
-
 static void random_value(uint64_t *seed, pdq_value *v)
 {
 	for (int i = 0; i < PDQ_VALUE_BYTES; i += 8) {
-		uint64_t r = next_random(seed);
+		uint64_t r = cli_bench_random(seed);
 		memcpy(v->bytes + i, &r, 8);
 	}
 }
@@ -337,7 +327,7 @@ static void flip(uint64_t *seed, pdq_value *v, int k)
 	unsigned char done[256] = { 0 };
 
 	while (k > 0) {
-		unsigned bit = (unsigned)(next_random(seed) % 256);
+		unsigned bit = (unsigned)(cli_bench_random(seed) % 256);
 		if (done[bit])
 			continue;
 		done[bit] = 1;
