@@ -75,7 +75,7 @@ char *export_name_sanitise(const char *bytes, size_t len)
 	if (!out)
 		return NULL;
 	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_sequence_length(p + i, len - i);
+		size_t n = exhibit_utf8_sequence(p + i, len - i);
 
 		if (n == 0 || is_refused(p + i, n)) {
 			out[o++] = '_';

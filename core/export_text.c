@@ -40,7 +40,7 @@ void export_xml_text(export_sink *s, const char *bytes, size_t len)
 	size_t i = 0, run = 0; /* p[run..i) is plain text not yet written */
 
 	while (i < len) {
-		size_t n = text_utf8_sequence_length(p + i, len - i);
+		size_t n = exhibit_utf8_sequence(p + i, len - i);
 		const char *entity = NULL;
 		unsigned char c = p[i];
 
@@ -80,7 +80,7 @@ void export_json_string(export_sink *s, const char *bytes, size_t len)
 
 	export_sink_write(s, "\"", 1);
 	while (i < len) {
-		size_t n = text_utf8_sequence_length(p + i, len - i);
+		size_t n = exhibit_utf8_sequence(p + i, len - i);
 		unsigned char c = p[i];
 		char esc[8];
 
@@ -136,7 +136,7 @@ void export_csv_field(export_sink *s, const char *bytes, size_t len, int formula
 	    (p[0] == '=' || p[0] == '+' || p[0] == '-' || p[0] == '@' || p[0] == '\t' || p[0] == '\r'))
 		export_sink_write(s, "'", 1);
 	while (i < len) {
-		size_t n = text_utf8_sequence_length(p + i, len - i);
+		size_t n = exhibit_utf8_sequence(p + i, len - i);
 
 		if (n != 0 && p[i] != '"' && p[i] != '\0') {
 			i += n;

@@ -236,7 +236,7 @@ bool sqlite_text_valid(const uint8_t *p, size_t len, int encoding)
 	if (encoding == SQLITE_ENC_UTF16LE || encoding == SQLITE_ENC_UTF16BE)
 		return utf16_valid(p, len, encoding);
 	while (i < len) {
-		size_t n = text_utf8_sequence_length(p + i, len - i);
+		size_t n = exhibit_utf8_sequence(p + i, len - i);
 
 		if (n == 0 || p[i] == 0)
 			return false;

@@ -13,12 +13,11 @@
 
 #include <stddef.h>
 
+#include "exhibit/utf8.h" /* exhibit_utf8_sequence: what counts as valid */
+
 /* text_escape_utf8 — a malloc'd, NUL-terminated, escaped copy; NULL on OOM. */
 char *text_escape_utf8(const char *bytes, size_t len);
 
-/* text_utf8_sequence_length — length of the valid UTF-8 sequence at s
- * (at most len bytes available), or 0 when the bytes there are not one. */
-size_t text_utf8_sequence_length(const unsigned char *s, size_t len);
 
 /* text_json_escape — a malloc'd copy of UTF-8 text quoted for JSON. */
 char *text_json_escape(const char *s);

@@ -8,36 +8,7 @@
 #include <strings.h>
 
 #include "archives.h"
-
-/* Length of the valid UTF-8 sequence at s (at most len bytes), 0 if none:
- * no overlong forms, no surrogates, nothing past U+10FFFF. */
-static size_t utf8_sequence(const unsigned char *s, size_t len)
-{
-	size_t need;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		need = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		need = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		need = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len < need)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((need == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (need == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return need;
-}
+#include "exhibit/utf8.h"
 
 /* A growing output bounded by ARCHIVES_MAX_PATH: appends past it are
  * dropped whole (never half an escape or half a character). */
@@ -65,7 +36,7 @@ static void put_escaped_byte(path_out *o, unsigned char byte)
 static void put_escaped(path_out *o, const unsigned char *c, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n = utf8_sequence(c + i, len - i);
+		size_t n = exhibit_utf8_sequence(c + i, len - i);
 
 		if (n == 0 || (n == 1 && (c[i] < 0x20 || c[i] == 0x7f))) {
 			put_escaped_byte(o, c[i]);

@@ -2,6 +2,7 @@
  * chat.c — see chat.h.
  */
 #include "chat.h"
+#include "exhibit/utf8.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -367,37 +368,6 @@ char *chat_buf_take(chat_buf *b)
 	return s;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
-static size_t utf8_length(const unsigned char *s, size_t avail)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t len, k;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF) {
-		len = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		len = 3;
-		lo = c == 0xE0 ? 0xA0 : 0x80; /* overlong */
-		hi = c == 0xED ? 0x9F : 0xBF; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		len = 4;
-		lo = c == 0xF0 ? 0x90 : 0x80; /* overlong */
-		hi = c == 0xF4 ? 0x8F : 0xBF; /* past U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (len > avail)
-		return 0;
-	for (k = 1; k < len; k++) {
-		c = s[k];
-		if (c < (k == 1 ? lo : 0x80) || c > (k == 1 ? hi : 0xBF))
-			return 0;
-	}
-	return len;
-}
-
 static bool keeps_control(unsigned char c)
 {
 	return c == '\t' || c == '\n' || c == '\r';
@@ -413,7 +383,7 @@ char *chat_clean_text(const void *bytes, size_t len)
 		return NULL;
 	chat_buf_add(&b, "", 0);
 	while (i < len) {
-		size_t n = utf8_length(s + i, len - i);
+		size_t n = exhibit_utf8_sequence(s + i, len - i);
 
 		if (n == 1 && (s[i] < 0x20 || s[i] == 0x7F) && !keeps_control(s[i]))
 			n = 0;

@@ -44,6 +44,7 @@
 #include "chat.h"
 #include "chat_json_stream.h"
 #include "exhibit/plugin.h"
+#include "exhibit/utf8.h"
 
 #define SNIFF CHAT_JSON_CHUNK
 #define MAX_PARTICIPANTS 1024
@@ -88,38 +89,15 @@ typedef struct export_state {
 
 /* ---- text ------------------------------------------------------------------- */
 
-/* Whether b[0..n) is valid UTF-8 (no overlong forms, no surrogates). */
+/* Whether b[0..n) is valid UTF-8. */
 static bool valid_utf8(const unsigned char *b, size_t n)
 {
-	size_t i = 0;
+	size_t i = 0, k;
 
 	while (i < n) {
-		unsigned char c = b[i];
-		size_t len, k;
-		unsigned char lo = 0x80, hi = 0xBF;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			lo = c == 0xE0 ? 0xA0 : 0x80;
-			hi = c == 0xED ? 0x9F : 0xBF;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			lo = c == 0xF0 ? 0x90 : 0x80;
-			hi = c == 0xF4 ? 0x8F : 0xBF;
-		} else
+		if (!(k = exhibit_utf8_sequence(b + i, n - i)))
 			return false;
-		if (i + len > n)
-			return false;
-		for (k = 1; k < len; k++)
-			if (b[i + k] < (k == 1 ? lo : 0x80) || b[i + k] > (k == 1 ? hi : 0xBF))
-				return false;
-		i += len;
+		i += k;
 	}
 	return true;
 }

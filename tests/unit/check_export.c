@@ -54,7 +54,7 @@ static size_t random_bytes(char *buf, size_t max)
 static int valid_utf8(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		size_t n = text_utf8_sequence_length((const unsigned char *)s + i, len - i);
+		size_t n = exhibit_utf8_sequence((const unsigned char *)s + i, len - i);
 		if (n == 0)
 			return 0;
 		i += n;
