@@ -487,3 +487,17 @@ INSERT INTO message (_id, date_sent, date_received, thread_id, from_recipient_id
 INSERT INTO attachment (message_id, content_type, data_file, data_size, file_name) VALUES (4, 'image/jpeg', 'p4.mms', 12, 'a.jpg');
 PRAGMA secure_delete = OFF;
 DELETE FROM message WHERE _id = 7;"
+
+seed instagram_android direct.db "
+CREATE TABLE threads(_id integer primary key autoincrement, user_id text, thread_id text, recipient_ids text,
+ last_activity_time integer, is_permitted integer, seen_state integer, thread_info text not null);
+CREATE TABLE messages(_id integer primary key autoincrement, user_id text, server_item_id text, client_item_id text,
+ thread_id text, recipient_ids text, timestamp integer not null, sender_id text not null, message_type text not null,
+ text text, message text not null, upload_status integer not null, is_invisible integer not null);
+INSERT INTO threads (user_id, thread_id, thread_info) VALUES ('1', 't', '{\"thread_title\":\"T\",\"recipients\":[{\"id\":2,\"username\":\"u\",\"full_name\":\"U\"}]}');
+INSERT INTO messages VALUES (1, '1', 's', 'c', 't', '2', 1600000000123456, '2', 'text', 'hi', '{\"item_type\":\"text\",\"user_id\":2}', 0, 0),
+ (2, '1', 's2', 'c2', 't', '2', 1600000060000000, '1', 'reel_share', NULL, '{\"reel_share\":{\"text\":\"r\"}}', 0, 0),
+ (3, '1', NULL, NULL, NULL, NULL, 0, '', '', NULL, '{bad', 0, 0),
+ (4, '1', 's4', 'c4', 't', '2', 1600000120000000, '2', 'text', 'gone from instagram', '{}', 0, 0);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE _id = 4;"
