@@ -501,3 +501,26 @@ INSERT INTO messages VALUES (1, '1', 's', 'c', 't', '2', 1600000000123456, '2', 
  (4, '1', 's4', 'c4', 't', '2', 1600000120000000, '2', 'text', 'gone from instagram', '{}', 0, 0);
 PRAGMA secure_delete = OFF;
 DELETE FROM messages WHERE _id = 4;"
+
+seed line naver_line "
+CREATE TABLE chat_history (id INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT, type INTEGER, chat_id TEXT,
+ from_mid TEXT, content TEXT, created_time TEXT, delivered_time TEXT, status INTEGER, read_count INTEGER,
+ location_name TEXT, location_latitude INTEGER, attachement_image_size INTEGER, attachement_type INTEGER,
+ attachement_local_uri TEXT, parameter TEXT);
+CREATE TABLE contacts (m_id TEXT PRIMARY KEY, name TEXT, server_name TEXT, custom_name TEXT);
+CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT);
+CREATE TABLE membership (id TEXT, m_id TEXT);
+CREATE TABLE chat (chat_id TEXT PRIMARY KEY, chat_name TEXT);
+INSERT INTO contacts VALUES ('u1', 'A', 'B', NULL), ('u2', NULL, 'C', 'D');
+INSERT INTO groups VALUES ('g1', 'G'); INSERT INTO membership VALUES ('g1', 'u1'), ('g1', 'u2');
+INSERT INTO chat_history (id, chat_id, from_mid, content, created_time, status, attachement_type, attachement_local_uri)
+ VALUES (1, 'u1', 'u1', 'hi', '1600000000123', 1, 0, NULL), (2, 'g1', NULL, NULL, '1600000060000', 3, 1, '/p.jpg'),
+ (3, 'u1', NULL, NULL, NULL, 1, 6, NULL), (4, 'u2', 'u2', 'gone from line', '1600000120000', 1, 0, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM chat_history WHERE id = 4;"
+
+seed line call_history "
+CREATE TABLE call_history (_id INTEGER PRIMARY KEY AUTOINCREMENT, caller_mid TEXT, start_time TEXT, end_time TEXT,
+ call_type TEXT, voip_type TEXT, voip_gc_media_type TEXT);
+INSERT INTO call_history (caller_mid, start_time, end_time, call_type, voip_type, voip_gc_media_type) VALUES
+ ('u1', '1600000000000', '1600000065000', 'O', 'A', NULL), ('g1', '1600000200000', '1600000260500', 'GI', 'G', 'V');"
