@@ -524,3 +524,11 @@ CREATE TABLE call_history (_id INTEGER PRIMARY KEY AUTOINCREMENT, caller_mid TEX
  call_type TEXT, voip_type TEXT, voip_gc_media_type TEXT);
 INSERT INTO call_history (caller_mid, start_time, end_time, call_type, voip_type, voip_gc_media_type) VALUES
  ('u1', '1600000000000', '1600000065000', 'O', 'A', NULL), ('g1', '1600000200000', '1600000260500', 'GI', 'G', 'V');"
+
+seed discord a "
+CREATE TABLE messages0 (k0 TEXT, k1 TEXT, k2 INTEGER, k3 INTEGER, k4 TEXT, k5 INTEGER, v BLOB);
+INSERT INTO messages0 VALUES ('m', 'c1', 1, 1, NULL, 0, CAST('{\"id\":\"1\",\"channelId\":\"c1\",\"message\":{\"timestamp\":\"2021-03-04T12:34:56.789000+00:00\",\"author\":{\"id\":\"u\",\"username\":\"n\"},\"content\":\"hi\",\"attachments\":[{\"filename\":\"f.png\",\"url\":\"u\",\"size\":3}],\"edited_timestamp\":null}}' AS BLOB)),
+ ('m', 'c1', 2, 1, NULL, 0, X'00ff'),
+ ('m', 'c1', 3, 1, NULL, 0, CAST('{\"channelId\":\"c1\",\"message\":{\"content\":\"gone from discord\"}}' AS BLOB));
+PRAGMA secure_delete = OFF;
+DELETE FROM messages0 WHERE k2 = 3;"
