@@ -532,3 +532,14 @@ INSERT INTO messages0 VALUES ('m', 'c1', 1, 1, NULL, 0, CAST('{\"id\":\"1\",\"ch
  ('m', 'c1', 3, 1, NULL, 0, CAST('{\"channelId\":\"c1\",\"message\":{\"content\":\"gone from discord\"}}' AS BLOB));
 PRAGMA secure_delete = OFF;
 DELETE FROM messages0 WHERE k2 = 3;"
+
+seed imo imofriends.db "
+CREATE TABLE friends (_id INTEGER PRIMARY KEY AUTOINCREMENT, buid TEXT UNIQUE, name TEXT);
+CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, buid TEXT, last_message TEXT, timestamp INTEGER,
+ message_type INTEGER, message_read INTEGER, imdata TEXT);
+INSERT INTO friends (buid, name) VALUES ('b1', 'K'), ('b2', 'L');
+INSERT INTO messages (_id, buid, last_message, timestamp, message_type, message_read, imdata) VALUES
+ (1, 'b1', 'hi', 1600000000123456789, 1, 1, NULL), (2, 'b1', 'yo', 1600000060000000000, 0, 1, '{\"original_path\":\"/a.jpg\",\"local_path\":\"/b\"}'),
+ (3, 'b2', NULL, NULL, 2, NULL, '{bad'), (4, 'b2', 'gone from imo', 1600000120000000000, 1, 0, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE _id = 4;"
