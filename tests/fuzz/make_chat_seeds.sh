@@ -543,3 +543,17 @@ INSERT INTO messages (_id, buid, last_message, timestamp, message_type, message_
  (3, 'b2', NULL, NULL, 2, NULL, '{bad'), (4, 'b2', 'gone from imo', 1600000120000000000, 1, 0, NULL);
 PRAGMA secure_delete = OFF;
 DELETE FROM messages WHERE _id = 4;"
+
+seed twitter 1001-66.db "
+CREATE TABLE conversation_entries (_id INTEGER PRIMARY KEY, entry_id INTEGER UNIQUE NOT NULL,
+ sort_entry_id INTEGER UNIQUE NOT NULL, conversation_id TEXT, user_id INTEGER, created INTEGER, entry_type INTEGER,
+ data BLOB, request_id TEXT, linked_entry_id INTEGER);
+CREATE TABLE users (_id INTEGER PRIMARY KEY, user_id INTEGER UNIQUE NOT NULL, username TEXT, name TEXT);
+INSERT INTO users (user_id, username, name) VALUES (1, 'a', 'A'), (2, 'b', NULL);
+INSERT INTO conversation_entries VALUES
+ (1, 1304147890286718976, 1, '1-2', 1, 1599990000123, 0, X'4a036a026869420263c3a9122a1d00000100000000003831720301020358', 'r', NULL),
+ (2, 1304147890286718977, 2, '1-2', 2, 1599990060000, 1, X'52016a02446d4202f09f988069283fe000000000000021080758', NULL, NULL),
+ (3, 1304147890286718978, 3, '1-2', 2, NULL, 0, X'6a046b657074f8', NULL, NULL),
+ (4, 1304147890286718979, 4, '1-2', 1, 1599990180000, 0, X'4a006a0f676f6e652066726f6d207477697458', NULL, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM conversation_entries WHERE _id = 4;"
