@@ -189,6 +189,20 @@ static const known_app known_apps[] = {
 	  LIST("chat_history", "contacts", "membership", "chat_history.chat_id",
 	       "chat_history.from_mid") },
 
+	/* LINE Android call_history (ALEAPP line, Autopsy line.py). */
+	{ "LINE", "jp.naver.line.android", "android",
+	  LIST("*/jp.naver.line.android/databases/call_history"),
+	  LIST("call_history", "call_history.caller_mid", "call_history.call_type",
+	       "call_history.voip_type", "call_history.start_time") },
+
+	/* Twitter Android direct messages, conversation_entries of the
+	 * <user id>-66.db (the app's CREATE TABLE, decompiled). */
+	{ "Twitter", "com.twitter.android", "android",
+	  LIST("*/com.twitter.android/databases/*.db"),
+	  LIST("conversation_entries", "conversation_entries.entry_id",
+	       "conversation_entries.sort_entry_id", "conversation_entries.conversation_id",
+	       "conversation_entries.data") },
+
 	/* Twitter Android <user id>.db (plaso android_twitter) and iOS
 	 * twitter.db (plaso ios_twitter). */
 	{ "Twitter", "com.twitter.android", "android",

@@ -487,3 +487,73 @@ INSERT INTO message (_id, date_sent, date_received, thread_id, from_recipient_id
 INSERT INTO attachment (message_id, content_type, data_file, data_size, file_name) VALUES (4, 'image/jpeg', 'p4.mms', 12, 'a.jpg');
 PRAGMA secure_delete = OFF;
 DELETE FROM message WHERE _id = 7;"
+
+seed instagram_android direct.db "
+CREATE TABLE threads(_id integer primary key autoincrement, user_id text, thread_id text, recipient_ids text,
+ last_activity_time integer, is_permitted integer, seen_state integer, thread_info text not null);
+CREATE TABLE messages(_id integer primary key autoincrement, user_id text, server_item_id text, client_item_id text,
+ thread_id text, recipient_ids text, timestamp integer not null, sender_id text not null, message_type text not null,
+ text text, message text not null, upload_status integer not null, is_invisible integer not null);
+INSERT INTO threads (user_id, thread_id, thread_info) VALUES ('1', 't', '{\"thread_title\":\"T\",\"recipients\":[{\"id\":2,\"username\":\"u\",\"full_name\":\"U\"}]}');
+INSERT INTO messages VALUES (1, '1', 's', 'c', 't', '2', 1600000000123456, '2', 'text', 'hi', '{\"item_type\":\"text\",\"user_id\":2}', 0, 0),
+ (2, '1', 's2', 'c2', 't', '2', 1600000060000000, '1', 'reel_share', NULL, '{\"reel_share\":{\"text\":\"r\"}}', 0, 0),
+ (3, '1', NULL, NULL, NULL, NULL, 0, '', '', NULL, '{bad', 0, 0),
+ (4, '1', 's4', 'c4', 't', '2', 1600000120000000, '2', 'text', 'gone from instagram', '{}', 0, 0);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE _id = 4;"
+
+seed line naver_line "
+CREATE TABLE chat_history (id INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT, type INTEGER, chat_id TEXT,
+ from_mid TEXT, content TEXT, created_time TEXT, delivered_time TEXT, status INTEGER, read_count INTEGER,
+ location_name TEXT, location_latitude INTEGER, attachement_image_size INTEGER, attachement_type INTEGER,
+ attachement_local_uri TEXT, parameter TEXT);
+CREATE TABLE contacts (m_id TEXT PRIMARY KEY, name TEXT, server_name TEXT, custom_name TEXT);
+CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT);
+CREATE TABLE membership (id TEXT, m_id TEXT);
+CREATE TABLE chat (chat_id TEXT PRIMARY KEY, chat_name TEXT);
+INSERT INTO contacts VALUES ('u1', 'A', 'B', NULL), ('u2', NULL, 'C', 'D');
+INSERT INTO groups VALUES ('g1', 'G'); INSERT INTO membership VALUES ('g1', 'u1'), ('g1', 'u2');
+INSERT INTO chat_history (id, chat_id, from_mid, content, created_time, status, attachement_type, attachement_local_uri)
+ VALUES (1, 'u1', 'u1', 'hi', '1600000000123', 1, 0, NULL), (2, 'g1', NULL, NULL, '1600000060000', 3, 1, '/p.jpg'),
+ (3, 'u1', NULL, NULL, NULL, 1, 6, NULL), (4, 'u2', 'u2', 'gone from line', '1600000120000', 1, 0, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM chat_history WHERE id = 4;"
+
+seed line call_history "
+CREATE TABLE call_history (_id INTEGER PRIMARY KEY AUTOINCREMENT, caller_mid TEXT, start_time TEXT, end_time TEXT,
+ call_type TEXT, voip_type TEXT, voip_gc_media_type TEXT);
+INSERT INTO call_history (caller_mid, start_time, end_time, call_type, voip_type, voip_gc_media_type) VALUES
+ ('u1', '1600000000000', '1600000065000', 'O', 'A', NULL), ('g1', '1600000200000', '1600000260500', 'GI', 'G', 'V');"
+
+seed discord a "
+CREATE TABLE messages0 (k0 TEXT, k1 TEXT, k2 INTEGER, k3 INTEGER, k4 TEXT, k5 INTEGER, v BLOB);
+INSERT INTO messages0 VALUES ('m', 'c1', 1, 1, NULL, 0, CAST('{\"id\":\"1\",\"channelId\":\"c1\",\"message\":{\"timestamp\":\"2021-03-04T12:34:56.789000+00:00\",\"author\":{\"id\":\"u\",\"username\":\"n\"},\"content\":\"hi\",\"attachments\":[{\"filename\":\"f.png\",\"url\":\"u\",\"size\":3}],\"edited_timestamp\":null}}' AS BLOB)),
+ ('m', 'c1', 2, 1, NULL, 0, X'00ff'),
+ ('m', 'c1', 3, 1, NULL, 0, CAST('{\"channelId\":\"c1\",\"message\":{\"content\":\"gone from discord\"}}' AS BLOB));
+PRAGMA secure_delete = OFF;
+DELETE FROM messages0 WHERE k2 = 3;"
+
+seed imo imofriends.db "
+CREATE TABLE friends (_id INTEGER PRIMARY KEY AUTOINCREMENT, buid TEXT UNIQUE, name TEXT);
+CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, buid TEXT, last_message TEXT, timestamp INTEGER,
+ message_type INTEGER, message_read INTEGER, imdata TEXT);
+INSERT INTO friends (buid, name) VALUES ('b1', 'K'), ('b2', 'L');
+INSERT INTO messages (_id, buid, last_message, timestamp, message_type, message_read, imdata) VALUES
+ (1, 'b1', 'hi', 1600000000123456789, 1, 1, NULL), (2, 'b1', 'yo', 1600000060000000000, 0, 1, '{\"original_path\":\"/a.jpg\",\"local_path\":\"/b\"}'),
+ (3, 'b2', NULL, NULL, 2, NULL, '{bad'), (4, 'b2', 'gone from imo', 1600000120000000000, 1, 0, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM messages WHERE _id = 4;"
+
+seed twitter 1001-66.db "
+CREATE TABLE conversation_entries (_id INTEGER PRIMARY KEY, entry_id INTEGER UNIQUE NOT NULL,
+ sort_entry_id INTEGER UNIQUE NOT NULL, conversation_id TEXT, user_id INTEGER, created INTEGER, entry_type INTEGER,
+ data BLOB, request_id TEXT, linked_entry_id INTEGER);
+CREATE TABLE users (_id INTEGER PRIMARY KEY, user_id INTEGER UNIQUE NOT NULL, username TEXT, name TEXT);
+INSERT INTO users (user_id, username, name) VALUES (1, 'a', 'A'), (2, 'b', NULL);
+INSERT INTO conversation_entries VALUES
+ (1, 1304147890286718976, 1, '1-2', 1, 1599990000123, 0, X'4a036a026869420263c3a9122a1d00000100000000003831720301020358', 'r', NULL),
+ (2, 1304147890286718977, 2, '1-2', 2, 1599990060000, 1, X'52016a02446d4202f09f988069283fe000000000000021080758', NULL, NULL),
+ (3, 1304147890286718978, 3, '1-2', 2, NULL, 0, X'6a046b657074f8', NULL, NULL),
+ (4, 1304147890286718979, 4, '1-2', 1, 1599990180000, 0, X'4a006a0f676f6e652066726f6d207477697458', NULL, NULL);
+PRAGMA secure_delete = OFF;
+DELETE FROM conversation_entries WHERE _id = 4;"

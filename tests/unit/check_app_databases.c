@@ -404,6 +404,56 @@ START_TEST(carved_item_without_path_is_still_identified)
 }
 END_TEST
 
+/* The chat apps of issue 5's second part, each by its documented schema:
+ * in place (its path labels the place too), renamed and carved (no path). */
+static const struct {
+	const char *sql, *path, *app;
+} chat_apps[] = {
+	{ "CREATE TABLE threads(_id integer primary key, user_id text, thread_id text,"
+	  " thread_info text not null);"
+	  "CREATE TABLE messages(_id integer primary key, user_id text, server_item_id text,"
+	  " client_item_id text, thread_id text, timestamp integer, sender_id text,"
+	  " message_type text, text text, message text);",
+	  "/data/data/com.instagram.android/databases/direct.db", "Instagram" },
+	{ "CREATE TABLE chat_history (id INTEGER PRIMARY KEY, chat_id TEXT, from_mid TEXT,"
+	  " content TEXT, created_time TEXT);"
+	  "CREATE TABLE contacts (m_id TEXT, name TEXT); CREATE TABLE membership (id TEXT, m_id TEXT);",
+	  "/data/data/jp.naver.line.android/databases/naver_line", "LINE" },
+	{ "CREATE TABLE call_history (_id INTEGER PRIMARY KEY, caller_mid TEXT, start_time TEXT,"
+	  " end_time TEXT, call_type TEXT, voip_type TEXT);",
+	  "/data/data/jp.naver.line.android/databases/call_history", "LINE" },
+	{ "CREATE TABLE messages0 (k TEXT, v BLOB);",
+	  "/data/data/com.discord/files/kv-storage/@account.123/a", "Discord" },
+	{ "CREATE TABLE friends (buid TEXT, name TEXT);"
+	  "CREATE TABLE messages (_id INTEGER PRIMARY KEY, buid TEXT, last_message TEXT,"
+	  " timestamp INTEGER, message_type INTEGER, imdata TEXT);",
+	  "/data/data/com.imo.android.imous/databases/imofriends.db", "imo" },
+	{ "CREATE TABLE conversation_entries (_id INTEGER PRIMARY KEY, entry_id INTEGER,"
+	  " sort_entry_id INTEGER, conversation_id TEXT, user_id INTEGER, created INTEGER,"
+	  " entry_type INTEGER, data BLOB);",
+	  "/data/data/com.twitter.android/databases/1001-66.db", "Twitter" },
+};
+
+START_TEST(chat_apps_by_path_schema_and_carved)
+{
+	bytes b = db_from_sql(chat_apps[_i].sql);
+	run r = analyze(&b, chat_apps[_i].path);
+
+	ck_assert_int_eq(r.rc, EXHIBIT_OK);
+	/* the content by its schema, the place by its path */
+	assert_app(&r, chat_apps[_i].app, "schema");
+	ck_assert_pstr_eq(label(chat_apps[_i].path), chat_apps[_i].app);
+	stub_host_free(r.host);
+	r = analyze(&b, "/sdcard/Download/renamed.bin");
+	assert_app(&r, chat_apps[_i].app, "schema");
+	stub_host_free(r.host);
+	r = analyze(&b, NULL);
+	assert_app(&r, chat_apps[_i].app, "schema");
+	stub_host_free(r.host);
+	bytes_free(&b);
+}
+END_TEST
+
 START_TEST(header_fields_come_from_the_header)
 {
 	bytes b = db_from_sql("PRAGMA page_size = 1024; PRAGMA user_version = -7;"
@@ -1230,6 +1280,8 @@ static TCase *fixture_cases(void)
 	tcase_add_test(tc, path_alone_identifies_an_unfamiliar_schema);
 	tcase_add_test(tc, unknown_app_has_null_identity);
 	tcase_add_test(tc, carved_item_without_path_is_still_identified);
+	tcase_add_loop_test(tc, chat_apps_by_path_schema_and_carved, 0,
+	                    (int)(sizeof chat_apps / sizeof chat_apps[0]));
 	tcase_add_test(tc, header_fields_come_from_the_header);
 	tcase_add_test(tc, short_reads_are_assembled);
 	tcase_add_test(tc, analyze_runs_concurrently);
