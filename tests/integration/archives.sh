@@ -104,6 +104,9 @@ h[148:155] = ("%06o\0" % sum(h)).encode()
 open(os.path.join(hostile, "claims_10GB.tar"), "wb").write(bytes(h) + b"A" * 512)
 PY
 [ $? -eq 0 ] || { fail "the generator made the archives"; finish; exit 1; }
+# a self-including archive: a zip quine, whose one entry is the zip itself
+python3 "$EXHIBIT_SOURCE_DIR/tests/integration/make_zip_quine.py" "$tree/hostile/quine.zip" ||
+	{ fail "the generator made the zip quine"; finish; exit 1; }
 printf 'a secret\n' > "$WORK/secret.txt"
 (cd "$WORK" && 7z a -bd -psecret "$tree/hostile/encrypted.zip" secret.txt >/dev/null)
 printf 'seven\n' > "$WORK/seven.txt"
@@ -193,6 +196,8 @@ check "claims_10GB.tar: the claim stated, the damage named" "10737418240|1" \
 	"$(q "$WORK/case" "SELECT size FROM v_archive_entries WHERE archive_path = '/hostile/claims_10GB.tar'")|$(err claims_10GB.tar "entry 'huge.bin' is damaged after 512 bytes%")"
 check "encrypted.zip: listed as encrypted, not extracted" "encrypted|1|0" \
 	"$(q "$WORK/case" "SELECT status, encrypted FROM v_archive_entries WHERE archive_path = '/hostile/encrypted.zip'")|$(q "$WORK/case" "SELECT count(*) FROM v_files WHERE path LIKE '/hostile/encrypted.zip/%'")"
+check "quine.zip: its entry is the zip itself, said, opened no further" "1|0" \
+	"$(err quine.zip "entry 'r.zip' is this archive itself (a self-including archive): listed, not opened again")|$(q "$WORK/case" "SELECT count(*) FROM v_files WHERE path LIKE '/hostile/quine.zip/%'")"
 check "encrypted.zip: the error" 1 "$(err encrypted.zip "entry 'secret.txt': encrypted: not extracted")"
 for f in "$tree"/hostile/*; do
 	n=$(q "$WORK/case" "SELECT count(*) FROM v_errors WHERE item LIKE '/hostile/$(basename "$f")%' AND plugin = 'archives'")
