@@ -3,9 +3,9 @@
  * from the apps' documented schemas, shared by the plugins' unit tests
  * (their deleted-message tests) and by tests/support/chat_fixture_writer
  * (which writes them all into a directory for the carving and host
- * pairing tests).  One table lists them: adding an app is one line of
- * chat_fixture_table plus the SQL (and SQL functions) that fill its
- * database.
+ * pairing tests).  Each app's SQL (and the SQL functions or C code it
+ * needs) is in tests/support/fixtures/<app>.c; one table lists the
+ * fixtures: adding an app is one line of chat_fixture_table.
  *
  * What it promises: a fixture is built the same way every time (no
  * random or time-dependent value), in a fresh in-memory database, with
@@ -22,12 +22,13 @@
 #include "chat_test.h"
 
 typedef struct chat_fixture {
-	const char *plugin; /* the plugin that reads it (its name) */
-	const char *file;   /* the file name the app gives the database */
-	const char *sql;    /* schema and rows */
-	/* SQL functions sql uses, registered on the building connection
-	 * first (NULL: none); returns SQLITE_OK */
+	const char *plugin;        /* the plugin that reads it (its name) */
+	const char *file;          /* the file name the app gives it; unique */
+	const char *const *sql;    /* SQL run in order (NULL-terminated) */
+	/* SQL functions sql uses, registered first (NULL: none); SQLITE_OK */
 	int (*functions)(sqlite3 *db);
+	/* C code run after sql (NULL: none); SQLITE_OK */
+	int (*fill)(sqlite3 *db);
 } chat_fixture;
 
 /* Every fixture; the last entry's plugin is NULL. */
@@ -39,24 +40,9 @@ const chat_fixture *chat_fixture_find(const char *plugin, const char *file);
 
 /*
  * chat_fixture_build — the fixture's database as bytes (free with
- * chat_bytes_free).  RETURN: 0, or -1 with why (at least 256 bytes)
- * filled in and *out empty.
+ * chat_bytes_free).  RETURN: 0, or -1 with why filled in and *out empty.
  */
 int chat_fixture_build(const chat_fixture *f, chat_bytes *out, char *why,
                        size_t why_len);
-
-/* ---- SQL functions some fixtures use, for their tests too -------------- */
-
-/* ig_archive(sender, thread, seconds since 2001, text) — an Instagram
- * iOS message as an NSKeyedArchiver binary plist (metadata {senderPk,
- * threadId, serverTimestamp}, content {string}); NULL text leaves the
- * string out. */
-int chat_fixture_instagram_functions(sqlite3 *db);
-
-/* The same archive as malloc'd bytes (*len set); NULL when out of memory
- * or a string is longer than 255 bytes. */
-unsigned char *chat_fixture_instagram_archive(const char *sender, const char *thread,
-                                              double seconds, const char *text,
-                                              size_t *len);
 
 #endif

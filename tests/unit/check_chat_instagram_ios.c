@@ -18,7 +18,7 @@
 
 #include "bplist.h"
 #include "chat_deleted.h"
-#include "chat_fixtures.h"
+#include "fixtures/instagram_ios.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -211,7 +211,7 @@ static void ig_edit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void)argc;
 	text = archive_text(argv[0], &sender, &thread, &t);
 	if (text && sender && thread && asprintf(&edited, "%s (edited in place)", text) > 0)
-		rewritten = chat_fixture_instagram_archive(sender, thread, t, edited, &len);
+		rewritten = chat_fx_instagram_archive(sender, thread, t, edited, &len);
 	if (rewritten)
 		sqlite3_result_blob(ctx, rewritten, (int)len, free);
 	else
