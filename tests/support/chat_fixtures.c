@@ -8,15 +8,26 @@
 #include <string.h>
 
 #include "fixtures/burner.h"
+#include "fixtures/facebook_messenger.h"
+#include "fixtures/hangouts.h"
 #include "fixtures/instagram_ios.h"
 #include "fixtures/kik.h"
+#include "fixtures/signal_android.h"
 #include "fixtures/tango.h"
 #include "fixtures/viber.h"
+#include "fixtures/whatsapp_android.h"
+#include "fixtures/whatsapp_ios.h"
 
 /* The table.  Another app: one line here (and its fixtures/<app>.c). */
 const chat_fixture chat_fixture_table[] = {
 	{ "kik", "kik.sqlite", chat_fx_kik_ios, NULL, NULL },
 	{ "kik", "kikDatabase.db", chat_fx_kik_android, NULL, NULL },
+	{ "facebook-messenger", "threads_db2", chat_fx_facebook_messenger, NULL, NULL },
+	{ "hangouts", "babel.db", chat_fx_hangouts, NULL, NULL },
+	{ "signal-android", "signal.db", chat_fx_signal_android, NULL, NULL },
+	{ "whatsapp-android", "msgstore.db", chat_fx_whatsapp_android, NULL, NULL },
+	{ "whatsapp-android", "msgstore_2019.db", chat_fx_whatsapp_android_legacy, NULL, NULL },
+	{ "whatsapp-ios", "ChatStorage.sqlite", chat_fx_whatsapp_ios, NULL, NULL },
 	{ "tango", "tc.db", chat_fx_tango, NULL, NULL },
 	{ "viber", "viber_data", chat_fx_viber, NULL, NULL },
 	{ "burner", "burners.sqlite", chat_fx_burner, NULL, NULL },
