@@ -7,24 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixtures/burner.h"
-#include "fixtures/facebook_messenger.h"
-#include "fixtures/hangouts.h"
-#include "fixtures/instagram_ios.h"
-#include "fixtures/kik.h"
-#include "fixtures/signal_android.h"
-#include "fixtures/tango.h"
-#include "fixtures/viber.h"
-#include "fixtures/whatsapp_android.h"
-#include "fixtures/whatsapp_ios.h"
+/* Each app's fixtures/<app>.c (its fixtures/<app>.h says more, for its
+ * unit test; the apps' macros are not mixed here). */
+extern const char *const chat_fx_kik_ios[], *const chat_fx_kik_android[];
+extern const char *const chat_fx_facebook_messenger[], *const chat_fx_hangouts[];
+extern const char *const chat_fx_signal_android[], *const chat_fx_snapchat[];
+extern const char *const chat_fx_whatsapp_android[], *const chat_fx_whatsapp_android_legacy[];
+extern const char *const chat_fx_whatsapp_ios[], *const chat_fx_tango[];
+extern const char *const chat_fx_viber[], *const chat_fx_burner[];
+extern const char *const chat_fx_instagram_ios[];
+int chat_fx_snapchat_functions(sqlite3 *db);
+int chat_fx_instagram_functions(sqlite3 *db);
 
-/* The table.  Another app: one line here (and its fixtures/<app>.c). */
+/* The table.  Another app: its fixtures/<app>.c, its declaration above
+ * and one line here. */
 const chat_fixture chat_fixture_table[] = {
 	{ "kik", "kik.sqlite", chat_fx_kik_ios, NULL, NULL },
 	{ "kik", "kikDatabase.db", chat_fx_kik_android, NULL, NULL },
 	{ "facebook-messenger", "threads_db2", chat_fx_facebook_messenger, NULL, NULL },
 	{ "hangouts", "babel.db", chat_fx_hangouts, NULL, NULL },
 	{ "signal-android", "signal.db", chat_fx_signal_android, NULL, NULL },
+	{ "snapchat", "arroyo.db", chat_fx_snapchat, chat_fx_snapchat_functions, NULL },
 	{ "whatsapp-android", "msgstore.db", chat_fx_whatsapp_android, NULL, NULL },
 	{ "whatsapp-android", "msgstore_2019.db", chat_fx_whatsapp_android_legacy, NULL, NULL },
 	{ "whatsapp-ios", "ChatStorage.sqlite", chat_fx_whatsapp_ios, NULL, NULL },
