@@ -15,8 +15,9 @@ extern const char *const chat_fx_signal_android[], *const chat_fx_snapchat[];
 extern const char *const chat_fx_whatsapp_android[], *const chat_fx_whatsapp_android_legacy[];
 extern const char *const chat_fx_whatsapp_ios[], *const chat_fx_tango[];
 extern const char *const chat_fx_viber[], *const chat_fx_burner[];
-extern const char *const chat_fx_instagram_ios[];
+extern const char *const chat_fx_instagram_ios[], *const chat_fx_telegram_android[];
 int chat_fx_snapchat_functions(sqlite3 *db);
+int chat_fx_telegram_fill(sqlite3 *db);
 int chat_fx_instagram_functions(sqlite3 *db);
 
 /* The table.  Another app: its fixtures/<app>.c, its declaration above
@@ -28,6 +29,7 @@ const chat_fixture chat_fixture_table[] = {
 	{ "hangouts", "babel.db", chat_fx_hangouts, NULL, NULL },
 	{ "signal-android", "signal.db", chat_fx_signal_android, NULL, NULL },
 	{ "snapchat", "arroyo.db", chat_fx_snapchat, chat_fx_snapchat_functions, NULL },
+	{ "telegram-android", "cache4.db", chat_fx_telegram_android, NULL, chat_fx_telegram_fill },
 	{ "whatsapp-android", "msgstore.db", chat_fx_whatsapp_android, NULL, NULL },
 	{ "whatsapp-android", "msgstore_2019.db", chat_fx_whatsapp_android_legacy, NULL, NULL },
 	{ "whatsapp-ios", "ChatStorage.sqlite", chat_fx_whatsapp_ios, NULL, NULL },
