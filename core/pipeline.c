@@ -524,6 +524,8 @@ static int flush_pending(walk_ctx *c, int full)
 			if (!(it = calloc(1, sizeof *it))) {
 				for (size_t j = i; j < c->n_pending; j++)
 					bundle_free(c->pending[j]);
+				for (size_t j = 0; j < n_kept; j++)
+					bundle_free(kept[j]);
 				c->n_pending = 0;
 				return 1;
 			}
