@@ -67,6 +67,8 @@ void bundle_free(bundle *b)
 {
 	if (!b)
 		return;
+	bundle_free(b->wal);
+	bundle_free(b->journal);
 	while (b->errors) {
 		bundle_error *e = b->errors;
 		b->errors = e->next;

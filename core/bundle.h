@@ -65,6 +65,10 @@ typedef struct bundle {
 	bundle_hash_hit *hash_hits;
 	struct bundle *children, **children_tail, *next_sibling;
 	bundle_carved *carved;       /* NULL unless the item was carved */
+	/* The "-wal" and "-journal" files the walk found beside this one
+	 * (pipeline.c pairs them; sqlite_sidecar.h): their entries only, to
+	 * read them with it; each is an item of its own too.  Owned. */
+	struct bundle *wal, *journal;
 } bundle;
 
 /* bundle_new — a bundle holding a deep copy of e. NULL when out of memory. */

@@ -14,6 +14,7 @@
 #include "image_hash.h"
 #include "plugin_guard.h"
 #include "run.h"
+#include "sqlite_sidecar.h"
 
 #define WORK_QUEUE_ITEMS 64  /* batches of up to WORK_BATCH_ITEMS entries */
 #define WRITER_QUEUE_OPS 4096
@@ -436,13 +437,80 @@ static void push_batch(walk_ctx *c, work_item *it)
 		free(it);
 }
 
+/*
+ * Databases and their WAL or journal.  SQLite opens "X" with "X-wal" or
+ * "X-journal" from the same directory; so does the analysis (worker.c,
+ * sqlite_sidecar.h).  The walk hands a directory's entries one after the
+ * other, so the two meet among the pending entries: each companion is
+ * given (a copy of its entry) to the database it goes with before the
+ * batch goes out.  Only files whose names and contents are both allocated
+ * are paired: a deleted "X-wal" beside a live "X" may be from another
+ * life of the database.  A pair the walk hands more than
+ * WORK_PENDING_MAX entries apart (a subdirectory of that many files
+ * walked in between) is not paired; each is still analysed alone.
+ */
+static int pairable(const bundle *b)
+{
+	return b->entry.type == 'r' && b->entry.has_content && b->entry.name_allocated &&
+	       b->entry.meta_allocated && !b->carved;
+}
+
+static void pair_sidecars(walk_ctx *c)
+{
+	for (size_t i = 0; i < c->n_pending; i++) {
+		bundle *side = c->pending[i], **slot;
+		size_t base_len;
+		sqlite_file_kind kind = sqlite_sidecar_of(side->entry.path, &base_len);
+
+		if (kind == SQLITE_FILE_MAIN || !pairable(side))
+			continue;
+		for (size_t j = 0; j < c->n_pending; j++) {
+			bundle *db = c->pending[j];
+
+			if (j == i || !pairable(db) || strlen(db->entry.path) != base_len ||
+			    strncmp(db->entry.path, side->entry.path, base_len))
+				continue;
+			slot = kind == SQLITE_FILE_WAL ? &db->wal : &db->journal;
+			if (!*slot)
+				*slot = bundle_new(&side->entry); /* NULL: analysed alone */
+			break;
+		}
+	}
+}
+
+/* held_back — how many entries at the end of a full window share the
+ * last one's directory: they wait for the next window, so that a
+ * database and its companion the window's end would part stay together
+ * (all of them go when the whole window is one directory). */
+static size_t held_back(const walk_ctx *c)
+{
+	const char *last = c->pending[c->n_pending - 1]->entry.path;
+	const char *slash = strrchr(last, '/');
+	size_t dir_len = slash ? (size_t)(slash - last) + 1 : 0, n = 0;
+
+	while (n < c->n_pending) {
+		const char *p = c->pending[c->n_pending - 1 - n]->entry.path;
+
+		if (strncmp(p, last, dir_len) || strchr(p + dir_len, '/'))
+			break;
+		n++;
+	}
+	return n == c->n_pending ? 0 : n;
+}
+
 /* flush_pending — sort what is pending by place and hand it out in
- * batches of neighbours. */
-static int flush_pending(walk_ctx *c)
+ * batches of neighbours (keeping back, when the window is full, the
+ * entries of its last directory). */
+static int flush_pending(walk_ctx *c, int full)
 {
 	work_item *it = NULL;
 	uint64_t bytes = 0;
+	bundle *kept[WORK_PENDING_MAX];
+	size_t n_kept = full ? held_back(c) : 0;
 
+	c->n_pending -= n_kept;
+	memcpy(kept, c->pending + c->n_pending, n_kept * sizeof kept[0]);
+	pair_sidecars(c);
 	qsort(c->pending, c->n_pending, sizeof c->pending[0], by_content_start);
 	for (size_t i = 0; i < c->n_pending; i++) {
 		bundle *b = c->pending[i];
@@ -456,6 +524,8 @@ static int flush_pending(walk_ctx *c)
 			if (!(it = calloc(1, sizeof *it))) {
 				for (size_t j = i; j < c->n_pending; j++)
 					bundle_free(c->pending[j]);
+				for (size_t j = 0; j < n_kept; j++)
+					bundle_free(kept[j]);
 				c->n_pending = 0;
 				return 1;
 			}
@@ -466,7 +536,8 @@ static int flush_pending(walk_ctx *c)
 		bytes += size;
 	}
 	push_batch(c, it);
-	c->n_pending = 0;
+	memcpy(c->pending, kept, n_kept * sizeof kept[0]);
+	c->n_pending = n_kept;
 	return 0;
 }
 
@@ -493,7 +564,7 @@ static int on_entry(void *ctx, const walk_entry *e)
 	b->row.fs_id = e->has_fs ? fs_id_for(c, e->fs_offset, e->fs_type) : 0;
 	b->row.source = "fs";
 	c->pending[c->n_pending++] = b;
-	return c->n_pending == WORK_PENDING_MAX ? flush_pending(c) : 0;
+	return c->n_pending == WORK_PENDING_MAX ? flush_pending(c, 1) : 0;
 }
 
 /* keep_for_carving — the range, as a piece of a stream to carve. */
@@ -646,7 +717,7 @@ static void process_evidence(run *r, evidence_run *ev, const char *path)
 	c.r = r;
 	c.ev = ev;
 	ev->walk_rc = walk_source(&ev->src, &cb, &err);
-	flush_pending(&c);
+	flush_pending(&c, 0);
 	if (ev->walk_rc < 0)
 		record_evidence_problem(r, ev, err.offset, err.message);
 	/* The walk has reported every range no file claims: carve them. */

@@ -28,8 +28,9 @@
  * A WAL-mode header (file format bytes 18/19 == 2) is patched to rollback
  * (1) in the private copy: a deserialized database lives in the "memdb"
  * VFS, which has no shared memory and so cannot open a WAL; with the bytes
- * patched, the main database file is read as it stands (without any -wal
- * file, which reaches the pipeline as an item of its own).  The evidence
+ * patched, the bytes are read as they stand: a -wal the walk found beside
+ * the database is applied by the host before (core/worker.c,
+ * sqlite_sidecar.h), never by SQLite.  The evidence
  * and the caller's buffer are unchanged; plugins read the journal mode from
  * the original header.
  *

@@ -4,6 +4,19 @@
  * first bytes; claim the content (SHA-256) so that duplicates are never
  * analysed twice; and run the plugins that accept it, through the host
  * callbacks of exhibit/plugin.h implemented here.
+ *
+ * A database the walk found with its "-wal" or "-journal" beside it
+ * (pipeline.c pairs them into the bundle) is read with it, as SQLite
+ * would open the two: open_sqlite serves the live version of every page
+ * (the WAL's latest committed frames, or a hot journal rolled back), and
+ * open_sqlite_recovered reads every dead version as well (each WAL frame,
+ * superseded or not, tagged "wal frame N ...", the journal's records, and
+ * the main file's own copy of every page they replace, tagged
+ * "superseded": the database as it stands without them).  A companion
+ * that cannot be read or applied is reported and the database is read
+ * alone.  Pairing holds for the item itself, in memory (up to
+ * SQLITE_IN_MEMORY_MAX bytes with its companions); and per content: the
+ * first copy of a database analysed decides whether a companion was there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +35,7 @@
 #include "run.h"
 #include "sniff.h"
 #include "sqlite_recover.h"
+#include "sqlite_sidecar.h"
 #include "text.h"
 #include "untrusted_sqlite.h"
 
@@ -452,11 +466,132 @@ static int within_sqlite_limit(exhibit_host *h)
 	return 0;
 }
 
+/* ------------------------------------------------ a database and its WAL */
+
+static void entry_location(const evidence_source *src, const bundle *b,
+                           content_location *loc);
+
+/* paired — the item is a database the walk found with a companion. */
+static int paired(const exhibit_host *h)
+{
+	return h->depth == 0 && (h->b->wal || h->b->journal) &&
+	       h->loc->size <= SQLITE_IN_MEMORY_MAX;
+}
+
+/* read_companion — a companion's whole content (NULL: none, or reported). */
+static unsigned char *read_companion(exhibit_host *h, const bundle *side, size_t *len)
+{
+	content_location loc;
+	unsigned char *bytes;
+	exhibit_error err;
+	uint64_t offset = 0;
+	char msg[EXHIBIT_ERROR_MAX + 128];
+
+	*len = 0;
+	if (!side)
+		return NULL;
+	if (side->entry.size > SQLITE_IN_MEMORY_MAX ||
+	    side->entry.size > h->w->r->opts->max_sqlite_bytes) {
+		snprintf(msg, sizeof msg, "%s beside the database is too large to read with it "
+		         "(%llu bytes); the database is read without it", side->entry.name,
+		         (unsigned long long)side->entry.size);
+		host_report_error(h, -1, msg);
+		return NULL;
+	}
+	entry_location(h->loc->src, side, &loc);
+	if (!(bytes = malloc(side->entry.size ? side->entry.size : 1)))
+		return NULL;
+	exhibit_error_clear(&err);
+	while (offset < side->entry.size) {
+		int64_t got = content_reader_read(h->w->reader, &loc, offset, bytes + offset,
+		                                  (size_t)(side->entry.size - offset), &err);
+
+		if (got <= 0) {
+			snprintf(msg, sizeof msg, "%s beside the database cannot be read (%s); the "
+			         "database is read without it", side->entry.name,
+			         got < 0 ? err.message : "it ends early");
+			host_report_error(h, -1, msg);
+			free(bytes);
+			return NULL;
+		}
+		offset += (uint64_t)got;
+	}
+	*len = (size_t)side->entry.size;
+	return bytes;
+}
+
+/* The item's bytes and its companions', for sqlite_pages. */
+typedef struct paired_files {
+	sqlite_db_files files;
+	unsigned char *main, *wal, *journal;
+} paired_files;
+
+static int read_paired(exhibit_host *h, paired_files *p)
+{
+	memset(p, 0, sizeof *p);
+	if (!(p->main = read_all(h, h->loc->size)))
+		return EXHIBIT_ERR_READ;
+	p->files.main = p->main;
+	p->files.main_len = (size_t)h->loc->size;
+	p->wal = read_companion(h, h->b->wal, &p->files.wal_len);
+	p->files.wal = p->wal;
+	p->journal = read_companion(h, h->b->journal, &p->files.journal_len);
+	p->files.journal = p->journal;
+	return EXHIBIT_OK;
+}
+
+static void paired_free(paired_files *p)
+{
+	free(p->main);
+	free(p->wal);
+	free(p->journal);
+}
+
+/* open_sqlite_paired — the database as SQLite opens it with its
+ * companion; the item alone when that cannot be built. */
+static int open_sqlite_paired(exhibit_host *h, struct sqlite3 **db)
+{
+	paired_files p;
+	uint8_t *image = NULL;
+	size_t len = 0;
+	exhibit_error err;
+	int rc = read_paired(h, &p);
+
+	if (rc != EXHIBIT_OK)
+		return rc;
+	exhibit_error_clear(&err);
+	if ((p.wal || p.journal) &&
+	    sqlite_live_image(&p.files, (size_t)h->w->r->opts->max_sqlite_bytes, &image, &len,
+	                      &err) != 0) {
+		char msg[EXHIBIT_ERROR_MAX + 96];
+
+		snprintf(msg, sizeof msg, "the WAL or journal beside the database cannot be "
+		         "applied (%s); the database is read without it", err.message);
+		host_report_error(h, -1, msg);
+		image = NULL;
+	}
+	exhibit_error_clear(&err);
+	rc = image ? untrusted_sqlite_open(image, len, db, &err)
+	           : untrusted_sqlite_open(p.main, p.files.main_len, db, &err);
+	free(image);
+	paired_free(&p);
+	if (rc < 0) {
+		host_report_error(h, err.offset, err.message);
+		return rc;
+	}
+	return EXHIBIT_OK;
+}
+
 static int host_open_sqlite(exhibit_host *h, struct sqlite3 **db)
 {
 	*db = NULL;
 	if (!within_sqlite_limit(h))
 		return EXHIBIT_ERR_LIMIT;
+	if (paired(h))
+		return open_sqlite_paired(h, db);
+	if (h->depth == 0 && (h->b->wal || h->b->journal))
+		host_report_error(h, -1, "the database is too large to read with the WAL or "
+		                  "journal beside it; it is read without it");
 	return h->loc->size <= SQLITE_IN_MEMORY_MAX ? open_sqlite_in_memory(h, db)
 	                                            : open_sqlite_from_file(h, db);
 }
@@ -569,6 +704,15 @@ static int host_open_sqlite_recovered(exhibit_host *h, struct sqlite3 **db)
 		return EXHIBIT_ERR_LIMIT;
 	if (h->loc->size > SQLITE_IN_MEMORY_MAX)
 		return open_recovered_from_file(h, db);
+	if (paired(h)) {
+		paired_files p;
+
+		if ((rc = read_paired(h, &p)) != EXHIBIT_OK)
+			return rc;
+		rc = open_recovered(h, &p.files, db);
+		paired_free(&p);
+		return rc;
+	}
 	if (!(bytes = read_all(h, h->loc->size)))
 		return EXHIBIT_ERR_READ;
 	memset(&files, 0, sizeof files);
@@ -752,29 +896,36 @@ static void process_content(worker *w, bundle *b, const content_location *loc, u
 	free(head);
 }
 
+/* entry_location — where a walked (or carved) entry's content is read. */
+static void entry_location(const evidence_source *src, const bundle *b,
+                           content_location *loc)
+{
+	memset(loc, 0, sizeof *loc);
+	loc->src = src;
+	loc->size = b->entry.size;
+	loc->attr_type = b->entry.attr_type;
+	loc->attr_id = b->entry.attr_id;
+	if (b->carved) {
+		loc->kind = CONTENT_RUNS;
+		loc->runs = b->entry.runs;
+		loc->n_runs = b->entry.n_runs;
+	} else if (b->entry.local_path) {
+		loc->kind = CONTENT_LOCAL;
+		loc->local_path = b->entry.local_path;
+	} else {
+		loc->kind = CONTENT_FS;
+		loc->fs_offset = b->entry.fs_offset;
+		loc->fs_type = b->entry.fs_type;
+		loc->meta_addr = b->entry.meta_addr;
+	}
+}
+
 static void process_item(worker *w, evidence_run *ev, bundle *b)
 {
 	content_location loc;
 
 	if (b->entry.has_content) {
-		memset(&loc, 0, sizeof loc);
-		loc.src = &ev->src;
-		loc.size = b->entry.size;
-		loc.attr_type = b->entry.attr_type;
-		loc.attr_id = b->entry.attr_id;
-		if (b->carved) {
-			loc.kind = CONTENT_RUNS;
-			loc.runs = b->entry.runs;
-			loc.n_runs = b->entry.n_runs;
-		} else if (b->entry.local_path) {
-			loc.kind = CONTENT_LOCAL;
-			loc.local_path = b->entry.local_path;
-		} else {
-			loc.kind = CONTENT_FS;
-			loc.fs_offset = b->entry.fs_offset;
-			loc.fs_type = b->entry.fs_type;
-			loc.meta_addr = b->entry.meta_addr;
-		}
+		entry_location(&ev->src, b, &loc);
 		process_content(w, b, &loc, 0);
 	}
 	writer_push(w->r->w, &b->op);

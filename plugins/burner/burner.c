@@ -194,8 +194,11 @@ static void emit_text(chat_ctx *ctx, chat_rowset *rs, const char *account)
 	m.kind = chat_nonempty(chat_col_text(s, M_ASSET)) ||
 	         chat_nonempty(chat_col_text(s, M_VOICE)) ? CHAT_MEDIA : CHAT_TEXT;
 	m.status = chat_col_int_or(s, M_READ, 0) ? "read" : NULL;
-	if (chat_rows_rowid(rs, &id))
-		key = chat_key("messages", id);
+	/* a recovered row whose rowid was lost is a message all the same:
+	 * "messages:-1" (see chat.h) */
+	if (!chat_rows_rowid(rs, &id))
+		id = -1;
+	key = chat_key("messages", id);
 	m.key = key;
 	m.forwarded = m.deleted = m.edited = CHAT_FLAG_UNKNOWN;
 	extra = message_extra(s);

@@ -350,8 +350,11 @@ static void emit_message(chat_ctx *ctx, chat_rowset *rs, chat_lookup *conv)
 	m.precision = "1ms";
 	m.body = text;
 	m.kind = kind_of(has_type, type, text != NULL);
-	if (chat_col_int(s, M_ID, &id) || chat_rows_rowid(rs, &id))
-		key = chat_key("messages", id);
+	/* a recovered row whose rowid was lost is a message all the same:
+	 * "messages:-1" (see chat.h) */
+	if (!chat_col_int(s, M_ID, &id) && !chat_rows_rowid(rs, &id))
+		id = -1;
+	key = chat_key("messages", id);
 	m.key = key;
 	m.forwarded = m.edited = CHAT_FLAG_UNKNOWN;
 	m.deleted = chat_col_int(s, M_DEL, &del) ? (del ? CHAT_FLAG_YES : CHAT_FLAG_NO)

@@ -19,7 +19,10 @@
  *     finding;
  *   - when recovery succeeds, recovered_db opens and every recovered
  *     table holds exactly the rows recovery kept for it (or was left out
- *     and said so).
+ *     and said so);
+ *   - the live image the host serves a database paired with its WAL or
+ *     journal (sqlite_sidecar.h) is whole pages, within its limit, or
+ *     refused with an EXHIBIT_ERR_* code; SQLite opens it or says why.
  *
  * Run (seeds are never written to):
  *   tests/fuzz/run.sh SRCDIR 60   (from a build configured with
@@ -34,6 +37,7 @@
 #include "exhibit/plugin.h"
 #include "recovered_db.h"
 #include "sqlite_recover.h"
+#include "sqlite_sidecar.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -125,6 +129,32 @@ static void check_database(sqlite_recovery *rec)
 	untrusted_sqlite_close(db);
 }
 
+/* The image the host would serve, opened as the host opens it. */
+static void check_live_image(const sqlite_db_files *files)
+{
+	untrusted_sqlite_budget budget = { 250, 1000 };
+	const size_t max_len = (size_t)4 << 20;
+	exhibit_error err;
+	uint8_t *image = NULL;
+	size_t len = 0;
+	sqlite3 *db = NULL;
+	int rc;
+
+	exhibit_error_clear(&err);
+	rc = sqlite_live_image(files, max_len, &image, &len, &err);
+	if (rc != 0) {
+		if (image || (rc != EXHIBIT_ERR_FORMAT && rc != EXHIBIT_ERR_LIMIT &&
+		              rc != EXHIBIT_ERR))
+			abort();
+		return;
+	}
+	if (!image || !len || len > max_len || len % 512)
+		abort();
+	if (untrusted_sqlite_open_budget(image, len, &budget, &db, &err) == 0)
+		untrusted_sqlite_close(db);
+	free(image);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	sqlite_recover_limits limits = { 10000, 16 << 20, 1000 };
@@ -134,6 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc;
 
 	split_input(data, size, &files);
+	check_live_image(&files);
 	exhibit_error_clear(&err);
 	rc = sqlite_recover(&files, &limits, &rec, &err);
 	if (rc != 0) {

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include "chat.h"
+#include "chat_fixtures.h"
 #include "chat_test.h"
 
 #define MESSAGES "chat_messages"
@@ -226,7 +227,8 @@ static void check(const fixture *fx, const chat_deleted_case *c,
 			if (fx->live[i].rowid == c->updated)
 				ck_assert_msg(field(r, text_field) &&
 				              strstr(field(r, text_field), "(edited in place)"),
-				              "live message %s not in its latest version", key);
+				              "live message %s not in its latest version: \"%.60s\"",
+			              key, field(r, text_field) ? field(r, text_field) : "(none)");
 		}
 		ck_assert_msg(seen == 1, "live message %s reported %zu times", key, seen);
 	}
@@ -351,4 +353,24 @@ chat_deleted_figures chat_deleted_run_db_text(const exhibit_plugin *plugin,
                                               const chat_deleted_text *tx)
 {
 	return run_on(plugin, c, how, db, tx);
+}
+
+chat_bytes chat_deleted_fixture(const char *plugin, const char *file)
+{
+	const chat_fixture *f = chat_fixture_find(plugin, file);
+	chat_bytes b;
+	char why[512];
+
+	ck_assert_msg(f != NULL, "no fixture for %s", plugin);
+	ck_assert_msg(chat_fixture_build(f, &b, why, sizeof why) == 0, "%s", why);
+	return b;
+}
+
+void chat_deleted_expect(const chat_deleted_figures *f, chat_deletion how)
+{
+	if (how == CHAT_DELETE_SECURE)
+		ck_assert_uint_eq(f->present, 0);
+	else
+		ck_assert_uint_gt(f->present, 0);
+	ck_assert_uint_eq(f->recovered, f->present);
 }

@@ -94,4 +94,13 @@ chat_deleted_figures chat_deleted_run_db_text(const exhibit_plugin *plugin,
                                               chat_deletion how, const chat_bytes *db,
                                               const chat_deleted_text *tx);
 
+/* chat_deleted_fixture — the bytes of a fixture of chat_fixtures.h (file
+ * NULL: the plugin's first); fails the test when it cannot be built. */
+chat_bytes chat_deleted_fixture(const char *plugin, const char *file);
+
+/* chat_deleted_expect — the figures every fixture case must show: with
+ * secure_delete nothing deleted survives; otherwise some does, and all
+ * that survives is recovered. */
+void chat_deleted_expect(const chat_deleted_figures *f, chat_deletion how);
+
 #endif

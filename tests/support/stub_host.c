@@ -13,6 +13,7 @@
 #include "error.h"
 #include "recovered_db.h"
 #include "sqlite_recover.h"
+#include "sqlite_sidecar.h"
 #include "untrusted_sqlite.h"
 
 #define MAX_OPEN_DATABASES 16
@@ -206,32 +207,23 @@ static bool remember_db(exhibit_host *host, sqlite3 *db)
 }
 
 /*
- * with_wal_applied — the database as SQLite reads it with the WAL a test
- * handed (the live version of every page), as malloc'd bytes; NULL when
- * there is no WAL or it cannot be built (then the item alone is served).
+ * with_wal_applied — the database as SQLite reads it with the WAL or
+ * journal a test handed (the live version of every page), as the real
+ * host serves a database paired with its companion (sqlite_sidecar.h);
+ * NULL when there is none or it cannot be built (then the item alone is
+ * served).
  */
 static unsigned char *with_wal_applied(const exhibit_host *host, size_t *len)
 {
 	sqlite_db_files files = { host->content, host->len, host->wal, host->wal_len,
-		                  NULL, 0 };
-	sqlite_db *pages = NULL;
-	unsigned char *image = NULL;
+		                  host->journal, host->journal_len };
+	uint8_t *image = NULL;
 	exhibit_error err;
-	uint32_t pgno, n, size;
-	sqlite_page page;
 
 	exhibit_error_clear(&err);
-	if (!host->wal || sqlite_db_open(&files, &pages, &err) != 0)
+	if ((!host->wal && !host->journal) ||
+	    sqlite_live_image(&files, (size_t)1 << 30, &image, len, &err) != 0)
 		return NULL;
-	n = sqlite_db_page_count(pages);
-	size = sqlite_db_page_size(pages);
-	if (n && (image = calloc(n, size))) {
-		for (pgno = 1; pgno <= n; pgno++)
-			if (sqlite_db_page(pages, pgno, &page))
-				memcpy(image + (size_t)(pgno - 1) * size, page.data, size);
-		*len = (size_t)n * size;
-	}
-	sqlite_db_free(pages);
 	return image;
 }
 

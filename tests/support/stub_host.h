@@ -76,9 +76,9 @@ void stub_host_set_sqlite_budget(exhibit_host *host, unsigned step_ms,
 /*
  * stub_host_set_wal / stub_host_set_journal — the "-wal" or "-journal"
  * file open_sqlite_recovered() reads with the item (copied; NULL clears).
- * With a WAL, open_sqlite() serves the database as SQLite reads it with
- * that WAL (the live version of every page).  The real host does not pair
- * these files yet; tests of recovery through a plugin hand them here.
+ * With either, open_sqlite() serves the database as SQLite reads it with
+ * that file (the live version of every page), as the real host does for
+ * a database the walk found with its companion (core/worker.c).
  */
 void stub_host_set_wal(exhibit_host *host, const void *wal, size_t len);
 void stub_host_set_journal(exhibit_host *host, const void *journal, size_t len);

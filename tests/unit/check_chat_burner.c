@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -84,14 +85,36 @@ START_TEST(broken_rows)
 }
 END_TEST
 
+/* ---- deleted messages (the fixture of chat_fixtures.c) ------------------ */
+
+static const chat_deleted_case deleted_case = {
+	"fixture burners.sqlite", "messages", "message", "messages:",
+	"WHERE _id IN (10, 11, 40, 41, 42, 77, 120)", 30, NULL, NULL, NULL, NULL
+};
+
+START_TEST(deleted_messages)
+{
+	chat_deletion how = (chat_deletion)_i;
+	chat_bytes b = chat_deleted_fixture("burner", NULL);
+	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
+
+	chat_deleted_expect(&f, how);
+	chat_bytes_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_burner");
 	TCase *fixtures = tcase_create("fixtures");
 	TCase *corpus = tcase_create("corpus");
+	TCase *deleted = tcase_create("deleted");
 
 	tcase_add_test(fixtures, broken_rows);
 	suite_add_tcase(s, fixtures);
+	tcase_set_timeout(deleted, 60);
+	tcase_add_loop_test(deleted, deleted_messages, CHAT_DELETE_PLAIN, CHAT_DELETE_CHECKPOINTED + 1);
+	suite_add_tcase(s, deleted);
 	tcase_add_test(corpus, plaso_burners_sqlite);
 	if (chat_corpus_has("plaso-chat/burners.sqlite"))
 		suite_add_tcase(s, corpus);

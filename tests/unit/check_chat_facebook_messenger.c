@@ -17,6 +17,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/facebook_messenger.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -36,52 +37,13 @@ static const char *extra_of(const stub_record *r)
 	return e;
 }
 
-static const char schema[] =
-	"CREATE TABLE threads (thread_key TEXT PRIMARY KEY, thread_fbid TEXT, action_id INTEGER,"
-	" refetch_action_id INTEGER, last_visible_action_id INTEGER, sequence_id INTEGER,"
-	" name TEXT, senders TEXT, snippet TEXT, snippet_sender TEXT, timestamp_ms INTEGER,"
-	" last_read_timestamp_ms INTEGER, approx_total_message_count INTEGER,"
-	" unread_message_count INTEGER, pic TEXT, folder TEXT);"
-	"CREATE TABLE messages (msg_id TEXT PRIMARY KEY, thread_key TEXT, action_id INTEGER,"
-	" subject TEXT, text TEXT, sender TEXT, timestamp_ms INTEGER, timestamp_sent_ms INTEGER,"
-	" attachments TEXT, shares TEXT, sticker_id TEXT, msg_type INTEGER, affected_users TEXT,"
-	" coordinates TEXT, offline_threading_id TEXT, source TEXT, send_error TEXT,"
-	" send_error_message TEXT, snippet TEXT);"
-	"CREATE TABLE thread_users (user_key TEXT PRIMARY KEY, first_name TEXT, last_name TEXT,"
-	" name TEXT, username TEXT, profile_pic_square TEXT, is_friend INTEGER);"
-	"CREATE TABLE thread_participants (thread_key TEXT, user_key TEXT, type TEXT,"
-	" is_admin INTEGER, PRIMARY KEY (thread_key, user_key));";
-
-static const char rows[] =
-	"INSERT INTO threads (thread_key, name) VALUES ('ONE_TO_ONE:100002:100001', NULL),"
-	" ('ONE_TO_ONE:100001:100003', NULL), ('GROUP:9000', 'Book club');"
-	"INSERT INTO thread_users VALUES ('FACEBOOK:100001', 'Owen', 'Owner', 'Owen Owner', 'owen',"
-	" NULL, NULL), ('FACEBOOK:100002', 'Mia', 'Moss', 'Mia Moss', 'mia.moss', NULL, 1),"
-	" ('FACEBOOK:100003', 'Nil', 'Nash', 'Nil Nash', NULL, NULL, 0);"
-	"INSERT INTO thread_participants (thread_key, user_key) VALUES"
-	" ('GROUP:9000', 'FACEBOOK:100001'), ('GROUP:9000', 'FACEBOOK:100002'),"
-	" ('GROUP:9000', 'FACEBOOK:100003');"
-	"INSERT INTO messages (msg_id, thread_key, text, sender, timestamp_ms, timestamp_sent_ms,"
-	" attachments, msg_type) VALUES"
-	" ('mid.$1', 'ONE_TO_ONE:100002:100001', 'did you finish the book?',"
-	"  '{\"email\":\"100002@facebook.com\",\"user_key\":\"FACEBOOK:100002\",\"name\":\"Mia Moss\"}',"
-	"  1650000000123, 1650000000000, '[]', 0),"
-	" ('mid.$2', 'ONE_TO_ONE:100002:100001', 'almost',"
-	"  '{\"user_key\":\"FACEBOOK:100001\",\"name\":\"Owen Owner\"}', 1650000060000, NULL, NULL, 0),"
-	" ('mid.$3', 'GROUP:9000', NULL, '{\"user_key\":\"FACEBOOK:100003\",\"name\":\"Nil Nash\"}',"
-	"  1650000120000, NULL, '[{\"id\":\"a1\",\"filename\":\"image-1.jpg\",\"mime_type\":\"image/jpeg\","
-	"  \"file_size\":52341,\"urls\":{\"FULL_SCREEN\":\"https://scontent.example/x.jpg\"}}]', 0),"
-	" ('mid.$4', 'GROUP:9000', NULL, '{\"user_key\":\"FACEBOOK:100001\"}', 1650000130000, NULL,"
-	"  NULL, 3),"
-	" ('mid.$5', 'ONE_TO_ONE:100001:100003', 'hello', 'not json {', 1650000140000, NULL,"
-	"  '[{\"filename\":', 0);";
-
 static chat_bytes db_of(const char *more)
 {
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_facebook_messenger_schema,
+	                          chat_fx_facebook_messenger_rows, more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -184,13 +146,7 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = db_of(
-		"WITH RECURSIVE n(i) AS (SELECT 201 UNION ALL SELECT i + 1 FROM n WHERE i < 320)"
-		" INSERT INTO messages (rowid, msg_id, thread_key, text, sender, timestamp_ms, msg_type)"
-		" SELECT i, 'mid.$' || i, 'ONE_TO_ONE:100002:100001',"
-		" 'book talk ' || i || ', chapter ' || i || ' again, and what the author meant',"
-		" '{\"user_key\":\"FACEBOOK:10000' || (1 + (i & 1)) || '\"}',"
-		" 1650001000000 + i * 60000, 0 FROM n;");
+	chat_bytes b = chat_deleted_fixture("facebook-messenger", "threads_db2");
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
 	if (how == CHAT_DELETE_SECURE)

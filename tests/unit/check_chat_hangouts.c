@@ -18,6 +18,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/hangouts.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -29,53 +30,13 @@ static const exhibit_plugin *plugin(void)
 	return exhibit_plugin_entry();
 }
 
-static const char schema[] =
-	"CREATE TABLE conversations (_id INTEGER PRIMARY KEY, conversation_id TEXT,"
-	" conversation_type INT, latest_message_timestamp INT DEFAULT(0), name TEXT,"
-	" generated_name TEXT, snippet_text TEXT, UNIQUE (conversation_id));"
-	"CREATE TABLE participants (_id INTEGER PRIMARY KEY, participant_type INT DEFAULT 1,"
-	" gaia_id TEXT, chat_id TEXT, phone_id TEXT, circle_id TEXT, first_name TEXT,"
-	" full_name TEXT, fallback_name TEXT, profile_photo_url TEXT, blocked INT DEFAULT(0),"
-	" UNIQUE (chat_id) ON CONFLICT REPLACE, UNIQUE (gaia_id) ON CONFLICT REPLACE);"
-	"CREATE TABLE conversation_participants (_id INTEGER PRIMARY KEY, participant_row_id INT,"
-	" participant_type INT, conversation_id TEXT, sequence INT, active INT);"
-	"CREATE TABLE messages (_id INTEGER PRIMARY KEY, message_id TEXT, message_type INT,"
-	" conversation_id TEXT, author_chat_id TEXT, author_gaia_id TEXT, text TEXT, timestamp INT,"
-	" delete_after_read_timetamp INT, status INT, type INT, local_url TEXT, remote_url TEXT,"
-	" attachment_content_type TEXT, width_pixels INT, height_pixels INT, latitude DOUBLE,"
-	" longitude DOUBLE, transport_type INT NOT NULL DEFAULT(1), sms_raw_sender TEXT,"
-	" attachment_name TEXT, new_conversation_name TEXT, participant_keys TEXT);"
-	"CREATE TABLE blocked_people (_id INTEGER PRIMARY KEY, gaia_id TEXT, chat_id TEXT,"
-	" name TEXT, profile_photo_url TEXT);";
-
-static const char rows[] =
-	"INSERT INTO conversations (conversation_id, conversation_type, name, generated_name)"
-	" VALUES ('UgwOne', 1, NULL, 'John Macron'), ('UgzGroup', 2, 'Road trip', 'John, Eve');"
-	"INSERT INTO participants (_id, gaia_id, chat_id, full_name, first_name, phone_id, blocked)"
-	" VALUES (1, '111', '111', 'Me Myself', 'Me', NULL, 0),"
-	" (2, '222', '222', 'John Macron', 'John', '+15550002222', 0),"
-	" (3, '333', '333', NULL, 'Eve', NULL, 1);"
-	"INSERT INTO conversation_participants (participant_row_id, conversation_id) VALUES"
-	" (1, 'UgwOne'), (2, 'UgwOne'), (1, 'UgzGroup'), (2, 'UgzGroup'), (3, 'UgzGroup');"
-	"INSERT INTO messages (_id, message_id, conversation_id, author_chat_id, author_gaia_id,"
-	" text, timestamp, status, type, local_url, remote_url, attachment_content_type,"
-	" width_pixels, height_pixels, new_conversation_name) VALUES"
-	" (1, 'm1', 'UgwOne', '111', '111', 'Hi John', 1500266400000000, 4, 1, NULL, NULL, NULL,"
-	"  NULL, NULL, NULL),"
-	" (2, 'm2', 'UgwOne', '222', '222', 'How are you?', 1500266514326967, 4, 2, NULL, NULL,"
-	"  NULL, NULL, NULL, NULL),"
-	" (3, 'm3', 'UgzGroup', '333', '333', NULL, 1500266600000000, 0, 2,"
-	"  'content://media/external/images/media/77', 'https://lh3.googleusercontent.com/x',"
-	"  'image/jpeg', 640, 480, NULL),"
-	" (4, 'm4', 'UgzGroup', '111', '111', NULL, 1500266700000000, 4, 1, NULL, NULL, NULL,"
-	"  NULL, NULL, 'Road trip');";
-
 static chat_bytes db_of(const char *more)
 {
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_hangouts_schema,
+	                          chat_fx_hangouts_rows, more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -169,12 +130,7 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = db_of(
-		"WITH RECURSIVE n(i) AS (SELECT 5 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		" INSERT INTO messages (_id, message_id, conversation_id, author_chat_id, text,"
-		" timestamp, status, type) SELECT i, 'm' || i, 'UgwOne', CASE i & 1 WHEN 1 THEN"
-		" '111' ELSE '222' END, 'hangout line ' || i || ' about the drive, mile ' || i,"
-		" 1500267000000000 + i * 60000000, 4, 1 + (i & 1) FROM n;");
+	chat_bytes b = chat_deleted_fixture("hangouts", "babel.db");
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
 	if (how == CHAT_DELETE_SECURE)

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "bplist.h"
+#include "chat_deleted.h"
+#include "fixtures/instagram_ios.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -161,15 +163,132 @@ START_TEST(broken_archives)
 }
 END_TEST
 
+/* ---- deleted messages (the fixture of chat_fixtures.c) ------------------ */
+
+/* The message's text in its archive, read with the plugin's reader. */
+static char *archive_text(sqlite3_value *v, char **sender, char **thread, double *t)
+{
+	const unsigned char *blob = sqlite3_value_blob(v);
+	bp_value root, metadata, content;
+	char *text = NULL;
+	nska a;
+
+	*sender = *thread = NULL;
+	*t = 0;
+	if (!blob || !nska_open(&a, blob, (size_t)sqlite3_value_bytes(v), &root))
+		return NULL;
+	if (nska_get(&a, &root, "metadata", &metadata)) {
+		*sender = nska_text(&a, &metadata, "senderPk");
+		*thread = nska_text(&a, &metadata, "threadId");
+		nska_date(&a, &metadata, "serverTimestamp", t);
+	}
+	if (nska_get(&a, &root, "content", &content))
+		text = nska_text(&a, &content, "string");
+	return text;
+}
+
+static void ig_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *sender, *thread, *text;
+	double t;
+
+	(void)argc;
+	text = archive_text(argv[0], &sender, &thread, &t);
+	if (text)
+		sqlite3_result_text(ctx, text, -1, free);
+	free(sender);
+	free(thread);
+}
+
+/* The same archive, its text edited in place. */
+static void ig_edit(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char *sender, *thread, *text, *edited = NULL;
+	unsigned char *rewritten = NULL;
+	size_t len = 0;
+	double t;
+
+	(void)argc;
+	text = archive_text(argv[0], &sender, &thread, &t);
+	if (text && sender && thread && asprintf(&edited, "%s (edited in place)", text) > 0)
+		rewritten = chat_fx_instagram_archive(sender, thread, t, edited, &len);
+	if (rewritten)
+		sqlite3_result_blob(ctx, rewritten, (int)len, free);
+	else
+		sqlite3_result_error(ctx, "ig_edit: cannot rewrite the archive", -1);
+	free(sender);
+	free(thread);
+	free(text);
+	free(edited);
+}
+
+static int archive_functions(sqlite3 *db)
+{
+	int rc = sqlite3_create_function(db, "ig_text", 1, SQLITE_UTF8, NULL, ig_text,
+	                                 NULL, NULL);
+
+	return rc != SQLITE_OK ? rc : sqlite3_create_function(db, "ig_edit", 1, SQLITE_UTF8,
+	                                                      NULL, ig_edit, NULL, NULL);
+}
+
+static const chat_deleted_text archive_texts = {
+	"ig_text(archive)", "ig_edit(archive)", archive_functions
+};
+
+static const chat_deleted_case deleted_case = {
+	"fixture 9368974300.db", "messages", "archive", "messages:",
+	"WHERE row_id IN (10, 11, 40, 41, 42, 77, 120)", 30, NULL, NULL, NULL, NULL
+};
+
+START_TEST(deleted_messages)
+{
+	chat_deletion how = (chat_deletion)_i;
+	chat_bytes b = chat_deleted_fixture("instagram-ios", NULL);
+	chat_deleted_figures f = chat_deleted_run_db_text(plugin(), &deleted_case, how, &b,
+	                                                  &archive_texts);
+
+	chat_deleted_expect(&f, how);
+	chat_bytes_free(&b);
+}
+END_TEST
+
+/* The fixture as the plugin reads it: the archives chat_fixtures writes
+ * are ones the plugin understands. */
+START_TEST(fixture_messages)
+{
+	chat_bytes b = chat_deleted_fixture("instagram-ios", NULL);
+	chat_run r = chat_analyze(plugin(), &b, NULL);
+	const stub_record *m;
+
+	ck_assert_int_eq(r.rc, EXHIBIT_OK);
+	ck_assert_uint_eq(stub_host_error_count(r.host), 0);
+	ck_assert_uint_eq(chat_count(&r, MESSAGES), 111);
+	m = chat_find(&r, MESSAGES, "message_key", "messages:11");
+	chat_expect_text(m, "body", "insta line 11 about the gallery, minute 11");
+	chat_expect_text(m, "sender", "9368974300");
+	chat_expect_text(m, "direction", "outgoing");
+	chat_expect_time(m, "sent", "2020-03-22T20:11:00.250000Z");
+	m = chat_find(&r, MESSAGES, "message_key", "messages:12");
+	chat_expect_text(m, "direction", "incoming");
+	stub_host_free(r.host);
+	chat_bytes_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_instagram_ios");
 	TCase *fixtures = tcase_create("fixtures");
 	TCase *corpus = tcase_create("corpus");
+	TCase *deleted = tcase_create("deleted");
 
 	tcase_add_test(fixtures, keyed_archive_reader);
 	tcase_add_test(fixtures, broken_archives);
+	tcase_add_test(fixtures, fixture_messages);
 	suite_add_tcase(s, fixtures);
+	tcase_set_timeout(deleted, 60);
+	tcase_add_loop_test(deleted, deleted_messages, CHAT_DELETE_PLAIN, CHAT_DELETE_CHECKPOINTED + 1);
+	suite_add_tcase(s, deleted);
 	tcase_set_timeout(corpus, 30);
 	tcase_add_test(corpus, plaso_ios_instagram_db);
 	if (chat_corpus_has("plaso-chat/9368974384.db"))

@@ -16,6 +16,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/kik.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -34,61 +35,6 @@ static const char *extra_of(const stub_record *r)
 	return e;
 }
 
-static const char ios_schema[] =
-	"CREATE TABLE ZKIKUSER (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZBLOCKED INTEGER, ZDISPLAYNAME VARCHAR, ZJID VARCHAR, ZUSERNAME VARCHAR,"
-	" ZPPURL VARCHAR);"
-	"CREATE TABLE ZKIKCHAT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZUSER INTEGER, ZLASTMESSAGE INTEGER, ZDATEUPDATED TIMESTAMP);"
-	"CREATE TABLE ZKIKMESSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZSTATE INTEGER, ZTYPE INTEGER, ZCHAT INTEGER, ZUSER INTEGER,"
-	" ZRECEIVEDTIMESTAMP TIMESTAMP, ZTIMESTAMP TIMESTAMP, ZBODY VARCHAR, ZUID VARCHAR);"
-	"CREATE TABLE ZKIKATTACHMENT (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZMESSAGE INTEGER, ZTIMESTAMP TIMESTAMP, ZCONTENT VARCHAR);";
-
-static const char ios_rows[] =
-	"INSERT INTO ZKIKUSER (Z_PK, ZDISPLAYNAME, ZJID, ZUSERNAME) VALUES"
-	" (1, 'Sam Skater', 'samsk8_abc@talk.kik.com', 'samsk8'),"
-	" (2, 'Park Crew', '1100_g@groups.kik.com', NULL),"
-	" (3, 'Lee', 'lee_x@talk.kik.com', 'lee');"
-	"INSERT INTO ZKIKCHAT (Z_PK, ZUSER) VALUES (1, 1), (2, 2);"
-	"INSERT INTO ZKIKMESSAGE (Z_PK, ZTYPE, ZCHAT, ZUSER, ZRECEIVEDTIMESTAMP, ZTIMESTAMP,"
-	" ZBODY, ZSTATE) VALUES"
-	" (1, 1, 1, 1, 600000001, 600000000, 'you at the park?', 500),"
-	" (2, 2, 1, 1, 600000060.5, 600000060.25, 'on my way', 400),"
-	" (3, 4, 2, 3, 600000120, 600000120, 'group hello', 500),"
-	" (4, 3, 2, 3, 600000130, 600000130, 'Lee has joined the group', 500),"
-	" (5, 1, 1, 1, 600000200, 600000200, NULL, 500);"
-	"INSERT INTO ZKIKATTACHMENT (ZMESSAGE, ZCONTENT) VALUES"
-	" (5, '6a1b1a3e-0000-4000-8000-00000000d00d');";
-
-static const char android_schema[] =
-	"CREATE TABLE messagesTable (_id INTEGER PRIMARY KEY, body VARCHAR, partner_jid VARCHAR,"
-	" was_me INT, read_state INT, uid VARCHAR, length INT, timestamp LONG, bin_id VARCHAR,"
-	" sys_msg VARCHAR, stat_msg VARCHAR, stat_user_jid VARCHAR, req_read_reciept BOOLEAN,"
-	" content_id VARCHAR, app_id VARCHAR, message_retry_count INT);"
-	"CREATE TABLE KIKcontactsTable (_id INTEGER PRIMARY KEY, jid VARCHAR UNIQUE,"
-	" display_name VARCHAR, user_name VARCHAR, in_roster INT, is_blocked INT,"
-	" is_ignored INT, verified INT);";
-
-static const char android_rows[] =
-	"INSERT INTO KIKcontactsTable (jid, display_name, user_name, in_roster, is_blocked) VALUES"
-	" ('samsk8_abc@talk.kik.com', 'Sam Skater', 'samsk8', 1, 0),"
-	" ('troll_9@talk.kik.com', 'Troll', 'troll9', 0, 1),"
-	" ('1100_g@groups.kik.com', 'Park Crew', NULL, 1, 0);"
-	"INSERT INTO messagesTable (_id, body, partner_jid, was_me, read_state, uid, timestamp,"
-	" bin_id, sys_msg, stat_msg, content_id) VALUES"
-	" (1, 'you at the park?', 'samsk8_abc@talk.kik.com', 0, 500, 'u1', 1600000000123,"
-	"  'samsk8_abc@talk.kik.com', NULL, NULL, NULL),"
-	" (2, 'on my way', 'samsk8_abc@talk.kik.com', 1, 400, 'u2', 1600000060000,"
-	"  'samsk8_abc@talk.kik.com', NULL, NULL, NULL),"
-	" (3, 'group hello', 'samsk8_abc@talk.kik.com', 0, 500, 'u3', 1600000120000,"
-	"  '1100_g@groups.kik.com', NULL, NULL, NULL),"
-	" (4, NULL, NULL, 0, 500, 'u4', 1600000130000, '1100_g@groups.kik.com', NULL,"
-	"  'Sam Skater has joined the chat', NULL),"
-	" (5, NULL, 'samsk8_abc@talk.kik.com', 0, 500, 'u5', 1600000200000,"
-	"  'samsk8_abc@talk.kik.com', NULL, NULL, 'c0ffee');";
-
 static chat_bytes db_of(const char *schema, const char *rows, const char *more)
 {
 	char *sql;
@@ -102,7 +48,7 @@ static chat_bytes db_of(const char *schema, const char *rows, const char *more)
 
 START_TEST(ios_store)
 {
-	chat_bytes b = db_of(ios_schema, ios_rows, NULL);
+	chat_bytes b = db_of(chat_fx_kik_ios_schema, chat_fx_kik_ios_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, "/evidence/renamed.bin");
 	const stub_record *m, *a;
 
@@ -145,7 +91,7 @@ END_TEST
 
 START_TEST(android_database)
 {
-	chat_bytes b = db_of(android_schema, android_rows, NULL);
+	chat_bytes b = db_of(chat_fx_kik_android_schema, chat_fx_kik_android_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *m;
 
@@ -190,7 +136,7 @@ START_TEST(other_and_broken)
 	stub_host_free(r.host);
 	chat_bytes_free(&b);
 
-	b = db_of(android_schema,
+	b = db_of(chat_fx_kik_android_schema,
 	          "INSERT INTO messagesTable (_id, body, partner_jid, was_me, timestamp, bin_id) VALUES"
 	          " (1, x'00ff', x'ff', 'yes', 9e300, NULL), (2, NULL, NULL, NULL, NULL, NULL);", NULL);
 	r = chat_analyze(plugin(), &b, NULL);
@@ -220,27 +166,11 @@ static const chat_deleted_case android_deleted = {
 
 static void deleted_run(bool ios, chat_deletion how)
 {
-	chat_bytes b = ios ?
-		db_of(ios_schema, ios_rows,
-		      "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		      " INSERT INTO ZKIKMESSAGE (Z_PK, ZTYPE, ZCHAT, ZUSER, ZRECEIVEDTIMESTAMP,"
-		      " ZTIMESTAMP, ZBODY, ZSTATE) SELECT i, 1 + (i & 1), 1, 1, 600001000 + i * 60,"
-		      " 600001000 + i * 60, 'kik line ' || i || ' about the ramp, minute ' || i, 500"
-		      " FROM n;") :
-		db_of(android_schema, android_rows,
-		      "WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		      " INSERT INTO messagesTable (_id, body, partner_jid, was_me, read_state, uid,"
-		      " timestamp, bin_id) SELECT i, 'kik line ' || i || ' about the ramp, minute ' || i,"
-		      " 'samsk8_abc@talk.kik.com', i & 1, 500, 'u' || i, 1600001000000 + i * 60000,"
-		      " 'samsk8_abc@talk.kik.com' FROM n;");
+	chat_bytes b = chat_deleted_fixture("kik", ios ? "kik.sqlite" : "kikDatabase.db");
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), ios ? &ios_deleted : &android_deleted,
 	                                             how, &b);
 
-	if (how == CHAT_DELETE_SECURE)
-		ck_assert_uint_eq(f.present, 0);
-	else
-		ck_assert_uint_gt(f.present, 0);
-	ck_assert_uint_eq(f.recovered, f.present);
+	chat_deleted_expect(&f, how);
 	chat_bytes_free(&b);
 }
 

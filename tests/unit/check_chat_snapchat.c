@@ -20,6 +20,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/snapchat.h"
 #include "pb.h"
 
 #define MESSAGES "chat_messages"
@@ -27,116 +28,6 @@
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
-}
-
-/* ---- a protobuf encoder for the fixtures ------------------------------------------ */
-
-typedef struct pbbuf {
-	unsigned char data[4096];
-	size_t len;
-} pbbuf;
-
-static void put_varint(pbbuf *b, uint64_t v)
-{
-	do {
-		ck_assert_uint_lt(b->len, sizeof b->data);
-		b->data[b->len++] = (unsigned char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-		v >>= 7;
-	} while (v);
-}
-
-static void put_bytes(pbbuf *b, uint32_t field, const void *data, size_t len)
-{
-	put_varint(b, (uint64_t)field << 3 | 2);
-	put_varint(b, len);
-	ck_assert_uint_le(b->len + len, sizeof b->data);
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-}
-
-static void put_int(pbbuf *b, uint32_t field, uint64_t v)
-{
-	put_varint(b, (uint64_t)field << 3);
-	put_varint(b, v);
-}
-
-static void put_fixed64(pbbuf *b, uint32_t field)
-{
-	static const unsigned char eight[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-	put_varint(b, (uint64_t)field << 3 | 1);
-	memcpy(b->data + b->len, eight, 8);
-	b->len += 8;
-}
-
-/* wrap — inner as field of a new buffer, after a varint field of noise. */
-static pbbuf wrap(uint32_t field, const pbbuf *inner, bool noise)
-{
-	pbbuf out = { { 0 }, 0 };
-
-	if (noise)
-		put_int(&out, 1, 3);
-	put_bytes(&out, field, inner->data, inner->len);
-	return out;
-}
-
-/*
- * content — a message_content blob: 4.4.<kind field>... holding text.
- * kind "text" 4.4.2.1, "share" 4.4.7.11.1, "caption" 4.4.19.1.1, "list"
- * 4.4.24.2.1.1 once per '|'-separated part, "media" 4.4.3 without text.
- */
-static pbbuf content(const char *kind, const char *text)
-{
-	pbbuf t = { { 0 }, 0 }, a, b, c, top = { { 0 }, 0 };
-
-	if (!strcmp(kind, "list")) {
-		const char *part = text;
-
-		while (part) {
-			const char *bar = strchr(part, '|');
-			size_t n = bar ? (size_t)(bar - part) : strlen(part);
-			pbbuf one = { { 0 }, 0 }, two;
-
-			put_bytes(&one, 1, part, n);
-			two = wrap(1, &one, false);
-			put_int(&t, 3, 7); /* a field 3 the reader steps over */
-			put_bytes(&t, 2, two.data, two.len);
-			part = bar ? bar + 1 : NULL;
-		}
-		c = wrap(24, &t, false);
-	} else if (!strcmp(kind, "media")) {
-		put_int(&t, 1, 42);
-		c = wrap(3, &t, false);
-	} else {
-		put_bytes(&t, 1, text, strlen(text));
-		if (!strcmp(kind, "text")) {
-			put_int(&t, 2, 1);
-			c = wrap(2, &t, false);
-		} else if (!strcmp(kind, "share")) {
-			a = wrap(11, &t, true);
-			c = wrap(7, &a, false);
-		} else {
-			ck_assert_str_eq(kind, "caption");
-			a = wrap(1, &t, false);
-			c = wrap(19, &a, false);
-		}
-	}
-	b = wrap(4, &c, true);
-	put_int(&top, 2, 1700000000123ull);
-	put_fixed64(&top, 3);
-	put_bytes(&top, 4, b.data, b.len);
-	put_int(&top, 5, 0);
-	return top;
-}
-
-/* SQL snap(kind, text): a message_content blob. */
-static void sql_snap(sqlite3_context *cx, int n, sqlite3_value **v)
-{
-	pbbuf b;
-
-	(void)n;
-	b = content((const char *)sqlite3_value_text(v[0]), (const char *)sqlite3_value_text(v[1]));
-	sqlite3_result_blob(cx, b.data, (int)b.len, SQLITE_TRANSIENT);
 }
 
 static bool chat_text_of(sqlite3_value *v, pb_slice *out)
@@ -166,14 +57,15 @@ static void sql_pb_edit(sqlite3_context *cx, int n, sqlite3_value **v)
 {
 	char text[1024];
 	pb_slice t;
-	pbbuf b;
+	chat_fx_pb b;
 
 	(void)n;
 	ck_assert(chat_text_of(v[0], &t));
 	ck_assert_uint_lt(t.len + 20, sizeof text);
 	memcpy(text, t.data, t.len);
 	strcpy(text + t.len, " (edited in place)");
-	b = content("text", text);
+	b = chat_fx_snapchat_content("text", text);
+	ck_assert(!b.failed);
 	sqlite3_result_blob(cx, b.data, (int)b.len, SQLITE_TRANSIENT);
 }
 
@@ -185,8 +77,7 @@ static int functions(sqlite3 *db)
 	if (rc == SQLITE_OK)
 		rc = sqlite3_create_function(db, "pb_edit", 1, SQLITE_UTF8, NULL, sql_pb_edit, NULL,
 		                             NULL);
-	return rc != SQLITE_OK ? rc :
-	       sqlite3_create_function(db, "snap", 2, SQLITE_UTF8, NULL, sql_snap, NULL, NULL);
+	return rc != SQLITE_OK ? rc : chat_fx_snapchat_functions(db);
 }
 
 /* ---- the reader -------------------------------------------------------------------- */
@@ -209,7 +100,7 @@ START_TEST(pb_reads_and_stops)
 	static const unsigned char fixed[] = { 0x0d, 1, 2, 3 };
 	static const unsigned char nested[] = { 0x22, 0x05, 0x22, 0x03, 0x12, 0x09, 'a' };
 	static const unsigned char twice[] = { 0x22, 0x01, 'y', 0x08, 0x00, 0x22, 0x01, 'z' };
-	pbbuf b = content("text", "hello");
+	chat_fx_pb b = chat_fx_snapchat_content("text", "hello");
 	pb_slice out;
 	pb_iter it;
 	pb_field f;
@@ -260,37 +151,17 @@ END_TEST
 
 /* ---- arroyo.db -------------------------------------------------------------------- */
 
-static const char schema[] =
-	"CREATE TABLE conversation_message (client_conversation_id TEXT NOT NULL,"
-	" client_message_id INTEGER NOT NULL, server_message_id INTEGER, content_type INTEGER,"
-	" message_content BLOB, message_state_type TEXT, sender_id TEXT,"
-	" creation_timestamp INTEGER, read_timestamp INTEGER,"
-	" PRIMARY KEY (client_conversation_id, client_message_id));"
-	"CREATE TABLE user_conversation (client_conversation_id TEXT NOT NULL,"
-	" user_id TEXT NOT NULL, conversation_type INTEGER,"
-	" PRIMARY KEY (client_conversation_id, user_id));"
-	"CREATE TABLE required_values (key TEXT PRIMARY KEY, value TEXT);";
-
-#define ME "0b0e5d1c-me00-4000-8000-000000000001"
-#define ANA "0b0e5d1c-ana0-4000-8000-000000000002"
-#define BO "0b0e5d1c-bo00-4000-8000-000000000003"
-#define ONE "c0000000-0000-4000-8000-00000000one1"
-#define GROUP "c0000000-0000-4000-8000-0000000grp1"
-
 static sqlite3 *fresh(bool owner)
 {
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
 	ck_assert_int_eq(functions(db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, schema, NULL, NULL, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db,
-		"INSERT INTO user_conversation VALUES ('" ONE "', '" ME "', 0), ('" ONE "', '" ANA
-		"', 0), ('" GROUP "', '" ME "', 1), ('" GROUP "', '" ANA "', 1), ('" GROUP "', '"
-		BO "', 1);", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, chat_fx_snapchat_schema, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, chat_fx_snapchat_users, NULL, NULL, NULL), SQLITE_OK);
 	if (owner)
-		ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO required_values VALUES ('USERID', '"
-		                              ME "'), ('OTHER', 'x');", NULL, NULL, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, chat_fx_snapchat_owner, NULL, NULL, NULL),
+		                 SQLITE_OK);
 	return db;
 }
 
@@ -309,28 +180,11 @@ static chat_bytes serialize(sqlite3 *db)
 	return b;
 }
 
-static const char rows[] =
-	"INSERT INTO conversation_message VALUES"
-	" ('" ONE "', 1, 9001, 1, snap('text', 'hey, you up?'), 'COMMITTED', '" ANA "',"
-	"  1700000000123, 1700000060456),"
-	" ('" ONE "', 2, 9002, 1, snap('text', 'yes \xc3\xa9t\xc3\xa9'), 'COMMITTED', '" ME "',"
-	"  1700000100789, NULL),"
-	" ('" ONE "', 3, 9003, 2, snap('media', NULL), 'COMMITTED', '" ANA "', 1700000200000, NULL),"
-	" ('" GROUP "', 1, 9101, 3, snap('share', 'look at this'), 'COMMITTED', '" BO "',"
-	"  1700000300000, NULL),"
-	" ('" GROUP "', 2, 9102, 2, snap('caption', 'at the beach'), 'COMMITTED', '" ME "',"
-	"  1700000400000, NULL),"
-	" ('" GROUP "', 3, 9103, 99, snap('list', 'first|second'), 'COMMITTED', '" ANA "',"
-	"  1700000500000, NULL),"
-	" ('" GROUP "', 4, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
-	" ('" GROUP "', 5, 9105, 1, x'08012205aabb', 'COMMITTED', '" BO "', 1700000600000, NULL),"
-	" ('" GROUP "', 6, 9106, 10, x'', 'COMMITTED', '" BO "', 'soon', -1);";
-
 static chat_bytes arroyo(bool owner)
 {
 	sqlite3 *db = fresh(owner);
 
-	ck_assert_int_eq(sqlite3_exec(db, rows, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, chat_fx_snapchat_rows, NULL, NULL, NULL), SQLITE_OK);
 	return serialize(db);
 }
 
@@ -489,38 +343,10 @@ static const chat_deleted_case deleted_case = {
 	"WHERE rowid IN (201, 202, 240, 241, 242, 277, 320)", 230, NULL, NULL, NULL, NULL
 };
 
-static chat_bytes bulk(void)
-{
-	sqlite3 *db = fresh(true);
-	sqlite3_stmt *st;
-	char text[160];
-	int i;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(db,
-		"INSERT INTO conversation_message (rowid, client_conversation_id, client_message_id,"
-		" server_message_id, content_type, message_content, message_state_type, sender_id,"
-		" creation_timestamp) VALUES (?1, ?2, ?3, ?1 + 9000, 1, snap('text', ?4), 'COMMITTED',"
-		" ?5, ?6)", -1, &st, NULL), SQLITE_OK);
-	for (i = 1; i <= 120; i++) {
-		snprintf(text, sizeof text, "snap note %d, sent at minute %d, long enough for a "
-		         "record of a real chat's size", i, i);
-		sqlite3_bind_int(st, 1, 200 + i);
-		sqlite3_bind_text(st, 2, i % 4 ? ONE : GROUP, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 3, i);
-		sqlite3_bind_text(st, 4, text, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, i % 3 ? ANA : ME, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 6, 1700000000000LL + i * 60000LL);
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-		sqlite3_reset(st);
-	}
-	sqlite3_finalize(st);
-	return serialize(db);
-}
-
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = bulk();
+	chat_bytes b = chat_deleted_fixture("snapchat", "arroyo.db");
 	chat_deleted_figures f = chat_deleted_run_db_text(plugin(), &deleted_case, how, &b,
 	                                                  &pb_text);
 

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -50,7 +51,13 @@ START_TEST(plaso_tango_tc_db)
 
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	ck_assert_uint_eq(stub_host_error_count(r.host), 0);
-	ck_assert_uint_eq(chat_count(&r, MESSAGES), 18);
+	ck_assert_uint_eq(chat_count_live(&r, MESSAGES), 18);
+	/* and three older versions of media messages (16777224, 16777229,
+	 * 16777231: the same media ids) in unallocated space, their rowids
+	 * overwritten: nothing ties them to their live rows */
+	ck_assert_uint_eq(chat_count_recovered(&r, MESSAGES), 3);
+	ck_assert_ptr_nonnull(stub_host_find_record(r.host, MESSAGES, "message_key",
+	                                            "messages:-1"));
 	ck_assert_uint_eq(threads(&r), 7);
 	chat_find(&r, MESSAGES, "thread_id", "DyGWr_010wQM_ozkIe-9Ww");
 
@@ -157,14 +164,45 @@ START_TEST(payloads_good_and_bad)
 }
 END_TEST
 
+/* ---- deleted messages (the fixture of chat_fixtures.c) ------------------ */
+
+/* The text is the payload's field 4, after its 6-byte prefix. */
+static const chat_deleted_text payload_text = {
+	"CAST(substr(payload, 7) AS TEXT)",
+	"CAST(X'1202633122' || char(length(CAST(substr(payload, 7) AS TEXT)) + 18) ||"
+	" CAST(substr(payload, 7) AS TEXT) || ' (edited in place)' AS BLOB)",
+	NULL
+};
+
+static const chat_deleted_case deleted_case = {
+	"fixture tc.db", "messages", "payload", "messages:",
+	"WHERE msg_id IN (10, 11, 40, 41, 42, 77, 120)", 30, NULL, NULL, NULL, NULL
+};
+
+START_TEST(deleted_messages)
+{
+	chat_deletion how = (chat_deletion)_i;
+	chat_bytes b = chat_deleted_fixture("tango", "tc.db");
+	chat_deleted_figures f = chat_deleted_run_db_text(plugin(), &deleted_case, how, &b,
+	                                                  &payload_text);
+
+	chat_deleted_expect(&f, how);
+	chat_bytes_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_tango");
 	TCase *fixtures = tcase_create("fixtures");
 	TCase *corpus = tcase_create("corpus");
+	TCase *deleted = tcase_create("deleted");
 
 	tcase_add_test(fixtures, payloads_good_and_bad);
 	suite_add_tcase(s, fixtures);
+	tcase_set_timeout(deleted, 60);
+	tcase_add_loop_test(deleted, deleted_messages, CHAT_DELETE_PLAIN, CHAT_DELETE_CHECKPOINTED + 1);
+	suite_add_tcase(s, deleted);
 	tcase_set_timeout(corpus, 30);
 	tcase_add_test(corpus, plaso_tango_tc_db);
 	tcase_add_test(corpus, plaso_tango_profile_db);

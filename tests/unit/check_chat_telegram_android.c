@@ -23,147 +23,16 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/telegram_android.h"
 #include "tl.h"
 
 #define MESSAGES "chat_messages"
 #define CONTACTS "chat_contacts"
 #define ACCOUNTS "chat_accounts"
 
-/* ---- a TL encoder for the fixtures ------------------------------------------- */
-
-typedef struct tlbuf {
-	unsigned char data[8192];
-	size_t len;
-} tlbuf;
-
-static void put32(tlbuf *b, uint32_t v)
-{
-	ck_assert_uint_le(b->len + 4, sizeof b->data);
-	b->data[b->len++] = (unsigned char)v;
-	b->data[b->len++] = (unsigned char)(v >> 8);
-	b->data[b->len++] = (unsigned char)(v >> 16);
-	b->data[b->len++] = (unsigned char)(v >> 24);
-}
-
-static void put64(tlbuf *b, int64_t v)
-{
-	put32(b, (uint32_t)((uint64_t)v & 0xffffffffu));
-	put32(b, (uint32_t)((uint64_t)v >> 32));
-}
-
-static void put_string(tlbuf *b, const char *s, size_t n)
-{
-	size_t head = n < 254 ? 1 : 4, total = (head + n + 3) & ~(size_t)3;
-
-	ck_assert_uint_le(b->len + total, sizeof b->data);
-	if (head == 1) {
-		b->data[b->len] = (unsigned char)n;
-	} else {
-		b->data[b->len] = 254;
-		b->data[b->len + 1] = (unsigned char)n;
-		b->data[b->len + 2] = (unsigned char)(n >> 8);
-		b->data[b->len + 3] = (unsigned char)(n >> 16);
-	}
-	memcpy(b->data + b->len + head, s, n);
-	memset(b->data + b->len + head + n, 0, total - head - n);
-	b->len += total;
-}
-
-enum { USER = 1, CHAT, CHANNEL };
-
-/* A long-id Peer (layer 133 on), or an int one. */
-static void put_peer(tlbuf *b, int kind, int64_t id, bool wide)
-{
-	static const uint32_t wide_ids[] = { 0, 0x59511722, 0x36c6019a, 0xa2a5371e };
-	static const uint32_t int_ids[] = { 0, 0x9db1bc6d, 0xbad0e5bb, 0xbddde532 };
-
-	put32(b, wide ? wide_ids[kind] : int_ids[kind]);
-	if (wide)
-		put64(b, id);
-	else
-		put32(b, (uint32_t)id);
-}
-
-typedef struct spec {
-	uint32_t constructor;
-	bool out;
-	int32_t id;
-	int64_t from;            /* a user; 0: none */
-	int peer_kind;
-	int64_t peer;
-	int64_t fwd_from;        /* a user; 0: not forwarded */
-	int32_t reply_to;        /* 0: no reply */
-	int32_t date;
-	const char *text;
-	uint32_t media;          /* a MessageMedia constructor; 0: none */
-} spec;
-
-/* The families tl.c documents: int era, Peer era, flags2 era. */
-static bool int_era(uint32_t c)
-{
-	return c == 0x90dddc11 || c == 0x44f9b43d || c == 0x452c0e65;
-}
-
-static bool flags2_era(uint32_t c)
-{
-	return c == 0x9815cec8 || c == 0xb92f76cf || c == 0x9cb490e9 || c == 0x3ae56482 ||
-	       c == 0x95ef6f2b;
-}
-
-static void put_message(tlbuf *b, const spec *s)
-{
-	uint32_t flags = (s->out ? 2u : 0) | (s->from ? 1u << 8 : 0) |
-	                 (s->fwd_from ? 1u << 2 : 0) | (s->reply_to ? 1u << 3 : 0) |
-	                 (s->media ? 1u << 9 : 0);
-	bool wide = !int_era(s->constructor) && s->constructor != 0x58ae39c9;
-
-	put32(b, s->constructor);
-	put32(b, flags);
-	if (flags2_era(s->constructor))
-		put32(b, 0);
-	put32(b, (uint32_t)s->id);
-	if (int_era(s->constructor)) {
-		if (s->from)
-			put32(b, (uint32_t)s->from);
-		put_peer(b, s->peer_kind, s->peer, false);
-		if (s->fwd_from) { /* messageFwdHeader#ec338270 from_id:0?int date */
-			put32(b, 0xec338270);
-			put32(b, 1);
-			put32(b, (uint32_t)s->fwd_from);
-			put32(b, (uint32_t)s->date - 100);
-		}
-		if (s->reply_to)
-			put32(b, (uint32_t)s->reply_to);
-	} else {
-		if (s->from)
-			put_peer(b, USER, s->from, wide);
-		put_peer(b, s->peer_kind, s->peer, wide);
-		if (s->fwd_from) { /* messageFwdHeader#5f777dce from_id:0?Peer from_name:5 */
-			put32(b, 0x5f777dce);
-			put32(b, 1 | 1 << 5);
-			put_peer(b, USER, s->fwd_from, wide);
-			put_string(b, "Original Author", 15);
-			put32(b, (uint32_t)s->date - 100);
-		}
-		if (s->reply_to) { /* messageReplyHeader#afbc09db reply_to_msg_id:4 top:1 */
-			put32(b, 0xafbc09db);
-			put32(b, 1 << 4 | 1 << 1);
-			put32(b, (uint32_t)s->reply_to);
-			put32(b, 1);
-		}
-	}
-	put32(b, (uint32_t)s->date);
-	put_string(b, s->text, strlen(s->text));
-	if (s->media) {
-		put32(b, s->media);
-		put32(b, 0xdeadbeef); /* the media object: never read */
-	}
-	put32(b, 0); /* what the app writes after (attach path, ...) */
-}
-
 /* ---- the decoder --------------------------------------------------------------- */
 
-static tl_message decode(const tlbuf *b)
+static tl_message decode(const tl_buf *b)
 {
 	tl_message m;
 
@@ -187,13 +56,13 @@ START_TEST(tl_every_family)
 	size_t i;
 
 	for (i = 0; i < sizeof constructors / sizeof *constructors; i++) {
-		spec s = { constructors[i], true, 77, 1001, CHANNEL, 5005, 3003, 70, 1700000000,
+		tl_spec s = { constructors[i], true, 77, 1001, CHANNEL, 5005, 3003, 70, 1700000000,
 		           "caption of a forwarded reply", 0x695150d7 };
-		tlbuf b = { { 0 }, 0 };
+		tl_buf b = { { 0 }, 0 };
 		tl_message m;
 		char buf[32];
 
-		put_message(&b, &s);
+		tl_put_message(&b, &s);
 		m = decode(&b);
 		ck_assert_msg(m.complete, "0x%08x: %s at %zu", constructors[i],
 		              m.problem ? m.problem : "-", m.problem_offset);
@@ -218,15 +87,15 @@ END_TEST
 START_TEST(tl_long_string_and_unicode)
 {
 	char text[600];
-	spec s = { 0x38116ee0, false, 1, 0, USER, 42, 0, 0, 1600000000, text, 0 };
-	tlbuf b = { { 0 }, 0 };
+	tl_spec s = { 0x38116ee0, false, 1, 0, USER, 42, 0, 0, 1600000000, text, 0 };
+	tl_buf b = { { 0 }, 0 };
 	tl_message m;
 	size_t i;
 
 	for (i = 0; i + 4 < sizeof text; i += 4)
 		memcpy(text + i, "ab\xc3\xa9", 4); /* "abé": 596 bytes, a long string */
 	text[i] = '\0';
-	put_message(&b, &s);
+	tl_put_message(&b, &s);
 	m = decode(&b);
 	ck_assert(m.complete);
 	expect_text(&m, text);
@@ -237,18 +106,18 @@ END_TEST
 
 START_TEST(tl_service_secret_empty)
 {
-	tlbuf b = { { 0 }, 0 };
+	tl_buf b = { { 0 }, 0 };
 	tl_message m;
 	char buf[32];
 
 	/* messageService#2b085862: a user joined (action 0x15cefd00) */
-	put32(&b, 0x2b085862);
-	put32(&b, 1 << 8);
-	put32(&b, 9);
-	put_peer(&b, USER, 1001, true);
-	put_peer(&b, CHAT, 6006, true);
-	put32(&b, 1650000000);
-	put32(&b, 0x15cefd00);
+	tl_put32(&b, 0x2b085862);
+	tl_put32(&b, 1 << 8);
+	tl_put32(&b, 9);
+	tl_put_peer(&b, USER, 1001, true);
+	tl_put_peer(&b, CHAT, 6006, true);
+	tl_put32(&b, 1650000000);
+	tl_put32(&b, 0x15cefd00);
 	m = decode(&b);
 	ck_assert(m.complete);
 	ck_assert_int_eq(m.kind, TL_SERVICE);
@@ -257,15 +126,15 @@ START_TEST(tl_service_secret_empty)
 
 	/* TL_message_secret#555555fa: the app's own, with media always */
 	b.len = 0;
-	put32(&b, 0x555555fa);
-	put32(&b, 2);
-	put32(&b, 12);
-	put32(&b, 60);       /* ttl */
-	put32(&b, 1001);     /* from_id */
-	put_peer(&b, USER, 2002, false);
-	put32(&b, 1500000000);
-	put_string(&b, "self-destructing", 16);
-	put32(&b, 0x3ded6320); /* messageMediaEmpty */
+	tl_put32(&b, 0x555555fa);
+	tl_put32(&b, 2);
+	tl_put32(&b, 12);
+	tl_put32(&b, 60);       /* ttl */
+	tl_put32(&b, 1001);     /* from_id */
+	tl_put_peer(&b, USER, 2002, false);
+	tl_put32(&b, 1500000000);
+	tl_put_string(&b, "self-destructing", 16);
+	tl_put32(&b, 0x3ded6320); /* messageMediaEmpty */
 	m = decode(&b);
 	ck_assert(m.complete);
 	ck_assert(m.secret);
@@ -273,8 +142,8 @@ START_TEST(tl_service_secret_empty)
 	ck_assert_str_eq(tl_peer_text(&m.from, buf, sizeof buf), "1001");
 
 	b.len = 0;
-	put32(&b, 0x83e5de54);
-	put32(&b, 5);
+	tl_put32(&b, 0x83e5de54);
+	tl_put32(&b, 5);
 	m = decode(&b);
 	ck_assert(m.complete);
 	ck_assert_int_eq(m.kind, TL_EMPTY);
@@ -283,13 +152,13 @@ END_TEST
 
 START_TEST(tl_stops_where_it_must)
 {
-	spec s = { 0x38116ee0, false, 3, 1001, USER, 1001, 0, 0, 1700000000, "hello", 0 };
-	tlbuf b = { { 0 }, 0 };
+	tl_spec s = { 0x38116ee0, false, 3, 1001, USER, 1001, 0, 0, 1700000000, "hello", 0 };
+	tl_buf b = { { 0 }, 0 };
 	tl_message m;
 
 	/* an unknown constructor: nothing guessed */
-	put32(&b, 0x12345678);
-	put32(&b, 0);
+	tl_put32(&b, 0x12345678);
+	tl_put32(&b, 0);
 	m = decode(&b);
 	ck_assert(!m.complete);
 	ck_assert(!m.known);
@@ -298,7 +167,7 @@ START_TEST(tl_stops_where_it_must)
 	ck_assert(!m.has_text);
 
 	/* an unknown Peer (peer_id) at byte 24: the fields before it stand */
-	put_message((b.len = 0, &b), &s);
+	tl_put_message((b.len = 0, &b), &s);
 	memcpy(b.data + 24, "\x01\x02\x03\x04", 4);
 	m = decode(&b);
 	ck_assert(!m.complete);
@@ -309,7 +178,7 @@ START_TEST(tl_stops_where_it_must)
 	ck_assert(strstr(m.problem, "Peer"));
 
 	/* truncated inside the text */
-	put_message((b.len = 0, &b), &s);
+	tl_put_message((b.len = 0, &b), &s);
 	m.has_text = true;
 	tl_decode_message(b.data, b.len - 8, &m);
 	ck_assert(!m.complete);
@@ -318,12 +187,12 @@ START_TEST(tl_stops_where_it_must)
 
 	/* a reply quoting media: the header is not skipped */
 	b.len = 0;
-	put32(&b, 0x38116ee0);
-	put32(&b, 1 << 3);
-	put32(&b, 4);
-	put_peer(&b, USER, 1001, true);
-	put32(&b, 0xafbc09db);
-	put32(&b, 1 << 8);
+	tl_put32(&b, 0x38116ee0);
+	tl_put32(&b, 1 << 3);
+	tl_put32(&b, 4);
+	tl_put_peer(&b, USER, 1001, true);
+	tl_put32(&b, 0xafbc09db);
+	tl_put32(&b, 1 << 8);
 	m = decode(&b);
 	ck_assert(!m.complete);
 	ck_assert_uint_eq(m.problem_offset, 24);
@@ -331,12 +200,12 @@ START_TEST(tl_stops_where_it_must)
 
 	/* a string length byte of 255, and no bytes at all */
 	b.len = 0;
-	put32(&b, 0x38116ee0);
-	put32(&b, 0);
-	put32(&b, 4);
-	put_peer(&b, USER, 1001, true);
-	put32(&b, 1);
-	put32(&b, 0x000000ff);
+	tl_put32(&b, 0x38116ee0);
+	tl_put32(&b, 0);
+	tl_put32(&b, 4);
+	tl_put_peer(&b, USER, 1001, true);
+	tl_put32(&b, 1);
+	tl_put32(&b, 0x000000ff);
 	m = decode(&b);
 	ck_assert(!m.complete);
 	ck_assert_uint_eq(m.problem_offset, 28);
@@ -347,67 +216,19 @@ END_TEST
 
 /* ---- cache4.db ------------------------------------------------------------------- */
 
-static const char schema[] =
-	"CREATE TABLE messages_v2(mid INTEGER, uid INTEGER, read_state INTEGER,"
-	" send_state INTEGER, date INTEGER, data BLOB, out INTEGER, ttl INTEGER, media INTEGER,"
-	" replydata BLOB, imp INTEGER, mention INTEGER, forwards INTEGER, replies_data BLOB,"
-	" thread_reply_id INTEGER, is_channel INTEGER, reply_to_message_id INTEGER,"
-	" custom_params BLOB, group_id INTEGER, reply_to_story_id INTEGER,"
-	" PRIMARY KEY(mid, uid));"
-	"CREATE TABLE users(uid INTEGER PRIMARY KEY, name TEXT, status INTEGER, data BLOB);"
-	"CREATE TABLE chats(uid INTEGER PRIMARY KEY, name TEXT, data BLOB);"
-	"CREATE TABLE enc_chats(uid INTEGER PRIMARY KEY, user INTEGER, name TEXT, data BLOB,"
-	" g BLOB, authkey BLOB, ttl INTEGER, layer INTEGER, seq_in INTEGER, seq_out INTEGER,"
-	" use_count INTEGER, exchange_id INTEGER, key_date INTEGER, fprint INTEGER,"
-	" fauthkey BLOB, khash BLOB, in_seq_no INTEGER, admin_id INTEGER, mtproto_seq INTEGER);"
-	"CREATE TABLE user_contacts_v7(key TEXT PRIMARY KEY, uid INTEGER, fname TEXT,"
-	" sname TEXT, imported INTEGER);"
-	"CREATE TABLE user_phones_v7(key TEXT, phone TEXT, sphone TEXT, deleted INTEGER,"
-	" PRIMARY KEY (key, phone));"
-	"CREATE TABLE dialogs(did INTEGER PRIMARY KEY, date INTEGER, unread_count INTEGER,"
-	" last_mid INTEGER, inbox_max INTEGER, outbox_max INTEGER, last_mid_i INTEGER,"
-	" unread_count_i INTEGER, pts INTEGER, date_i INTEGER, pinned INTEGER, flags INTEGER,"
-	" folder_id INTEGER, data BLOB, unread_reactions INTEGER, last_mid_group INTEGER,"
-	" ttl_period INTEGER);"
-	"INSERT INTO users VALUES (1001, 'olga owner;;;olga', 1700000000, NULL),"
-	" (2002, 'pavel petrov;;;pasha', -100, NULL), (3003, 'original author;;;', 0, NULL);"
-	"INSERT INTO chats VALUES (5005, 'Fishing Club', NULL);"
-	"INSERT INTO enc_chats (uid, user, name) VALUES (7, 2002, 'pavel petrov');"
-	"INSERT INTO user_contacts_v7 VALUES ('k2', 2002, 'Pavel', 'Petrov', 1);"
-	"INSERT INTO user_phones_v7 VALUES ('k2', '+79990002002', '79990002002', 0),"
-	" ('k2', '+79990009999', '79990009999', 1);";
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-/* Inserts a message row: mid, uid, out, date, send_state, the TL object;
- * rowid when not 0. */
-static void insert_at(sqlite3 *db, int64_t rowid, int64_t mid, int64_t uid, const spec *s,
+/* Inserts a message row (chat_fx_tl_insert). */
+static void insert_at(sqlite3 *db, int64_t rowid, int64_t mid, int64_t uid, const tl_spec *s,
                       int send_state)
 {
-	tlbuf b = { { 0 }, 0 };
-	sqlite3_stmt *st;
-
-	put_message(&b, s);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO messages_v2 (rowid, mid, uid,"
-	                 " read_state, send_state, date, data, out, ttl, media) VALUES (?8, ?1, ?2,"
-	                 " 3, ?3, ?4, ?5, ?6, 0, ?7)", -1, &st, NULL), SQLITE_OK);
-	if (rowid)
-		sqlite3_bind_int64(st, 8, rowid);
-	sqlite3_bind_int64(st, 1, mid);
-	sqlite3_bind_int64(st, 2, uid);
-	sqlite3_bind_int(st, 3, send_state);
-	sqlite3_bind_int(st, 4, s->date);
-	sqlite3_bind_blob(st, 5, b.data, (int)b.len, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 6, s->out);
-	sqlite3_bind_int(st, 7, s->media ? 1 : 0);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
+	ck_assert_int_eq(tl_fixture_insert(db, rowid, mid, uid, s, send_state), SQLITE_OK);
 }
 
-static void insert(sqlite3 *db, int64_t mid, int64_t uid, const spec *s, int send_state)
+static void insert(sqlite3 *db, int64_t mid, int64_t uid, const tl_spec *s, int send_state)
 {
 	insert_at(db, 0, mid, uid, s, send_state);
 }
@@ -432,22 +253,22 @@ static sqlite3 *fresh(void)
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, schema, NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, chat_fx_telegram_schema, NULL, NULL, NULL), SQLITE_OK);
 	return db;
 }
 
 static chat_bytes cache4(void)
 {
 	sqlite3 *db = fresh();
-	spec a = { 0x3ae56482, false, 10, 2002, USER, 1001, 0, 0, 1700000000,
+	tl_spec a = { 0x3ae56482, false, 10, 2002, USER, 1001, 0, 0, 1700000000,
 	           "Privet, are you home?", 0 };
-	spec b = { 0x3ae56482, true, 11, 1001, USER, 2002, 0, 10, 1700000060,
+	tl_spec b = { 0x3ae56482, true, 11, 1001, USER, 2002, 0, 10, 1700000060,
 	           "yes, come over", 0 };
-	spec c = { 0x38116ee0, false, 50, 2002, CHANNEL, 5005, 3003, 0, 1690000000,
+	tl_spec c = { 0x38116ee0, false, 50, 2002, CHANNEL, 5005, 3003, 0, 1690000000,
 	           "the big one", 0x695150d7 };
-	spec d = { 0x44f9b43d, true, 51, 1001, CHAT, 5005, 0, 0, 1500000000, "old times", 0 };
-	spec e = { 0x3ae56482, true, 12, 1001, USER, 2002, 0, 0, 1700000120, "failed one", 0 };
-	tlbuf unknown = { { 0 }, 0 };
+	tl_spec d = { 0x44f9b43d, true, 51, 1001, CHAT, 5005, 0, 0, 1500000000, "old times", 0 };
+	tl_spec e = { 0x3ae56482, true, 12, 1001, USER, 2002, 0, 0, 1700000120, "failed one", 0 };
+	tl_buf unknown = { { 0 }, 0 };
 	sqlite3_stmt *st;
 
 	insert(db, 10, 2002, &a, 0);
@@ -456,8 +277,8 @@ static chat_bytes cache4(void)
 	insert(db, 51, -5005, &d, 0);
 	insert(db, 12, 2002, &e, 2);
 	/* a constructor the decoder does not know: the row still counts */
-	put32(&unknown, 0xcafebabe);
-	put32(&unknown, 0);
+	tl_put32(&unknown, 0xcafebabe);
+	tl_put32(&unknown, 0);
 	ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO messages_v2 (mid, uid, date, data,"
 	                 " out, send_state) VALUES (13, 2002, 1700000180, ?1, 0, 0)", -1, &st, NULL),
 	                 SQLITE_OK);
@@ -466,17 +287,17 @@ static chat_bytes cache4(void)
 	sqlite3_finalize(st);
 	/* a secret chat, old-style dialog id (chat id << 32) */
 	{
-		tlbuf sb = { { 0 }, 0 };
+		tl_buf sb = { { 0 }, 0 };
 
-		put32(&sb, 0x555555fa);
-		put32(&sb, 0);
-		put32(&sb, -5);
-		put32(&sb, 30);
-		put32(&sb, 2002);
-		put_peer(&sb, USER, 1001, false);
-		put32(&sb, 1600000000);
-		put_string(&sb, "burn after reading", 18);
-		put32(&sb, 0x3ded6320);
+		tl_put32(&sb, 0x555555fa);
+		tl_put32(&sb, 0);
+		tl_put32(&sb, -5);
+		tl_put32(&sb, 30);
+		tl_put32(&sb, 2002);
+		tl_put_peer(&sb, USER, 1001, false);
+		tl_put32(&sb, 1600000000);
+		tl_put_string(&sb, "burn after reading", 18);
+		tl_put32(&sb, 0x3ded6320);
 		ck_assert_int_eq(sqlite3_prepare_v2(db, "INSERT INTO messages_v2 (mid, uid, date,"
 		                 " data, out, send_state) VALUES (-5, 30064771072, 1600000000, ?1, 0,"
 		                 " 0)", -1, &st, NULL), SQLITE_OK);
@@ -649,7 +470,7 @@ static void sql_tl_edit(sqlite3_context *cx, int n, sqlite3_value **v)
 	const unsigned char *blob = sqlite3_value_blob(v[0]);
 	size_t len = (size_t)sqlite3_value_bytes(v[0]), head, start, end;
 	char text[1024];
-	tlbuf out = { { 0 }, 0 };
+	tl_buf out = { { 0 }, 0 };
 	tl_message m;
 
 	(void)n;
@@ -662,7 +483,7 @@ static void sql_tl_edit(sqlite3_context *cx, int n, sqlite3_value **v)
 	memcpy(text + m.text_len, " (edited in place)", 18);
 	memcpy(out.data, blob, start);
 	out.len = start;
-	put_string(&out, text, m.text_len + 18);
+	tl_put_string(&out, text, m.text_len + 18);
 	memcpy(out.data + out.len, blob + end, len - end);
 	out.len += len - end;
 	sqlite3_result_blob(cx, out.data, (int)out.len, SQLITE_TRANSIENT);
@@ -693,27 +514,10 @@ static const chat_deleted_case deleted_case = {
 	"WHERE rowid IN (201, 202, 240, 241, 242, 277, 320)", 230, NULL, NULL, NULL, NULL
 };
 
-static chat_bytes bulk(void)
-{
-	sqlite3 *db = fresh();
-	char text[160];
-	int i;
-
-	for (i = 1; i <= 120; i++) {
-		spec s = { i % 5 ? 0x3ae56482 : 0x38116ee0, i % 3 == 0, i, i % 3 ? 2002 : 1001,
-		           USER, i % 3 ? 1001 : 2002, 0, 0, 1700000000 + i * 60, text, 0 };
-
-		snprintf(text, sizeof text, "telegram note %d, sent at minute %d, long enough "
-		         "for a record of a real chat's size", i, i);
-		insert_at(db, 200 + i, i, 2002, &s, 0);
-	}
-	return serialize(db);
-}
-
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = bulk();
+	chat_bytes b = chat_deleted_fixture("telegram-android", "cache4.db");
 	chat_deleted_figures f = chat_deleted_run_db_text(plugin(), &deleted_case, how, &b,
 	                                                  &tl_text);
 

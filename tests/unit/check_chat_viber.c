@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
@@ -80,14 +81,37 @@ START_TEST(broken_rows)
 }
 END_TEST
 
+/* ---- deleted calls (the fixture of chat_fixtures.c) --------------------- */
+
+static const chat_deleted_case deleted_case = {
+	"fixture viber_data", "calls", "number", "",
+	"WHERE _id IN (10, 11, 40, 41, 42, 77, 120)", 30,
+	"chat_calls", "call_id", "peer", NULL
+};
+
+START_TEST(deleted_calls)
+{
+	chat_deletion how = (chat_deletion)_i;
+	chat_bytes b = chat_deleted_fixture("viber", NULL);
+	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
+
+	chat_deleted_expect(&f, how);
+	chat_bytes_free(&b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("chat_viber");
 	TCase *fixtures = tcase_create("fixtures");
 	TCase *corpus = tcase_create("corpus");
+	TCase *deleted = tcase_create("deleted");
 
 	tcase_add_test(fixtures, broken_rows);
 	suite_add_tcase(s, fixtures);
+	tcase_set_timeout(deleted, 60);
+	tcase_add_loop_test(deleted, deleted_calls, CHAT_DELETE_PLAIN, CHAT_DELETE_CHECKPOINTED + 1);
+	suite_add_tcase(s, deleted);
 	tcase_add_test(corpus, plaso_viber_data);
 	if (chat_corpus_has("plaso-chat/viber_data"))
 		suite_add_tcase(s, corpus);

@@ -19,6 +19,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/whatsapp_android.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -26,97 +27,7 @@
 #define CONTACTS "chat_contacts"
 
 /* SHA-256("abc") in Base64, as file_hash and media_hash hold digests */
-#define ABC_SHA256_B64 "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
 #define ABC_SHA256_HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-
-static const char message_schema[] =
-	"CREATE TABLE jid (_id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL,"
-	" server TEXT NOT NULL, agent INTEGER, device INTEGER, type INTEGER, raw_string TEXT);"
-	"CREATE TABLE chat (_id INTEGER PRIMARY KEY AUTOINCREMENT, jid_row_id INTEGER UNIQUE,"
-	" hidden INTEGER, subject TEXT, created_timestamp INTEGER, display_message_row_id INTEGER,"
-	" last_message_row_id INTEGER, archived INTEGER, sort_timestamp INTEGER);"
-	"CREATE TABLE message (_id INTEGER PRIMARY KEY AUTOINCREMENT, chat_row_id INTEGER NOT NULL,"
-	" from_me INTEGER NOT NULL, key_id TEXT NOT NULL, sender_jid_row_id INTEGER,"
-	" status INTEGER, broadcast INTEGER, recipient_count INTEGER, participant_hash TEXT,"
-	" origination_flags INTEGER, origin INTEGER, timestamp INTEGER,"
-	" received_timestamp INTEGER, receipt_server_timestamp INTEGER, message_type INTEGER,"
-	" text_data TEXT, starred INTEGER, lookup_tables INTEGER,"
-	" sort_id INTEGER NOT NULL DEFAULT 0, message_add_on_flags INTEGER, view_mode INTEGER);"
-	"CREATE TABLE message_media (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER,"
-	" transferred INTEGER, file_path TEXT, file_size INTEGER, media_key BLOB, width INTEGER,"
-	" height INTEGER, direct_path TEXT, message_url TEXT, mime_type TEXT, file_length INTEGER,"
-	" media_name TEXT, file_hash TEXT, media_duration INTEGER, enc_file_hash TEXT,"
-	" media_caption TEXT);"
-	"CREATE TABLE message_quoted (message_row_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" chat_row_id INTEGER NOT NULL, parent_message_chat_row_id INTEGER NOT NULL,"
-	" from_me INTEGER NOT NULL, sender_jid_row_id INTEGER, key_id TEXT NOT NULL,"
-	" timestamp INTEGER, message_type INTEGER, origin INTEGER, text_data TEXT,"
-	" payment_transaction_id TEXT, lookup_tables INTEGER);"
-	"CREATE TABLE message_forwarded (message_row_id INTEGER PRIMARY KEY, forward_score INTEGER);"
-	"CREATE TABLE message_edit_info (message_row_id INTEGER PRIMARY KEY,"
-	" original_key_id TEXT NOT NULL, edited_timestamp INTEGER NOT NULL,"
-	" sender_timestamp INTEGER NOT NULL);"
-	"CREATE TABLE message_revoked (message_row_id INTEGER PRIMARY KEY,"
-	" revoked_key_id TEXT NOT NULL, admin_jid_row_id INTEGER, revoke_timestamp INTEGER);"
-	"CREATE TABLE message_location (message_row_id INTEGER PRIMARY KEY, chat_row_id INTEGER,"
-	" latitude REAL, longitude REAL, place_name TEXT, place_address TEXT, url TEXT,"
-	" live_location_share_duration INTEGER);"
-	"CREATE TABLE message_system (message_row_id INTEGER PRIMARY KEY,"
-	" action_type INTEGER NOT NULL);"
-	"CREATE TABLE message_vcard (_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" message_row_id INTEGER, vcard TEXT);"
-	"CREATE TABLE group_participant_user (_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" group_jid_row_id INTEGER NOT NULL, user_jid_row_id INTEGER NOT NULL, rank INTEGER,"
-	" pending INTEGER);"
-	"CREATE TABLE receipt_user (_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" message_row_id INTEGER NOT NULL, receipt_user_jid_row_id INTEGER NOT NULL,"
-	" receipt_timestamp INTEGER, read_timestamp INTEGER, played_timestamp INTEGER);"
-	"CREATE TABLE call_log (_id INTEGER PRIMARY KEY AUTOINCREMENT, jid_row_id INTEGER,"
-	" from_me INTEGER, call_id TEXT, transaction_id INTEGER, timestamp INTEGER,"
-	" video_call INTEGER, duration INTEGER, call_result INTEGER, bytes_transferred INTEGER,"
-	" group_jid_row_id INTEGER NOT NULL DEFAULT 0, is_joinable_group_call INTEGER);";
-
-static const char message_rows[] =
-	"INSERT INTO jid VALUES (1, '15550001111', 's.whatsapp.net', 0, 0, 0,"
-	" '15550001111@s.whatsapp.net'),"
-	" (2, '15550002222', 's.whatsapp.net', 0, 0, 0, '15550002222@s.whatsapp.net'),"
-	" (3, '120363000000000001', 'g.us', 0, 0, 1, '120363000000000001@g.us'),"
-	" (4, '15550003333', 's.whatsapp.net', 0, 0, 0, NULL);"
-	"INSERT INTO chat (_id, jid_row_id, subject) VALUES (1, 1, NULL), (2, 3, 'Lake trip');"
-	"INSERT INTO group_participant_user (group_jid_row_id, user_jid_row_id)"
-	" VALUES (3, 1), (3, 2), (3, 4);"
-	"INSERT INTO message (_id, chat_row_id, from_me, key_id, sender_jid_row_id, status,"
-	" timestamp, received_timestamp, receipt_server_timestamp, message_type, text_data,"
-	" starred, sort_id) VALUES"
-	" (1, -1, 0, '-1', 0, -1, 0, 0, -1, 0, NULL, 0, 1),"
-	" (2, 1, 0, 'KEY2', 0, 0, 1700000000123, 1700000001456, -1, 0,"
-	"   'hello from alice', 0, 2),"
-	" (3, 1, 1, 'KEY3', 0, 13, 1700000060000, 1700000060001, 1700000060500, 0,"
-	"   'hi alice', 1, 3),"
-	" (4, 2, 0, 'KEY4', 2, 0, 1700000100000, 1700000100900, -1, 1, 'the lake', 0, 4),"
-	" (5, 2, 1, 'KEY5', 0, 5, 1700000200000, 0, 1700000200100, 0, 'see you there', 0, 5),"
-	" (6, 2, 0, 'KEY6', 4, 6, 1700000300000, 0, -1, 7, '', 0, 6),"
-	" (7, 1, 0, 'KEY7', 0, 0, 1700000400000, 1700000400500, -1, 15, NULL, 0, 7),"
-	" (8, 1, 0, 'KEY8', 0, 0, 1700000500000, 1700000500500, -1, 5, NULL, 0, 8),"
-	" (9, 1, 1, 'KEY9', 0, 13, 1700000600000, 0, -1, 0, 'edited text', 0, 9);"
-	"INSERT INTO message_media (message_row_id, chat_row_id, file_path, file_size, width,"
-	" height, message_url, mime_type, media_name, file_hash, media_duration) VALUES"
-	" (4, 2, 'Media/WhatsApp Images/IMG-20231114-WA0001.jpg', 12345, 800, 600,"
-	"  'https://mmg.whatsapp.net/d/f/x.enc', 'image/jpeg', NULL, '" ABC_SHA256_B64 "', 0);"
-	"INSERT INTO receipt_user (message_row_id, receipt_user_jid_row_id, receipt_timestamp,"
-	" read_timestamp, played_timestamp) VALUES (3, 1, 1700000061000, 1700000062000, 0);"
-	"INSERT INTO message_quoted VALUES (5, 2, 2, 0, 2, 'KEY4', 1700000100000, 1, 0,"
-	" 'the lake', NULL, 0);"
-	"INSERT INTO message_forwarded VALUES (5, 1);"
-	"INSERT INTO message_system VALUES (6, 12);"
-	"INSERT INTO message_revoked VALUES (7, 'KEY7ORIG', NULL, 1700000401000);"
-	"INSERT INTO message_location (message_row_id, chat_row_id, latitude, longitude,"
-	" place_name) VALUES (8, 1, 46.5, 6.625, 'Ouchy');"
-	"INSERT INTO message_edit_info VALUES (9, 'KEY9', 1700000601000, 1700000600900);"
-	"INSERT INTO call_log (_id, jid_row_id, from_me, call_id, timestamp, video_call,"
-	" duration, call_result, group_jid_row_id) VALUES"
-	" (1, 1, 0, 'CALL1', 1700000700000, 0, 0, 2, 0),"
-	" (2, 2, 1, 'CALL2', 1700000800250, 1, 95, 5, 0);";
 
 static const exhibit_plugin *plugin(void)
 {
@@ -146,7 +57,7 @@ static const char *extra_of(const stub_record *r)
 
 START_TEST(message_layout)
 {
-	chat_bytes b = db_of(message_schema, message_rows);
+	chat_bytes b = db_of(chat_fx_whatsapp_android_schema, chat_fx_whatsapp_android_rows);
 	chat_run r = chat_analyze(plugin(), &b, "/evidence/renamed.bin");
 	const stub_record *m, *a;
 
@@ -262,7 +173,7 @@ END_TEST
 
 START_TEST(calls)
 {
-	chat_bytes b = db_of(message_schema, message_rows);
+	chat_bytes b = db_of(chat_fx_whatsapp_android_schema, chat_fx_whatsapp_android_rows);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *c;
 
@@ -288,68 +199,12 @@ END_TEST
 
 /* ---- the older layout ---------------------------------------------------- */
 
-static const char legacy_schema[] =
-	"CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEXT NOT NULL,"
-	" key_from_me INTEGER, key_id TEXT NOT NULL, status INTEGER, needs_push INTEGER, data TEXT,"
-	" timestamp INTEGER, media_url TEXT, media_mime_type TEXT, media_wa_type TEXT,"
-	" media_size INTEGER, media_name TEXT, media_caption TEXT, media_hash TEXT,"
-	" media_duration INTEGER, origin INTEGER, latitude REAL, longitude REAL, thumb_image TEXT,"
-	" remote_resource TEXT, received_timestamp INTEGER, send_timestamp INTEGER,"
-	" receipt_server_timestamp INTEGER, receipt_device_timestamp INTEGER,"
-	" read_device_timestamp INTEGER, played_device_timestamp INTEGER, raw_data BLOB,"
-	" recipient_count INTEGER, participant_hash TEXT, starred INTEGER, quoted_row_id INTEGER,"
-	" mentioned_jids TEXT, multicast_id TEXT, edit_version INTEGER, media_enc_hash TEXT,"
-	" payment_transaction_id TEXT, forwarded INTEGER, preview_type INTEGER, send_count INTEGER);"
-	"CREATE TABLE messages_quotes (_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" key_remote_jid TEXT NOT NULL, key_from_me INTEGER, key_id TEXT NOT NULL,"
-	" status INTEGER, data TEXT, timestamp INTEGER, media_wa_type TEXT, remote_resource TEXT);"
-	"CREATE TABLE chat_list (_id INTEGER PRIMARY KEY AUTOINCREMENT, key_remote_jid TEXT UNIQUE,"
-	" message_table_id INTEGER, subject TEXT, creation INTEGER, sort_timestamp INTEGER);"
-	"CREATE TABLE group_participants (_id INTEGER PRIMARY KEY AUTOINCREMENT,"
-	" gjid TEXT NOT NULL, jid TEXT NOT NULL, admin INTEGER, pending INTEGER,"
-	" sent_sender_key INTEGER);";
-
 #define LEGACY_PATH "/storage/emulated/0/WhatsApp/Media/WhatsApp Images/IMG-20190101-WA0001.jpg"
-
-static const char legacy_rows[] =
-	"INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, data, timestamp)"
-	" VALUES (1, '-1', 0, '-1', -1, NULL, 0);"
-	"INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, data, timestamp,"
-	" received_timestamp, media_wa_type, latitude, longitude) VALUES"
-	" (2, '15550001111@s.whatsapp.net', 0, 'K2', 0, 'happy new year', 1546300800000,"
-	"  1546300801000, '0', 0, 0);"
-	"INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, data, timestamp,"
-	" received_timestamp, receipt_device_timestamp, read_device_timestamp, media_wa_type,"
-	" forwarded) VALUES"
-	" (3, '15550001111@s.whatsapp.net', 1, 'K3', 13, 'same to you', 1546300860000, 0,"
-	"  1546300861000, 1546300900000, '0', 1);"
-	"INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, timestamp,"
-	" received_timestamp, media_wa_type, media_mime_type, media_size, media_caption, media_hash,"
-	" media_url, thumb_image, remote_resource) VALUES"
-	" (4, '15550009999-1546000000@g.us', 0, 'K4', 0, 1546301000000, 1546301000500, '1',"
-	"  'image/jpeg', 2048, 'fireworks', '" ABC_SHA256_B64 "', 'https://mmg.whatsapp.net/x',"
-	"  X'aced00057372001a636f6d2e77686174736170702e4d656469614461746174004a2f73746f726167652f"
-	"656d756c617465642f302f57686174734170702f4d656469612f576861747341707020496d616765732f494d"
-	"472d32303139303130312d5741303030312e6a706778', '15550002222@s.whatsapp.net');"
-	"INSERT INTO messages_quotes (_id, key_remote_jid, key_from_me, key_id, data) VALUES"
-	" (1, '15550009999-1546000000@g.us', 0, 'K4', 'fireworks');"
-	"INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, data, timestamp,"
-	" media_wa_type, quoted_row_id) VALUES"
-	" (5, '15550009999-1546000000@g.us', 1, 'K5', 5, 'wow', 1546301100000, '0', 1);"
-	"INSERT INTO messages (_id, key_remote_jid, key_from_me, key_id, status, timestamp,"
-	" media_wa_type, remote_resource) VALUES"
-	" (6, '15550009999-1546000000@g.us', 0, 'K6', 6, 1546301200000, '0',"
-	"  '15550001111@s.whatsapp.net');"
-	"INSERT INTO chat_list (key_remote_jid, subject) VALUES"
-	" ('15550009999-1546000000@g.us', 'New year');"
-	"INSERT INTO group_participants (gjid, jid) VALUES"
-	" ('15550009999-1546000000@g.us', '15550001111@s.whatsapp.net'),"
-	" ('15550009999-1546000000@g.us', '15550002222@s.whatsapp.net'),"
-	" ('15550009999-1546000000@g.us', '');";
 
 START_TEST(legacy_layout)
 {
-	chat_bytes b = db_of(legacy_schema, legacy_rows);
+	chat_bytes b = db_of(chat_fx_whatsapp_android_legacy_schema,
+	                     chat_fx_whatsapp_android_legacy_rows);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *m, *a;
 
@@ -410,8 +265,10 @@ START_TEST(migration_reads_each_message_once)
 	chat_bytes b;
 	chat_run r;
 
-	ck_assert_int_ge(asprintf(&rows, "%s%s%s", legacy_schema, legacy_rows, message_rows), 0);
-	b = db_of(message_schema, rows);
+	ck_assert_int_ge(asprintf(&rows, "%s%s%s", chat_fx_whatsapp_android_legacy_schema,
+	                          chat_fx_whatsapp_android_legacy_rows,
+	                          chat_fx_whatsapp_android_rows), 0);
+	b = db_of(chat_fx_whatsapp_android_schema, rows);
 	r = chat_analyze(plugin(), &b, NULL);
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	ck_assert_uint_eq(chat_count(&r, MESSAGES), 8);
@@ -422,8 +279,9 @@ START_TEST(migration_reads_each_message_once)
 	free(rows);
 
 	/* the new tables made but still empty: the old one is read */
-	ck_assert_int_ge(asprintf(&rows, "%s%s", legacy_schema, legacy_rows), 0);
-	b = db_of(message_schema, rows);
+	ck_assert_int_ge(asprintf(&rows, "%s%s", chat_fx_whatsapp_android_legacy_schema,
+	                          chat_fx_whatsapp_android_legacy_rows), 0);
+	b = db_of(chat_fx_whatsapp_android_schema, rows);
 	r = chat_analyze(plugin(), &b, NULL);
 	ck_assert_uint_eq(chat_count(&r, MESSAGES), 5);
 	chat_find(&r, MESSAGES, "message_key", "messages:2");
@@ -501,7 +359,7 @@ END_TEST
 
 START_TEST(nulls_and_absurd_values)
 {
-	chat_bytes b = db_of(message_schema,
+	chat_bytes b = db_of(chat_fx_whatsapp_android_schema,
 		"INSERT INTO jid VALUES (1, 'u', 's', 0, 0, 0, x'41ff42');"
 		"INSERT INTO chat (_id, jid_row_id, subject) VALUES (1, 1, x'00ff'), (2, 99, NULL);"
 		"INSERT INTO message (_id, chat_row_id, from_me, key_id, timestamp, message_type,"
@@ -554,12 +412,12 @@ START_TEST(truncated_database)
 	chat_run r;
 	char *rows = NULL;
 
-	ck_assert_int_ge(asprintf(&rows, "%s%s", message_rows,
+	ck_assert_int_ge(asprintf(&rows, "%s%s", chat_fx_whatsapp_android_rows,
 		"WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 400)"
 		" INSERT INTO message (_id, chat_row_id, from_me, key_id, timestamp, message_type,"
 		" text_data) SELECT i, 1 + i % 2, i % 3 = 0, 'K' || i, 1700000000000 + i * 1000, 0,"
 		" 'bulk message number ' || i FROM n;"), 0);
-	full = db_of(message_schema, rows);
+	full = db_of(chat_fx_whatsapp_android_schema, rows);
 	free(rows);
 	cut.len = full.len / 2;
 	cut.data = malloc(cut.len);
@@ -577,50 +435,12 @@ END_TEST
 /* ---- deleted messages ---------------------------------------------------- */
 
 /* Enough messages for several pages, each text its own. */
-#define BULK(table, columns, values)                                                    \
-	"WITH RECURSIVE n(i) AS (SELECT 20 UNION ALL SELECT i + 1 FROM n WHERE i < 120)" \
-	" INSERT INTO " table " (" columns ") SELECT " values " FROM n;"
-
-static chat_bytes message_fixture(void)
-{
-	char *rows;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&rows, "%s%s", message_rows, BULK("message",
-		"_id, chat_row_id, from_me, key_id, sender_jid_row_id, status, timestamp,"
-		" received_timestamp, message_type, text_data, sort_id",
-		"i, 1 + i % 2, i % 3 = 0, 'BULK' || i, CASE i % 2 WHEN 1 THEN 2 ELSE 0 END, 0,"
-		" 1700001000000 + i * 61000, 1700001000500 + i * 61000, 0,"
-		" 'message ' || i || ' about the lake, written at minute ' || i, i")), 0);
-	b = db_of(message_schema, rows);
-	free(rows);
-	return b;
-}
-
 static const chat_deleted_case message_deleted = {
 	"fixture msgstore.db (2021 layout)", "message", "text_data", "message:",
 	"WHERE _id IN (3, 5, 33, 34, 35, 77, 120)", 2, NULL, NULL, NULL,
 	/* the app's placeholder row is no message: the harness counts every row */
 	"DELETE FROM message WHERE key_id = '-1'"
 };
-
-static chat_bytes legacy_fixture(void)
-{
-	char *rows;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&rows, "%s%s", legacy_rows, BULK("messages",
-		"_id, key_remote_jid, key_from_me, key_id, status, data, timestamp, media_wa_type,"
-		" remote_resource",
-		"i, CASE i % 2 WHEN 1 THEN '15550009999-1546000000@g.us'"
-		" ELSE '15550001111@s.whatsapp.net' END, i % 3 = 0, 'BULK' || i, 0,"
-		" 'old message ' || i || ' of the year, sent at minute ' || i,"
-		" 1546300800000 + i * 60000, '0',"
-		" CASE i % 2 WHEN 1 THEN '15550002222@s.whatsapp.net' END")), 0);
-	b = db_of(legacy_schema, rows);
-	free(rows);
-	return b;
-}
 
 static const chat_deleted_case legacy_deleted = {
 	"fixture msgstore.db (older layout)", "messages", "data", "messages:",
@@ -640,10 +460,10 @@ START_TEST(deleted_picture_keeps_its_media)
 	chat_run r;
 	const stub_record *m, *a;
 
-	ck_assert_int_ge(asprintf(&rows, "%s%s", message_rows,
+	ck_assert_int_ge(asprintf(&rows, "%s%s", chat_fx_whatsapp_android_rows,
 	                          "PRAGMA secure_delete = OFF; DELETE FROM message WHERE _id = 5;"
 	                          " DELETE FROM message WHERE _id = 4;"), 0);
-	b = db_of(message_schema, rows);
+	b = db_of(chat_fx_whatsapp_android_schema, rows);
 	free(rows);
 	r = chat_analyze(plugin(), &b, NULL);
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
@@ -664,7 +484,8 @@ END_TEST
 
 static void deleted_run(bool legacy, chat_deletion how)
 {
-	chat_bytes b = legacy ? legacy_fixture() : message_fixture();
+	chat_bytes b = chat_deleted_fixture("whatsapp-android", legacy ? "msgstore_2019.db" :
+	                                                          "msgstore.db");
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), legacy ? &legacy_deleted :
 	                                             &message_deleted, how, &b);
 

@@ -16,6 +16,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/whatsapp_ios.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -23,71 +24,6 @@
 
 /* The tables as WhatsApp 2.2x for iOS declares them (Core Data), less
  * columns the plugin does not read. */
-static const char schema[] =
-	"CREATE TABLE Z_PRIMARYKEY (Z_ENT INTEGER PRIMARY KEY, Z_NAME VARCHAR, Z_SUPER INTEGER,"
-	" Z_MAX INTEGER);"
-	"CREATE TABLE ZWACHATSESSION (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZARCHIVED INTEGER, ZHIDDEN INTEGER, ZMESSAGECOUNTER INTEGER, ZSESSIONTYPE INTEGER,"
-	" ZUNREADCOUNT INTEGER, ZGROUPINFO INTEGER, ZLASTMESSAGE INTEGER,"
-	" ZLASTMESSAGEDATE TIMESTAMP, ZCONTACTIDENTIFIER VARCHAR, ZCONTACTJID VARCHAR,"
-	" ZLASTMESSAGETEXT VARCHAR, ZPARTNERNAME VARCHAR);"
-	"CREATE TABLE ZWAMESSAGE (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZCHILDMESSAGESDELIVEREDCOUNT INTEGER, ZDOCID INTEGER, ZENCRETRYCOUNT INTEGER,"
-	" ZFILTEREDRECIPIENTCOUNT INTEGER, ZFLAGS INTEGER, ZGROUPEVENTTYPE INTEGER,"
-	" ZISFROMME INTEGER, ZMESSAGEERRORSTATUS INTEGER, ZMESSAGESTATUS INTEGER,"
-	" ZMESSAGETYPE INTEGER, ZSORT INTEGER, ZSPOTLIGHTSTATUS INTEGER, ZSTARRED INTEGER,"
-	" ZCHATSESSION INTEGER, ZGROUPMEMBER INTEGER, ZLASTSESSION INTEGER, ZMEDIAITEM INTEGER,"
-	" ZMESSAGEINFO INTEGER, ZPARENTMESSAGE INTEGER, ZMESSAGEDATE TIMESTAMP,"
-	" ZSENTDATE TIMESTAMP, ZFROMJID VARCHAR, ZMEDIASECTIONID VARCHAR, ZPHASH VARCHAR,"
-	" ZPUSHNAME VARCHAR, ZSTANZAID VARCHAR, ZTEXT VARCHAR, ZTOJID VARCHAR);"
-	"CREATE TABLE ZWAMEDIAITEM (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZCLOUDSTATUS INTEGER, ZFILESIZE INTEGER, ZMEDIAORIGIN INTEGER, ZMOVIEDURATION INTEGER,"
-	" ZMESSAGE INTEGER, ZASPECTRATIO FLOAT, ZHACCURACY FLOAT, ZLATITUDE FLOAT,"
-	" ZLONGITUDE FLOAT, ZMEDIAURLDATE TIMESTAMP, ZAUTHORNAME VARCHAR,"
-	" ZCOLLECTIONNAME VARCHAR, ZMEDIALOCALPATH VARCHAR, ZMEDIAURL VARCHAR,"
-	" ZTHUMBNAILLOCALPATH VARCHAR, ZTITLE VARCHAR, ZVCARDNAME VARCHAR,"
-	" ZVCARDSTRING VARCHAR, ZXMPPTHUMBPATH VARCHAR, ZMEDIAKEY BLOB, ZMETADATA BLOB);"
-	"CREATE TABLE ZWAGROUPMEMBER (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZCONTACTABID INTEGER, ZISACTIVE INTEGER, ZISADMIN INTEGER, ZSENDERKEYSENT INTEGER,"
-	" ZCHATSESSION INTEGER, ZRECENTGROUPCHAT INTEGER, ZCONTACTIDENTIFIER VARCHAR,"
-	" ZCONTACTNAME VARCHAR, ZFIRSTNAME VARCHAR, ZMEMBERJID VARCHAR);"
-	"CREATE TABLE ZWAPROFILEPUSHNAME (Z_PK INTEGER PRIMARY KEY, Z_ENT INTEGER, Z_OPT INTEGER,"
-	" ZJID VARCHAR, ZPUSHNAME VARCHAR);";
-
-static const char rows[] =
-	"INSERT INTO ZWACHATSESSION (Z_PK, ZSESSIONTYPE, ZCONTACTJID, ZPARTNERNAME) VALUES"
-	" (1, 0, '15550001111@s.whatsapp.net', 'Alice Martin'),"
-	" (2, 1, '15550001111-1678000000@g.us', 'Climbing club');"
-	"INSERT INTO ZWAGROUPMEMBER (Z_PK, ZCHATSESSION, ZCONTACTNAME, ZFIRSTNAME, ZMEMBERJID)"
-	" VALUES (1, 2, 'Alice Martin', 'Alice', '15550001111@s.whatsapp.net'),"
-	" (2, 2, NULL, NULL, '15550002222@s.whatsapp.net');"
-	"INSERT INTO ZWAPROFILEPUSHNAME (Z_PK, ZJID, ZPUSHNAME) VALUES"
-	" (1, '15550002222@s.whatsapp.net', 'bobby'), (2, '15550001111@s.whatsapp.net', 'ali');"
-	"INSERT INTO ZWAMESSAGE (Z_PK, ZCHATSESSION, ZISFROMME, ZMESSAGEDATE, ZSENTDATE,"
-	" ZMESSAGETYPE, ZTEXT, ZFROMJID, ZTOJID, ZGROUPMEMBER, ZMEDIAITEM, ZSTANZAID,"
-	" ZMESSAGESTATUS, ZSTARRED, ZFLAGS, ZSORT) VALUES"
-	" (1, 1, 0, 700000000, 700000000, 0, 'are you coming?', '15550001111@s.whatsapp.net',"
-	"  NULL, NULL, NULL, '3EB0A1', 8, 0, 0, 1),"
-	" (2, 1, 1, 700000060, 700000060.25, 0, 'yes, at eight', NULL,"
-	"  '15550001111@s.whatsapp.net', NULL, NULL, '3EB0A2', 6, 1, 0, 2),"
-	" (3, 2, 0, 700000100.5, NULL, 1, NULL, '15550001111-1678000000@g.us', NULL, 2, 1,"
-	"  '3EB0A3', 8, 0, 0, 3),"
-	" (4, 2, 0, 700000200, NULL, 6, NULL, '15550001111-1678000000@g.us', NULL, 1, NULL,"
-	"  '3EB0A4', 8, 0, 0, 4),"
-	" (5, 1, 0, 700000300, NULL, 14, NULL, '15550001111@s.whatsapp.net', NULL, NULL, NULL,"
-	"  '3EB0A5', 8, 0, 0, 5),"
-	" (6, 1, 1, 700000400, NULL, 4, NULL, NULL, '15550001111@s.whatsapp.net', NULL, 2,"
-	"  '3EB0A6', 6, 0, 0, 6),"
-	" (7, 2, 1, 700000500, NULL, 5, NULL, NULL, '15550001111-1678000000@g.us', NULL, 3,"
-	"  '3EB0A7', 6, 0, 0, 7);"
-	"INSERT INTO ZWAMEDIAITEM (Z_PK, ZMESSAGE, ZFILESIZE, ZMEDIALOCALPATH, ZMEDIAURL,"
-	" ZTITLE, ZVCARDNAME, ZVCARDSTRING, ZLATITUDE, ZLONGITUDE, ZMOVIEDURATION) VALUES"
-	" (1, 3, 48213, 'Media/15550001111-1678000000@g.us/a/b/3f6c.jpg',"
-	"  'https://mmg.whatsapp.net/v/t62/x.enc', 'the north face', NULL, 'image/jpeg', 0, 0, 0),"
-	" (2, 6, NULL, NULL, NULL, NULL, 'Carol Climber',"
-	"  'BEGIN:VCARD\nVERSION:3.0\nFN:Carol Climber\nEND:VCARD', 0, 0, 0),"
-	" (3, 7, NULL, NULL, NULL, 'Crag car park', NULL, NULL, 45.9, 6.87, 0);";
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
@@ -98,7 +34,8 @@ static chat_bytes store(const char *more)
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_whatsapp_ios_schema,
+	                          chat_fx_whatsapp_ios_rows, more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -259,16 +196,6 @@ END_TEST
 
 /* ---- deleted messages ---------------------------------------------------- */
 
-static chat_bytes bulk_store(void)
-{
-	return store("WITH RECURSIVE n(i) AS (SELECT 20 UNION ALL SELECT i + 1 FROM n WHERE i < 130)"
-	             " INSERT INTO ZWAMESSAGE (Z_PK, Z_ENT, ZCHATSESSION, ZISFROMME, ZMESSAGEDATE,"
-	             " ZMESSAGETYPE, ZTEXT, ZFROMJID, ZGROUPMEMBER, ZSTANZAID, ZSORT)"
-	             " SELECT i, 9, 1 + (i & 1), (i / 3) * 3 = i, 700001000 + i * 60, 0,"
-	             " 'note ' || i || ' on the route, posted at minute ' || i,"
-	             " '15550001111@s.whatsapp.net', 1 + (i & 1), '3EB0' || i, i FROM n;");
-}
-
 static const chat_deleted_case deleted_case = {
 	"fixture ChatStorage.sqlite", "ZWAMESSAGE", "ZTEXT", "ZWAMESSAGE:",
 	"WHERE Z_PK IN (1, 2, 44, 45, 46, 90, 130)", 21, NULL, NULL, NULL, NULL
@@ -277,7 +204,7 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = bulk_store();
+	chat_bytes b = chat_deleted_fixture("whatsapp-ios", "ChatStorage.sqlite");
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
 	if (how == CHAT_DELETE_SECURE)

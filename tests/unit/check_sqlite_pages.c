@@ -28,7 +28,9 @@
 #include "sqlite_record.h"
 #include "sqlite_recover.h"
 #include "sqlite_schema.h"
+#include "sqlite_sidecar.h"
 #include "sqlite_wal.h"
+#include "untrusted_sqlite.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -743,6 +745,56 @@ START_TEST(page_versions_with_a_wal)
 }
 END_TEST
 
+/* What the host serves a database paired with its WAL: the rows SQLite
+ * sees with the WAL, none that only the main file holds; refused past
+ * its limit; and which names go together. */
+START_TEST(the_live_image_with_a_wal)
+{
+	wal_fixture w = wal_database();
+	sqlite_db_files files = { w.db.data, w.db.len, w.wal.data, w.wal.len, NULL, 0 };
+	sqlite_db_files alone = { w.db.data, w.db.len, NULL, 0, NULL, 0 };
+	exhibit_error err;
+	uint8_t *image = NULL;
+	size_t len = 0, base = 0;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	exhibit_error_clear(&err);
+	ck_assert_int_eq(sqlite_live_image(&files, 1 << 20, &image, &len, &err), 0);
+	ck_assert_uint_eq(len % 1024, 0);
+	ck_assert_uint_gt(len, w.db.len); /* the tables live in the WAL */
+	ck_assert_int_eq(untrusted_sqlite_open(image, len, &db, &err), 0);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*), min(id), max(id) FROM t WHERE 1",
+	                                    -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 8); /* 15 inserted, 7 deleted */
+	ck_assert_int_eq(sqlite3_column_int(st, 1), 1);
+	ck_assert_int_eq(sqlite3_column_int(st, 2), 15);
+	sqlite3_finalize(st);
+	untrusted_sqlite_close(db);
+	free(image);
+	/* the main file alone: its own pages, no table t */
+	ck_assert_int_eq(sqlite_live_image(&alone, 1 << 20, &image, &len, &err), 0);
+	ck_assert_uint_eq(len, w.db.len);
+	ck_assert_int_eq(memcmp(image, w.db.data, len), 0);
+	free(image);
+	/* past the limit: refused, nothing allocated */
+	ck_assert_int_eq(sqlite_live_image(&files, 2048, &image, &len, &err), EXHIBIT_ERR_LIMIT);
+	ck_assert_ptr_null(image);
+	ck_assert_ptr_nonnull(strstr(err.message, "larger than the limit"));
+	wal_fixture_free(&w);
+
+	ck_assert_int_eq(sqlite_sidecar_of("/data/chat.db-wal", &base), SQLITE_FILE_WAL);
+	ck_assert_uint_eq(base, strlen("/data/chat.db"));
+	ck_assert_int_eq(sqlite_sidecar_of("/data/chat.db-journal", &base), SQLITE_FILE_JOURNAL);
+	ck_assert_uint_eq(base, strlen("/data/chat.db"));
+	ck_assert_int_eq(sqlite_sidecar_of("/data/chat.db", &base), SQLITE_FILE_MAIN);
+	ck_assert_int_eq(sqlite_sidecar_of("-wal", &base), SQLITE_FILE_MAIN);
+	ck_assert_int_eq(sqlite_sidecar_of("/data/chat.db-wal2", &base), SQLITE_FILE_MAIN);
+	ck_assert_int_eq(sqlite_sidecar_of(NULL, &base), SQLITE_FILE_MAIN);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- journal */
 
 START_TEST(journals_in_their_three_states)
@@ -971,6 +1023,7 @@ static Suite *pages_suite(void)
 	tcase_add_test(logs, wal_frames_and_their_states);
 	tcase_add_test(logs, wal_damage_is_reported_where_it_is);
 	tcase_add_test(logs, page_versions_with_a_wal);
+	tcase_add_test(logs, the_live_image_with_a_wal);
 	tcase_add_test(logs, journals_in_their_three_states);
 	tcase_set_timeout(damage, 30);
 	tcase_set_timeout(logs, 30);

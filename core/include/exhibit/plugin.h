@@ -136,6 +136,12 @@ typedef struct exhibit_host_api {
 	 * (SQLite may spend at most a few seconds producing any one row).
 	 * Count rows with "SELECT count(*) FROM t WHERE 1": a bare count(*)
 	 * is one uninterruptible step that a crafted database makes endless.
+	 * When the item was found with its "-wal" or "-journal" beside it (same
+	 * directory, its name plus the suffix), the database is served as
+	 * SQLite would open the two: every page in its live version (the WAL's
+	 * latest committed frames, a hot journal rolled back); what the main
+	 * file alone holds, and every WAL frame, come through
+	 * open_sqlite_recovered.
 	 * Close it with close_sqlite.
 	 * RETURN: EXHIBIT_OK with *db set, or an EXHIBIT_ERR_* code (already
 	 * reported).
