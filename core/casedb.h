@@ -21,7 +21,7 @@
 #include "source.h"
 #include "walk.h"
 
-#define CASEDB_SCHEMA_VERSION 4
+#define CASEDB_SCHEMA_VERSION 5
 
 typedef struct casedb casedb;
 

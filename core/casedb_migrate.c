@@ -13,6 +13,8 @@
  * the v_carved view, and v_review_files showing a carved duplicate once.
  * Version 4 (perceptual hashes) only adds: media_pdq, media_frames,
  * similar, similar_groups, pdq_hits and their views.
+ * Version 5 (previews) only adds: previews, v_previews, and v_media's
+ * thumbnail filled from it.
  * Everything runs in one transaction: a case is migrated whole or not at
  * all.
  */

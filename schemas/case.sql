@@ -722,6 +722,30 @@ CREATE TABLE media_frames (
 );
 CREATE INDEX media_frames_content ON media_frames(content_id);
 
+-- media-preview: pictures for review, decoded with FFmpeg.  Per image
+-- content a thumbnail (at most 256 pixels on its longer side, its shape
+-- kept); per video content a contact sheet (up to 16 frames sampled
+-- every interval_s seconds, in time order, in a grid of tiles of at
+-- most 160 pixels).  Each twice: as decoded (blurred 0) and grey and
+-- blurred past recognition (blurred 1), which is what reports and review
+-- pages show by default.  Previews are not evidence: they are stored
+-- here, never as files or content.
+INSERT INTO plugin_record_tables(name) VALUES ('previews');
+
+CREATE TABLE previews (
+	id         INTEGER PRIMARY KEY,
+	content_id INTEGER NOT NULL REFERENCES content(id),
+	kind       TEXT NOT NULL,               -- thumbnail, contact_sheet
+	blurred    INTEGER NOT NULL,            -- 1: grey and blurred (safe to show), 0: as decoded
+	mime       TEXT NOT NULL,               -- image/jpeg
+	width      INTEGER NOT NULL,
+	height     INTEGER NOT NULL,
+	frames     INTEGER NOT NULL,            -- pictures shown: 1 for a thumbnail, tiles of a sheet
+	interval_s REAL,                        -- contact sheet: seconds between its samples
+	data       BLOB NOT NULL
+);
+CREATE INDEX previews_content ON previews(content_id);
+
 -- Near duplicates, written by `exhibit similar` (and at the end of
 -- `exhibit process`), replaced whole on each run.  One row per pair of
 -- distinct contents, content_id < other_content_id.  image: the least
@@ -977,7 +1001,8 @@ LEFT JOIN files f ON f.id = l.file_id;
 -- is ISO-8601 UTC (…Z) when the file states the zone, else the local
 -- time as written (no zone suffix).  pdq and pdq_quality are the
 -- image's (media_pdq; NULL for videos, see v_media_frames); thumbnail is
--- filled by the preview stage.
+-- the id (v_previews.preview_id) of the item's blurred thumbnail or
+-- contact sheet, NULL when media-preview made none.
 CREATE VIEW v_media AS
 SELECT f.id AS file_id, f.path, m.kind, m.container, m.codec, m.width, m.height, m.duration_s,
        CASE WHEN m.created IS NOT NULL THEN strftime('%Y-%m-%dT%H:%M:%SZ', m.created, 'unixepoch')
@@ -985,7 +1010,7 @@ SELECT f.id AS file_id, f.path, m.kind, m.container, m.codec, m.width, m.height,
        m.make, m.model, m.software, m.latitude, m.longitude,
        (SELECT lower(hex(p.pdq)) FROM media_pdq p WHERE p.content_id = m.content_id AND p.crop = 1) AS pdq,
        (SELECT p.quality FROM media_pdq p WHERE p.content_id = m.content_id AND p.crop = 1) AS pdq_quality,
-       NULL AS thumbnail
+       (SELECT min(v.id) FROM previews v WHERE v.content_id = m.content_id AND v.blurred = 1) AS thumbnail
 FROM media m
 JOIN files f ON f.content_id = m.content_id;
 
@@ -1066,4 +1091,12 @@ FROM pdq_hits h
 JOIN hash_sets s ON s.id = h.set_id
 JOIN files f ON f.content_id = h.content_id;
 
-PRAGMA user_version = 4;
+-- Previews (see the previews table), per place the content was found;
+-- bytes is the size of the JPEG.  `exhibit preview` writes one out.
+CREATE VIEW v_previews AS
+SELECT v.id AS preview_id, f.id AS file_id, f.path, v.kind, v.blurred, v.mime, v.width, v.height,
+       v.frames, v.interval_s, length(v.data) AS bytes
+FROM previews v
+JOIN files f ON f.content_id = v.content_id;
+
+PRAGMA user_version = 5;

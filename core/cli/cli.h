@@ -28,6 +28,7 @@ int cmd_hashset(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
 
 /* cli_load_plugins — the registry from the default directory and dirs;
  * refusals are printed to stderr (or as JSON events). */

@@ -30,6 +30,8 @@ static void usage(FILE *out)
 		"                                CSV, VICS or CASE/UCO\n"
 		"  search CASE QUERY             full-text search of the case's chat messages\n"
 		"  similar CASE                  near-duplicate images and videos (PDQ)\n"
+		"  preview CASE FILE_ID --out F  write an image's thumbnail or a video's contact\n"
+		"                                sheet (blurred unless --unblurred)\n"
 		"  version                       print the version\n"
 		"\n"
 		"Run 'exhibit COMMAND --help' for a command's options.\n"
@@ -79,6 +81,8 @@ int main(int argc, char **argv)
 		return cmd_search(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "similar"))
 		return cmd_similar(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "preview"))
+		return cmd_preview(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "version") || !strcmp(argv[1], "--version")) {
 		printf("exhibit %s\n", PACKAGE_VERSION);
 		return EXIT_OK;

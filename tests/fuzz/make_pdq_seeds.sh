@@ -19,3 +19,5 @@ ff -f lavfi -i "$pat" -t 2 -c:v libx264 -preset ultrafast -g 4 "$out/pdq_mp4/h26
 ff -f lavfi -i "$pat" -t 2 -c:v mpeg4 -g 4 "$out/pdq_mp4/mpeg4.mp4"
 ff -f lavfi -i "$pat" -t 2 -c:v libvpx -b:v 50k "$out/pdq_matroska/vp8.mkv"
 ff -f lavfi -i "$pat" -t 2 -c:v mjpeg "$out/pdq_matroska/mjpeg.mkv"
+# media-preview's targets start from the same pictures and videos.
+for t in jpeg mp4; do mkdir -p "$out/preview_$t"; cp "$out/pdq_$t"/* "$out/preview_$t/"; done

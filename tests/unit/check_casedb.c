@@ -42,14 +42,14 @@ START_TEST(new_case_has_schema_and_views)
 	make_case_dir();
 	ck_assert_int_eq(casedb_open(case_dir, &db, &err), 0);
 	v = query_text(db, "PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	v = query_text(db, "SELECT group_concat(name) FROM (SELECT name FROM sqlite_schema "
 	                   "WHERE type = 'view' ORDER BY name)");
 	ck_assert_str_eq(v, "v_accounts,v_app_databases,v_archive_entries,v_attachments,v_calls,v_carved,"
 	                    "v_contacts,v_custody,"
 	                    "v_errors,v_evidence,v_files,v_hash_hits,v_media,v_media_frames,v_messages,"
-	                    "v_pdq_hits,v_review_files,v_similar,v_similar_groups,v_threads");
+	                    "v_pdq_hits,v_previews,v_review_files,v_similar,v_similar_groups,v_threads");
 	free(v);
 	casedb_close(db);
 }
@@ -210,7 +210,7 @@ START_TEST(version_1_case_is_migrated)
 	exhibit_error_clear(&err);
 	ck_assert_msg(casedb_open(case_dir, &db, &err) == 0, "%s", err.message);
 	v = query_text(db, "PRAGMA user_version");
-	ck_assert_str_eq(v, "4");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	v = query_text(db, "SELECT count(*) FROM sqlite_schema WHERE name IN ('carved', "
 	               "'carved_identity', 'v_carved')");

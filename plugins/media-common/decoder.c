@@ -26,6 +26,15 @@
 #define MAX_ALLOCATION ((size_t)512 << 20) /* FFmpeg's largest single allocation */
 #define RGB_ALIGN 32
 
+/* rgb_line — bytes per RGB24 row of w pixels.  Room for w rounded up to
+ * 16 pixels: swscale's SIMD YUV-to-RGB converts 8 pixels at a time and,
+ * when a row has no room for the last group, leaves those pixels
+ * unwritten (seen with FFmpeg 5.1: the last w % 8 columns were garbage). */
+static int rgb_line(int w)
+{
+	return (3 * ((w + 15) / 16 * 16) + RGB_ALIGN - 1) / RGB_ALIGN * RGB_ALIGN;
+}
+
 struct decoder {
 	const exhibit_host_api *api;
 	exhibit_host *host;
@@ -600,7 +609,7 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
 	const AVFrame *f = d->frame;
 	int longer = f->width > f->height ? f->width : f->height;
 	int w = f->width, h = f->height;
-	int line = (3 * w + RGB_ALIGN - 1) / RGB_ALIGN * RGB_ALIGN;
+	int line = rgb_line(w);
 	size_t need = (size_t)line * (size_t)h + RGB_ALIGN;
 	uint8_t *dst[4] = { NULL };
 	int dst_stride[4] = { line, 0, 0, 0 };
@@ -611,7 +620,7 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
 		h = (int)((double)f->height * max_side / longer + 0.5);
 		w = w < 1 ? 1 : w;
 		h = h < 1 ? 1 : h;
-		line = (3 * w + RGB_ALIGN - 1) / RGB_ALIGN * RGB_ALIGN;
+		line = rgb_line(w);
 		need = (size_t)line * (size_t)h + RGB_ALIGN;
 	}
 	d->sws = sws_getCachedContext(d->sws, f->width, f->height, (enum AVPixelFormat)f->format,

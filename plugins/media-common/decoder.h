@@ -27,10 +27,10 @@
  * plugin guard (the item is marked, the run goes on); memory FFmpeg had
  * allocated for that item is lost, and a corrupted heap could outlive
  * the guard.  Running the decode in a child process would contain both;
- * see media_pdq.c.
+ * see media-pdq/media_pdq.c.  Used by media-pdq and media-preview.
  */
-#ifndef EXHIBIT_MEDIA_PDQ_DECODER_H
-#define EXHIBIT_MEDIA_PDQ_DECODER_H
+#ifndef EXHIBIT_MEDIA_DECODER_H
+#define EXHIBIT_MEDIA_DECODER_H
 
 #include <stddef.h>
 #include <stdint.h>
