@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.seconds = 5;
 	carve_scanner_scan(scanner, data, size, 0, size, note, &h);
 	for (size_t i = 0; i < h.n; i++) {
-		carve_job job = { toy->carver, 0, h.at[i], &src, scanner, &lim, NULL, NULL };
+		carve_job job = { toy->carver, 0, h.at[i], &src, scanner, &lim, NULL, NULL, NULL, NULL };
 		carve_result r;
 
 		if (carve_scanner_pattern(scanner, 0)->len + h.at[i] > size ||

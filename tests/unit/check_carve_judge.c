@@ -55,7 +55,7 @@ static carve_result judge(const unsigned char *buf, size_t len, uint64_t start, 
 	mem_stream ms = { buf, len, 0 };
 	carve_source src = { len, mem_get, &ms };
 	carve_limits lim = carve_default_limits(u);
-	carve_job job = { toy->carver, 0, start, &src, scanner, &lim, NULL, NULL };
+	carve_job job = { toy->carver, 0, start, &src, scanner, &lim, NULL, NULL, NULL, NULL };
 	carve_scratch *scratch = carve_scratch_new();
 	carve_result r;
 
@@ -340,7 +340,7 @@ START_TEST(a_carver_that_never_decides_is_stopped)
 	mem_stream ms = { buf, len, 0 };
 	carve_source src = { len, mem_get, &ms };
 	carve_limits lim = carve_default_limits(512);
-	carve_job job = { &slow, 0, 0, &src, NULL, &lim, NULL, NULL };
+	carve_job job = { &slow, 0, 0, &src, NULL, &lim, NULL, NULL, NULL, NULL };
 	carve_scratch *scratch = carve_scratch_new();
 	struct timespec a, b;
 	carve_result r;
@@ -368,7 +368,7 @@ START_TEST(a_greedy_validate_is_refused_more_bytes)
 	mem_stream ms = { buf, len, 0 };
 	carve_source src = { len, mem_get, &ms };
 	carve_limits lim = carve_default_limits(512);
-	carve_job job = { &greedy, 0, 0, &src, NULL, &lim, NULL, NULL };
+	carve_job job = { &greedy, 0, 0, &src, NULL, &lim, NULL, NULL, NULL, NULL };
 	carve_scratch *scratch = carve_scratch_new();
 	carve_result r;
 
