@@ -767,7 +767,10 @@ static void refine_skip(judge *j)
  * the file is kept up to where they begin. */
 static uint64_t certain_length(judge *j, uint64_t x)
 {
-	if (!j->skip_to || j->skip_to > x || x - j->skip_to >= j->lim->unit)
+	/* (A skip to the stream's end or past it: the stream ended the file,
+	 * not a gap.) */
+	if (!j->skip_to || j->skip_to > x || x - j->skip_to >= j->lim->unit ||
+	    j->skip_to >= j->job->src->size - j->job->start)
 		return x;
 	refine_skip(j);
 	return j->skip_from < x ? j->skip_from : x;
