@@ -24,6 +24,7 @@
 /* Failed trials whose bytes are compared with the next ones' (longer ones
  * are not: comparing would cost more than it saves). */
 #define SAME_MAX ((uint64_t)4 << 20)
+#define AMBIGUOUS_WALK 64  /* splits tried back from an ambiguous join */
 
 carve_limits carve_default_limits(uint64_t unit)
 {
@@ -531,7 +532,8 @@ static size_t split_points(const judge *j, uint64_t x, uint64_t *out, size_t max
  * a unit either way swaps a unit of the file for a unit of the gap and
  * still validates: the joined file would then be a guess, and a guessed
  * file is worse than a partial one.  On ambiguity j->ambiguous_at is the
- * earliest split that validated: the bytes before it are certain. */
+ * earliest split that validated, walking back unit by unit (up to
+ * AMBIGUOUS_WALK): the bytes before it are certain. */
 static int join_is_unique(judge *j, uint64_t s, uint64_t c, uint64_t length)
 {
 	uint64_t u = j->lim->unit, earliest = s;
@@ -549,6 +551,16 @@ static int join_is_unique(judge *j, uint64_t s, uint64_t c, uint64_t length)
 			if (s2 < earliest)
 				earliest = s2;
 		}
+	}
+	/* The bytes before the earliest split that validates are certain:
+	 * walk back while splits still validate with the same gap. */
+	for (unsigned back = 0; !unique && back < AMBIGUOUS_WALK && earliest > 2 * u; back++) {
+		uint64_t s2 = earliest - u, next, len2, bad;
+
+		if (resume_at(j, s2, &next) != 0 ||
+		    try_continuation(j, s2, next, c - (s - s2), &len2, &bad) != TRIAL_WHOLE)
+			break;
+		earliest = s2;
 	}
 	if (!unique)
 		j->ambiguous_at = earliest;
