@@ -664,6 +664,10 @@ static int search_continuation(judge *j, uint64_t x)
 	j->searching = 1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = points[i], split_at = j->job->start + s, next, length, bad;
+		/* each split point gets its share of the trials: one that finds
+		 * nothing near does not starve the next (the nearest continuation
+		 * is the likeliest) */
+		unsigned share = j->out->trials + j->lim->trials / (unsigned)n;
 		int rc = resume_at(j, s, &next);
 
 		if (rc == PASS_TIMEOUT)
@@ -678,7 +682,8 @@ static int search_continuation(judge *j, uint64_t x)
 			if (w > u)
 				from = split_at + (w + u - 1) / u * u;
 		}
-		for (uint64_t c = from; c < j->job->src->size && c - split_at <= j->lim->window; c += u) {
+		for (uint64_t c = from; c < j->job->src->size && c - split_at <= j->lim->window &&
+		                        j->out->trials < share; c += u) {
 			if (j->job->excluded && j->job->excluded(j->job->excluded_ctx, c, 1))
 				continue;
 			if (starts_file(j, c)) {
@@ -873,8 +878,9 @@ int carve_judge(const carve_job *job, carve_scratch *scratch, carve_result *out)
 	}
 	if (job->carver->fragments && job->carver->data_check && search_continuation(&j, broke))
 		return 0;
-	broke = certain_length(&j, broke);
-	keep_partial(&j, j.ambiguous_at && j.ambiguous_at < broke ? j.ambiguous_at : broke,
-	             h.min_size);
+	end = certain_length(&j, broke);
+	keep_partial(&j, j.ambiguous_at && j.ambiguous_at < end ? j.ambiguous_at : end, h.min_size);
+	if (broke < job->src->size - job->start)
+		out->break_at = broke;     /* where it broke, whatever was kept */
 	return 0;
 }
