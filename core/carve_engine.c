@@ -175,6 +175,14 @@ static int add_found(carve_block *b, const carve_found *f)
 
 /* ---------------------------------------------------------------- threads */
 
+/* whole_at answers kept per thread: fragment searches of nearby candidates
+ * walk the same gaps. */
+#define GAP_CACHE 256
+typedef struct gap_answer {
+	uint64_t at, length;
+	int known;
+} gap_answer;
+
 typedef struct hit {
 	uint64_t start;            /* in the block */
 	uint32_t pattern;
@@ -191,6 +199,8 @@ struct carve_thread {
 	size_t window_start, window_end;
 	carve_piece *cover;        /* files the current block carved whole */
 	size_t n_cover, cover_cap;
+	carve_scratch *gap_scratch;/* for whole_at, called while a candidate is judged */
+	gap_answer gap_cache[GAP_CACHE];
 };
 
 carve_thread *carve_thread_new(const carve_engine *e, content_reader *reader)
@@ -202,7 +212,8 @@ carve_thread *carve_thread_new(const carve_engine *e, content_reader *reader)
 	t->e = e;
 	t->view = carve_view_new(reader, e->block_bytes + carve_scanner_reach(e->scanner));
 	t->scratch = carve_scratch_new();
-	if (!t->view || !t->scratch) {
+	t->gap_scratch = carve_scratch_new();
+	if (!t->view || !t->scratch || !t->gap_scratch) {
 		carve_thread_free(t);
 		return NULL;
 	}
@@ -215,6 +226,7 @@ void carve_thread_free(carve_thread *t)
 		return;
 	carve_view_free(t->view);
 	carve_scratch_free(t->scratch);
+	carve_scratch_free(t->gap_scratch);
 	free(t->hits);
 	free(t->cover);
 	free(t);
@@ -226,6 +238,7 @@ static void look_at(carve_thread *t, const evidence_source *src, const carve_str
 		carve_view_set(t->view, src, s);
 		t->src = src;
 		t->stream = s;
+		memset(t->gap_cache, 0, sizeof t->gap_cache);
 	}
 }
 
@@ -247,6 +260,48 @@ static int by_pattern(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* whole_at (carve_whole_fn) — judge the file a signature starts at off as
+ * one piece, without a fragment search: its length when some carver of
+ * off carves it whole.  Called from inside a judge that already runs
+ * under plugin_guard (which does not nest): a crash here costs the
+ * candidate being judged. */
+static uint64_t whole_at(void *ctx, uint64_t off)
+{
+	carve_thread *t = ctx;
+	const carve_engine *e = t->e;
+	gap_answer *a = &t->gap_cache[(off / 512) % GAP_CACHE];
+	carve_limits lim = carve_default_limits(t->stream->unit);
+	carve_source src = carve_view_source(t->view);
+	size_t reach = carve_scanner_reach(e->scanner), got = 0;
+	unsigned char head[256];
+	const unsigned char *b;
+	uint64_t length = 0;
+
+	if (a->known && a->at == off)
+		return a->length;
+	b = src.get(src.ctx, off, reach < sizeof head ? reach : sizeof head, &got);
+	if (!b)
+		return 0;
+	memcpy(head, b, got);             /* the judge below moves the view */
+	lim.splits = 0;
+	for (size_t i = 0; i < carve_scanner_count(e->scanner) && !length; i++) {
+		const carve_pattern *p = carve_scanner_pattern(e->scanner, i);
+		carve_job job = { e->carvers[e->pattern_carver[i]]->carver, e->pattern_signature[i], off,
+		                  &src, NULL, &lim, NULL, NULL, NULL, NULL };
+		carve_result r;
+
+		if (p->offset + p->len > got || memcmp(head + p->offset, p->bytes, p->len) != 0)
+			continue;
+		if (carve_judge(&job, t->gap_scratch, &r) == 0 && r.verdict == CARVE_WHOLE &&
+		    r.n_pieces == 1)
+			length = r.length;
+	}
+	a->at = off;
+	a->length = length;
+	a->known = 1;
+	return length;
+}
+
 /* judge_patterns — the candidates of start, one per pattern (sorted). */
 static int judge_patterns(carve_thread *t, uint64_t start, const uint32_t *patterns, size_t n,
                           carve_excluded_fn excluded, void *ctx, carve_found *out,
@@ -260,7 +315,7 @@ static int judge_patterns(carve_thread *t, uint64_t start, const uint32_t *patte
 	for (size_t k = 0; k < n; k++) {
 		uint32_t p = patterns[k], ci = e->pattern_carver[p], sig = e->pattern_signature[p];
 		carve_job job = { e->carvers[ci]->carver, sig, start, &src, e->scanner, &lim,
-		                  excluded, ctx };
+		                  excluded, ctx, whole_at, t };
 		carve_result r;
 		judge_call call = { &job, t->scratch, &r };
 		char msg[320];

@@ -19,6 +19,12 @@
 #include <time.h>
 
 #define FEED_BYTES ((uint64_t)64 << 10)
+#define SEARCH_BYTES ((uint64_t)4 << 20)
+#define GAP_FILES 32    /* files in a gap whose whole_at answer is kept */
+/* Failed trials whose bytes are compared with the next ones' (longer ones
+ * are not: comparing would cost more than it saves). */
+#define SAME_MAX ((uint64_t)4 << 20)
+#define AMBIGUOUS_WALK 64  /* splits tried back from an ambiguous join */
 
 carve_limits carve_default_limits(uint64_t unit)
 {
@@ -30,6 +36,7 @@ carve_limits carve_default_limits(uint64_t unit)
 	l.trials = 1u << 16;
 	l.validations = 24;
 	l.snapshots = 8;
+	l.search_bytes = SEARCH_BYTES;
 	l.seconds = 5;
 	return l;
 }
@@ -99,7 +106,24 @@ typedef struct judge {
 	size_t next_snap;
 	struct timespec deadline;
 	unsigned calls;
-	int timed_out;
+	int timed_out;          /* out of time or of search budget: stop */
+	int searching;          /* feeding for the fragment search (budgeted) */
+	int refining;           /* refine_skip is feeding */
+	uint64_t fed;           /* bytes fed while searching */
+	struct {
+		uint64_t at, length;
+	} gap_files[GAP_FILES]; /* whole_at answers, by start */
+	unsigned n_gap_files;
+	uint64_t skip_from, skip_to; /* the first pass's last skip: unchecked bytes lie
+	                         * between these, from somewhere after skip_from */
+	uint64_t pass_reach;    /* candidate offset past the last byte run_pass fed */
+	int pass_at_end;        /* ... and it was told that nothing follows */
+	unsigned resumed_gen;   /* bumped whenever j->resumed changes */
+	struct {
+		uint64_t c, len;    /* a trial from c failed on bytes [c, c + len) */
+		unsigned gen;       /* resumed from the state of this generation */
+		int valid;
+	} same;
 	uint64_t ambiguous_at;  /* a join was not unique: only [0, this) is certain */
 	carve_result *out;
 } judge;
@@ -111,6 +135,20 @@ static const unsigned char no_bytes[1];
 static unsigned char *snap_state(judge *j, size_t i)
 {
 	return j->mem->states + (4 + i) * j->mem->state_size;
+}
+
+/* over_budget — the search for a continuation has looked at its share of
+ * bytes (checked between trials: a trial that started runs to its end, so
+ * a true continuation is never cut short). */
+static int over_budget(judge *j)
+{
+	if (j->fed < j->lim->search_bytes || j->timed_out)
+		return j->timed_out;
+	j->timed_out = 1;
+	snprintf(j->out->problem, sizeof j->out->problem,
+	         "the search for a second fragment had the carver look at %llu MiB without a "
+	         "match: it was stopped there", (unsigned long long)(j->lim->search_bytes >> 20));
+	return 1;
 }
 
 static int past_deadline(judge *j)
@@ -170,7 +208,8 @@ static void take_snapshot(judge *j, const void *state, uint64_t consumed, uint64
  * run_pass — feed data_check from candidate offset *pos through m until
  * it decides, or until *pos reaches stop (then CONTINUE).  first_call,
  * when non-zero, is the size step of the first call (a continuation
- * trial errs cheaply on its first unit).  snapshots: keep states.
+ * trial errs cheaply on its first unit; so are the next ones, up to
+ * SAME_MAX).  snapshots: keep states.
  * RETURN: the verdict (*end set), or PASS_TIMEOUT.
  */
 static int run_pass(judge *j, void *state, const map *m, uint64_t *pos, uint64_t stop,
@@ -179,6 +218,8 @@ static int run_pass(judge *j, void *state, const map *m, uint64_t *pos, uint64_t
 	const carve_source *src = j->job->src;
 	uint64_t x = *pos;
 
+	j->pass_reach = x;
+	j->pass_at_end = 0;
 	for (int first = 1;; first = 0) {
 		uint64_t room, y, step, n, e;
 		const unsigned char *bytes = no_bytes;
@@ -195,7 +236,10 @@ static int run_pass(judge *j, void *state, const map *m, uint64_t *pos, uint64_t
 		if (x < j->limit && room > j->limit - x)
 			room = j->limit - x;
 		y = map_stream(m, x);
-		step = first && first_call ? first_call : j->feed;
+		/* A trial is fed unit by unit while it may become the
+		 * reference of fails_as_before (what it saw ends within a
+		 * unit of its verdict); then in the larger calls. */
+		step = first_call && (first || x - *pos < SAME_MAX) ? first_call : j->feed;
 		n = step - y % step;
 		if (n > room)
 			n = room;
@@ -211,13 +255,24 @@ static int run_pass(judge *j, void *state, const map *m, uint64_t *pos, uint64_t
 		}
 		e = x + n;
 		v = j->c->data_check(state, x, bytes, (size_t)n, &e);
+		if (j->searching)   /* what the carver looked at: to its verdict */
+			j->fed += v == EXHIBIT_CARVE_CONTINUE || e > x + n ? n : e > x ? e - x : 0;
+		if (x + n > j->pass_reach)
+			j->pass_reach = x + n;
 		if (v == EXHIBIT_CARVE_CONTINUE) {
 			if (n == 0) {             /* it wants more after being told nothing follows */
+				j->pass_at_end = 1;
 				*end = x;
 				return EXHIBIT_CARVE_ERROR;
 			}
 			if (e < x + n)
 				e = x + n;
+			if (e > x + n && (!j->searching || j->refining)) {
+				/* what it skips began in this call, after the
+				 * header that gave its size */
+				j->skip_from = x;
+				j->skip_to = e;
+			}
 			if (snapshots)
 				take_snapshot(j, state, x + n, e);
 			x = e;
@@ -358,6 +413,7 @@ static int resume_at(judge *j, uint64_t s, uint64_t *next)
 		if (m->snaps[i].used && m->snaps[i].consumed <= s &&
 		    (best == m->n_snaps || m->snaps[i].consumed > m->snaps[best].consumed))
 			best = i;
+	j->resumed_gen++;
 	if (best < m->n_snaps) {
 		memcpy(j->resumed, snap_state(j, best), j->ss);
 		x = m->snaps[best].next;
@@ -376,6 +432,42 @@ static int resume_at(judge *j, uint64_t s, uint64_t *next)
 /* A continuation trial's outcome. */
 enum { TRIAL_NO = 0, TRIAL_WHOLE, TRIAL_BAD_BEFORE_SPLIT, TRIAL_STOP };
 
+
+/* same_bytes — stream bytes [a, a + len) and [b, b + len) are equal. */
+static int same_bytes(judge *j, uint64_t a, uint64_t b, uint64_t len)
+{
+	const carve_source *src = j->job->src;
+	unsigned char copy[4096];
+
+	if (a + len > src->size || b + len > src->size)
+		return 0;
+	for (uint64_t done = 0; done < len;) {
+		size_t want = len - done < sizeof copy ? (size_t)(len - done) : sizeof copy;
+		size_t got = 0;
+		const unsigned char *p = src->get(src->ctx, a + done, want, &got);
+
+		if (!p || got != want)
+			return 0;
+		memcpy(copy, p, want);     /* get's pointer lasts until the next get */
+		p = src->get(src->ctx, b + done, want, &got);
+		if (!p || got != want || memcmp(copy, p, want) != 0)
+			return 0;
+		done += want;
+	}
+	return 1;
+}
+
+/* fails_as_before — a trial from c, resumed from the same state as the
+ * last failed one, would meet the very bytes that one failed on: data_check
+ * sees the same state and the same bytes at the same candidate offsets, so
+ * it fails the same way (a run of zeros, or of 0xFF, in a gap makes a
+ * decoder go a long way before it fails, at every unit of the run). */
+static int fails_as_before(judge *j, uint64_t c)
+{
+	return j->same.valid && j->same.gen == j->resumed_gen &&
+	       same_bytes(j, j->same.c, c, j->same.len);
+}
+
 /* try_continuation — the candidate as [0, s) then stream bytes from c,
  * resumed from j->resumed (next call at next). */
 static int try_continuation(judge *j, uint64_t s, uint64_t next, uint64_t c, uint64_t *length,
@@ -385,10 +477,20 @@ static int try_continuation(judge *j, uint64_t s, uint64_t next, uint64_t c, uin
 	uint64_t x = next, e;
 	int v;
 
-	if (++j->out->trials > j->lim->trials || ((j->out->trials & 63) == 0 && past_deadline(j)))
+	if (++j->out->trials > j->lim->trials || over_budget(j) ||
+	    ((j->out->trials & 63) == 0 && past_deadline(j)))
 		return TRIAL_STOP;
+	if (fails_as_before(j, c))
+		return TRIAL_NO;
 	memcpy(j->trial, j->resumed, j->ss);
 	v = run_pass(j, j->trial, &m, &x, UINT64_MAX, j->lim->unit, 0, &e);
+	if ((v == EXHIBIT_CARVE_ERROR || v == EXHIBIT_CARVE_REJECT) && !j->pass_at_end &&
+	    j->pass_reach - s <= SAME_MAX) {
+		j->same.c = c;
+		j->same.len = j->pass_reach - s;
+		j->same.gen = j->resumed_gen;
+		j->same.valid = 1;
+	}
 	if (v == PASS_TIMEOUT)
 		return TRIAL_STOP;
 	if (v != EXHIBIT_CARVE_END || e <= s)
@@ -430,7 +532,8 @@ static size_t split_points(const judge *j, uint64_t x, uint64_t *out, size_t max
  * a unit either way swaps a unit of the file for a unit of the gap and
  * still validates: the joined file would then be a guess, and a guessed
  * file is worse than a partial one.  On ambiguity j->ambiguous_at is the
- * earliest split that validated: the bytes before it are certain. */
+ * earliest split that validated, walking back unit by unit (up to
+ * AMBIGUOUS_WALK): the bytes before it are certain. */
 static int join_is_unique(judge *j, uint64_t s, uint64_t c, uint64_t length)
 {
 	uint64_t u = j->lim->unit, earliest = s;
@@ -448,6 +551,16 @@ static int join_is_unique(judge *j, uint64_t s, uint64_t c, uint64_t length)
 			if (s2 < earliest)
 				earliest = s2;
 		}
+	}
+	/* The bytes before the earliest split that validates are certain:
+	 * walk back while splits still validate with the same gap. */
+	for (unsigned back = 0; !unique && back < AMBIGUOUS_WALK && earliest > 2 * u; back++) {
+		uint64_t s2 = earliest - u, next, len2, bad;
+
+		if (resume_at(j, s2, &next) != 0 ||
+		    try_continuation(j, s2, next, c - (s - s2), &len2, &bad) != TRIAL_WHOLE)
+			break;
+		earliest = s2;
 	}
 	if (!unique)
 		j->ambiguous_at = earliest;
@@ -521,6 +634,26 @@ static int starts_file(judge *j, uint64_t c)
 	return b && carve_scanner_starts_file(sc, b, got);
 }
 
+/* gap_file — the length of the file starting at stream offset c that
+ * carves whole on its own (whole_at), else 0; answers kept, since every
+ * split point walks the same gap. */
+static uint64_t gap_file(judge *j, uint64_t c)
+{
+	uint64_t length;
+
+	if (!j->job->whole_at)
+		return 0;
+	for (unsigned i = 0; i < j->n_gap_files; i++)
+		if (j->gap_files[i].at == c)
+			return j->gap_files[i].length;
+	length = j->job->whole_at(j->job->whole_ctx, c);
+	if (j->n_gap_files < GAP_FILES) {
+		j->gap_files[j->n_gap_files].at = c;
+		j->gap_files[j->n_gap_files++].length = length;
+	}
+	return length;
+}
+
 /* search_continuation — the content broke at candidate offset x: look for
  * the second fragment.  RETURN 1 when found (j->out is WHOLE). */
 static int search_continuation(judge *j, uint64_t x)
@@ -528,18 +661,39 @@ static int search_continuation(judge *j, uint64_t x)
 	uint64_t points[16], u = j->lim->unit;
 	size_t n = split_points(j, x, points, j->lim->splits < 16 ? j->lim->splits : 16);
 
+	j->searching = 1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = points[i], split_at = j->job->start + s, next, length, bad;
+		/* each split point gets its share of the trials: one that finds
+		 * nothing near does not starve the next (the nearest continuation
+		 * is the likeliest) */
+		unsigned share = j->out->trials + j->lim->trials / (unsigned)n;
 		int rc = resume_at(j, s, &next);
 
 		if (rc == PASS_TIMEOUT)
 			return 0;
 		if (rc != 0)
 			continue;
-		for (uint64_t c = split_at + u; c < j->job->src->size && c - split_at <= j->lim->window; c += u) {
-			if (starts_file(j, c) ||
-			    (j->job->excluded && j->job->excluded(j->job->excluded_ctx, c, 1)))
+		/* The gap may begin with a whole file (the content broke where
+		 * it starts): the continuation comes after it. */
+		uint64_t from = split_at + u;
+		if (starts_file(j, split_at)) {
+			uint64_t w = gap_file(j, split_at);
+			if (w > u)
+				from = split_at + (w + u - 1) / u * u;
+		}
+		for (uint64_t c = from; c < j->job->src->size && c - split_at <= j->lim->window &&
+		                        j->out->trials < share; c += u) {
+			if (j->job->excluded && j->job->excluded(j->job->excluded_ctx, c, 1))
 				continue;
+			if (starts_file(j, c)) {
+				/* Another file starts here: not a continuation; when it is
+				 * whole, none starts inside it either. */
+				uint64_t w = gap_file(j, c);
+				if (w > u)
+					c += (w - 1) / u * u;
+				continue;
+			}
 			rc = try_continuation(j, s, next, c, &length, &bad);
 			if (rc == TRIAL_WHOLE) {
 				if (!join_is_unique(j, s, c, length))
@@ -549,8 +703,13 @@ static int search_continuation(judge *j, uint64_t x)
 			}
 			if (rc == TRIAL_STOP)
 				return 0;
-			if (rc == TRIAL_BAD_BEFORE_SPLIT && retry_gap(j, c - split_at, bad))
-				return 1;
+			if (rc == TRIAL_BAD_BEFORE_SPLIT) {
+				if (retry_gap(j, c - split_at, bad))
+					return 1;
+				/* retry_gap resumed at other split points: back to s */
+				if (resume_at(j, s, &next) != 0)
+					break;
+			}
 			if (j->ambiguous_at || j->timed_out || j->out->trials > j->lim->trials)
 				return 0;
 		}
@@ -594,6 +753,44 @@ static int setup(judge *j, const carve_job *job, carve_scratch *mem, carve_resul
 		j->deadline.tv_nsec -= 1000000000L;
 	}
 	return 0;
+}
+
+/* refine_skip — the call that asked for the first pass's last skip, fed
+ * again unit by unit from the state before it: j->skip_from becomes the
+ * start of the unit in which the unchecked bytes begin. */
+static void refine_skip(judge *j)
+{
+	map single = { j->job->start, 0, 0, 0 };
+	uint64_t from = j->skip_from, to = j->skip_to, x, e;
+	int searching = j->searching, timed_out = j->timed_out;
+
+	j->searching = 1;                  /* resume_at's feeding records no skip */
+	j->timed_out = 0;                  /* a stopped search: this is bounded anyway */
+	if (resume_at(j, from, &x) == 0 && x == from) {
+		j->refining = 1;
+		run_pass(j, j->resumed, &single, &x, to, j->lim->unit, 0, &e);
+		j->refining = 0;
+	}
+	j->searching = searching;
+	j->timed_out |= timed_out;
+	if (j->skip_to != to)              /* not the same skip: keep the call's start */
+		j->skip_from = from;
+	j->skip_to = to;
+}
+
+/* certain_length — how much of a candidate that broke at x to keep.  When
+ * it broke right after bytes the carver skipped unchecked (a frame's
+ * payload, an mdat), the second fragment may have begun anywhere in them:
+ * the file is kept up to where they begin. */
+static uint64_t certain_length(judge *j, uint64_t x)
+{
+	/* (A skip to the stream's end or past it: the stream ended the file,
+	 * not a gap.) */
+	if (!j->skip_to || j->skip_to > x || x - j->skip_to >= j->lim->unit ||
+	    j->skip_to >= j->job->src->size - j->job->start)
+		return x;
+	refine_skip(j);
+	return j->skip_from < x ? j->skip_from : x;
 }
 
 static void keep_partial(judge *j, uint64_t length, uint64_t min_size)
@@ -681,7 +878,9 @@ int carve_judge(const carve_job *job, carve_scratch *scratch, carve_result *out)
 	}
 	if (job->carver->fragments && job->carver->data_check && search_continuation(&j, broke))
 		return 0;
-	keep_partial(&j, j.ambiguous_at && j.ambiguous_at < broke ? j.ambiguous_at : broke,
-	             h.min_size);
+	end = certain_length(&j, broke);
+	keep_partial(&j, j.ambiguous_at && j.ambiguous_at < end ? j.ambiguous_at : end, h.min_size);
+	if (broke < job->src->size - job->start)
+		out->break_at = broke;     /* where it broke, whatever was kept */
 	return 0;
 }

@@ -22,8 +22,16 @@
  * The judge is a pure function of the stream's bytes, the candidate and
  * the exclusions it is given: so the engine can judge candidates on any
  * thread, in any order, and still reach the same results.  Every stage
- * is bounded: attempts and validations by counts, the whole by a time
- * limit (a safety net against a carver that never decides).
+ * is bounded: attempts and validations by counts, the bytes fed to
+ * data_check while searching by a budget, the whole by a time limit (a
+ * safety net against a carver that never decides).  A file that a
+ * signature starts inside the gap and that carves whole on its own is
+ * skipped at once (whole_at): a continuation cannot start inside it.
+ * A trial that would meet exactly the bytes the last failed trial failed
+ * on (a run of zeros or 0xFF in the gap) is not run: it would fail the
+ * same way.  A partial file keeps only what the carver checked: when the
+ * content broke right after bytes the carver skipped unchecked (a video
+ * frame's payload), it ends where those began, to a unit.
  *
  * The judge calls plugin code: the caller runs it under plugin_guard.
  */
@@ -53,7 +61,9 @@ typedef struct carve_limits {
 	unsigned trials;        /* continuation starts tried per candidate, in all */
 	unsigned validations;   /* validate calls per candidate */
 	unsigned snapshots;     /* data_check states kept while feeding */
-	double seconds;         /* per candidate */
+	uint64_t search_bytes;  /* bytes data_check may be fed while looking for a
+	                         * continuation, in all, per candidate (0: none) */
+	double seconds;         /* per candidate: a safety net behind the others */
 } carve_limits;
 
 /* The limits the engine uses for a stream of the given unit. */
@@ -62,6 +72,12 @@ carve_limits carve_default_limits(uint64_t unit);
 /* excluded — 1 when stream bytes [off, off + len) overlap a file already
  * carved whole (a continuation may not take them). */
 typedef int (*carve_excluded_fn)(void *ctx, uint64_t off, uint64_t len);
+
+/* whole_at — the length of the file a signature starts at stream offset
+ * off when it carves whole there as one piece (no fragment search), else
+ * 0.  A continuation cannot start inside such a file, so the search skips
+ * it instead of trying every unit of it. */
+typedef uint64_t (*carve_whole_fn)(void *ctx, uint64_t off);
 
 typedef struct carve_job {
 	const exhibit_carver *carver;
@@ -73,6 +89,8 @@ typedef struct carve_job {
 	const carve_limits *limits;
 	carve_excluded_fn excluded;    /* NULL: nothing excluded */
 	void *excluded_ctx;
+	carve_whole_fn whole_at;       /* NULL: files in the gap are not skipped */
+	void *whole_ctx;
 } carve_job;
 
 typedef enum carve_verdict {

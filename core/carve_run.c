@@ -42,6 +42,7 @@ typedef struct carve_session {
 	const carve_stream *stream;
 	carve_piece *cover;        /* files of this stream kept whole */
 	size_t n_cover, cover_cap;
+	carve_piece partial_cover; /* the partial file kept last that reaches furthest */
 	identity *done;
 	size_t n_done, done_cap;
 	uint64_t whole, partial, joined, already;
@@ -322,6 +323,7 @@ static void resolve_block(carve_session *s, carve_block *b)
 	if (b->stream != s->stream) {
 		s->stream = b->stream;
 		s->n_cover = 0;
+		memset(&s->partial_cover, 0, sizeof s->partial_cover);
 	}
 	for (size_t i = 0; i < b->n_found; i++) {
 		carve_found f = b->found[i];
@@ -335,6 +337,18 @@ static void resolve_block(carve_session *s, carve_block *b)
 			if (!carve_judge_start(s->own, &s->ev->src, b->stream, f.start, overlaps_cover, s,
 			                       &f, &tail))
 				continue;
+		}
+		/* A partial file inside a partial file kept already adds nothing:
+		 * its bytes are in that one's, and it is no more whole (an
+		 * 'moov' of a broken MP4, say).  A whole file inside one is
+		 * kept: it is usable on its own (an EXIF thumbnail). */
+		if (f.r.verdict == CARVE_PARTIAL && f.start >= s->partial_cover.offset &&
+		    f.start - s->partial_cover.offset < s->partial_cover.length)
+			continue;
+		if (f.r.verdict == CARVE_PARTIAL &&
+		    f.start + f.r.length > s->partial_cover.offset + s->partial_cover.length) {
+			s->partial_cover.offset = f.start;
+			s->partial_cover.length = f.r.length;
 		}
 		accept(s, &f);
 	}

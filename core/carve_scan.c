@@ -289,7 +289,8 @@ int carve_scanner_starts_file(const carve_scanner *s, const unsigned char *buf, 
 	for (size_t i = 0; i < s->n; i++) {
 		const carve_pattern *p = &s->patterns[i];
 
-		if (p->offset + p->len <= len && memcmp(buf + p->offset, p->bytes, p->len) == 0)
+		if (p->offset + p->len <= len && buf[p->offset] == p->bytes[0] &&
+		    memcmp(buf + p->offset, p->bytes, p->len) == 0)
 			return 1;
 	}
 	return 0;

@@ -71,6 +71,25 @@ static void check(const carve_result *r, uint64_t start, size_t size)
 		abort();
 }
 
+/* whole_at: a TOYC file at off judged on its own, one piece, no search
+ * (as the engine's does), so the search's skipping of gap files is fuzzed. */
+static const carve_source *whole_src;
+static carve_scratch *whole_scratch;
+
+static uint64_t whole_at(void *ctx, uint64_t off)
+{
+	carve_limits lim = carve_default_limits(64);
+	carve_job job = { exhibit_plugin_entry()->carver, 0, off, whole_src, NULL, &lim,
+	                  NULL, NULL, NULL, NULL };
+	carve_result r;
+
+	(void)ctx;
+	lim.splits = 0;
+	if (off + 8 > whole_src->size || carve_judge(&job, whole_scratch, &r) != 0)
+		return 0;
+	return r.verdict == CARVE_WHOLE ? r.length : 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static carve_scanner *scanner;
@@ -89,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		};
 		scanner = carve_scanner_new(p, 2, NULL);
 		scratch = carve_scratch_new();
-		if (!scanner || !scratch)
+		whole_scratch = carve_scratch_new();
+		if (!scanner || !scratch || !whole_scratch)
 			abort();
 	}
 	lim.window = 8192;
@@ -97,9 +117,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lim.validations = 8;
 	lim.snapshots = 4;
 	lim.seconds = 5;
+	whole_src = &src;
 	carve_scanner_scan(scanner, data, size, 0, size, note, &h);
 	for (size_t i = 0; i < h.n; i++) {
-		carve_job job = { toy->carver, 0, h.at[i], &src, scanner, &lim, NULL, NULL };
+		/* every other input skips whole files in gaps, as the engine does */
+		carve_job job = { toy->carver, 0, h.at[i], &src, scanner, &lim, NULL, NULL,
+		                  size & 1 ? whole_at : NULL, NULL };
 		carve_result r;
 
 		if (carve_scanner_pattern(scanner, 0)->len + h.at[i] > size ||

@@ -55,7 +55,7 @@ static carve_result judge(const unsigned char *buf, size_t len, uint64_t start, 
 	mem_stream ms = { buf, len, 0 };
 	carve_source src = { len, mem_get, &ms };
 	carve_limits lim = carve_default_limits(u);
-	carve_job job = { toy->carver, 0, start, &src, scanner, &lim, NULL, NULL };
+	carve_job job = { toy->carver, 0, start, &src, scanner, &lim, NULL, NULL, NULL, NULL };
 	carve_scratch *scratch = carve_scratch_new();
 	carve_result r;
 
@@ -206,6 +206,73 @@ START_TEST(another_file_in_the_gap)
 }
 END_TEST
 
+/* whole_at for the tests: the TOYC file at off judged on its own, one
+ * piece, no search. */
+static const carve_source *whole_src;
+static uint64_t toy_whole_at(void *ctx, uint64_t off)
+{
+	carve_limits lim = carve_default_limits(4096);
+	carve_job job = { toy->carver, 0, off, whole_src, NULL, &lim, NULL, NULL, NULL, NULL };
+	carve_scratch *scratch = carve_scratch_new();
+	carve_result r;
+	unsigned *calls = ctx;
+
+	(*calls)++;
+	lim.splits = 0;
+	ck_assert_int_eq(carve_judge(&job, scratch, &r), 0);
+	carve_scratch_free(scratch);
+	return r.verdict == CARVE_WHOLE ? r.length : 0;
+}
+
+/* The same with whole_at: the file in the gap (it starts at the split) is
+ * skipped in one step instead of a trial at every unit of it. */
+START_TEST(a_whole_file_in_the_gap_is_skipped)
+{
+	size_t len, at = 8192, split = 4096 * 6, gap = 4096 * 40;
+	unsigned char *buf = fragmented(&len, at, 200, split, gap, 0, 1);
+	mem_stream ms = { buf, len, 0 };
+	carve_source src = { len, mem_get, &ms };
+	carve_limits lim = carve_default_limits(4096);
+	unsigned calls = 0;
+	carve_job job = { toy->carver, 0, at, &src, scanner, &lim, NULL, NULL, toy_whole_at, &calls };
+	carve_scratch *scratch = carve_scratch_new();
+	carve_result with, without;
+
+	whole_src = &src;
+	ck_assert_int_eq(carve_judge(&job, scratch, &with), 0);
+	job.whole_at = NULL;
+	ck_assert_int_eq(carve_judge(&job, scratch, &without), 0);
+	ck_assert_int_eq(with.verdict, CARVE_WHOLE);
+	ck_assert_int_eq(without.verdict, CARVE_WHOLE);
+	ck_assert_uint_eq(with.pieces[1].offset, at + split + gap);
+	ck_assert_uint_eq(without.pieces[1].offset, at + split + gap);
+	ck_assert_uint_ge(calls, 1);
+	printf("carve_judge: file in the gap: %u trials with whole_at, %u without\n", with.trials,
+	       without.trials);
+	ck_assert_uint_lt(with.trials + 30, without.trials);
+	carve_scratch_free(scratch);
+	free(buf);
+}
+END_TEST
+
+/* A lazy file broken with no continuation: its break shows after the
+ * records it skipped unchecked, so none of them is kept (here what is
+ * left, its header's unit, is below the minimum size: dropped). */
+START_TEST(a_partial_keeps_no_skipped_bytes)
+{
+	size_t len, at = 4096, split = 4096 * 30, gap = 4096 * 11;
+	unsigned char *buf = fragmented(&len, at, 1000, split, gap, 1, 0);
+	carve_result r;
+
+	/* the second fragment is gone: random bytes where it was */
+	toyc_random(buf + at + split + gap, toyc_size(1000) - split, 99);
+	r = judge(buf, len, at, 4096, NULL);
+	ck_assert_int_eq(r.verdict, CARVE_DROPPED);
+	ck_assert_uint_eq(r.break_at, toyc_size(1000) - TOYC_RECORD);
+	free(buf);
+}
+END_TEST
+
 /* A lazy file checks only its last record: its break shows at the end,
  * the split is far before; validate names the first bad record. */
 START_TEST(lazy_file_split_far_before_the_break)
@@ -340,7 +407,7 @@ START_TEST(a_carver_that_never_decides_is_stopped)
 	mem_stream ms = { buf, len, 0 };
 	carve_source src = { len, mem_get, &ms };
 	carve_limits lim = carve_default_limits(512);
-	carve_job job = { &slow, 0, 0, &src, NULL, &lim, NULL, NULL };
+	carve_job job = { &slow, 0, 0, &src, NULL, &lim, NULL, NULL, NULL, NULL };
 	carve_scratch *scratch = carve_scratch_new();
 	struct timespec a, b;
 	carve_result r;
@@ -368,7 +435,7 @@ START_TEST(a_greedy_validate_is_refused_more_bytes)
 	mem_stream ms = { buf, len, 0 };
 	carve_source src = { len, mem_get, &ms };
 	carve_limits lim = carve_default_limits(512);
-	carve_job job = { &greedy, 0, 0, &src, NULL, &lim, NULL, NULL };
+	carve_job job = { &greedy, 0, 0, &src, NULL, &lim, NULL, NULL, NULL, NULL };
 	carve_scratch *scratch = carve_scratch_new();
 	carve_result r;
 
@@ -398,6 +465,8 @@ int main(void)
 	tcase_add_test(tc, two_fragments_with_random_gap);
 	tcase_add_test(tc, split_inside_a_record);
 	tcase_add_test(tc, another_file_in_the_gap);
+	tcase_add_test(tc, a_whole_file_in_the_gap_is_skipped);
+	tcase_add_test(tc, a_partial_keeps_no_skipped_bytes);
 	tcase_add_test(tc, lazy_file_split_far_before_the_break);
 	tcase_add_test(tc, lazy_file_at_odd_offset);
 	tcase_add_test(tc, lazy_whole_file_skips_its_middle);
