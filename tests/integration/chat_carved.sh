@@ -1,12 +1,12 @@
 #!/bin/bash
 # chat_carved.sh — chat databases deleted whole and carved (issue 5,
-# acceptance 3): the corpus's mmssms.db, imessage_chat.db and
-# skype_main.db are written into a small FAT16 image and deleted there
-# (mdel: the entries are freed, the clusters stay).  `exhibit process`
-# carves them out of the unallocated blocks and the chat plugins read the
-# carved copies: every message the live databases hold appears once with
-# recovered_from = 'carved', and its source file's byte run starts where
-# the database lies in the image.
+# acceptance 3): the corpus's mmssms.db, imessage_chat.db, skype_main.db
+# and contacts2.db (Android's call log) are written into a small FAT16
+# image and deleted there (mdel: the entries are freed, the clusters
+# stay).  `exhibit process` carves them out of the unallocated blocks and
+# the chat plugins read the carved copies: every message and every call
+# the live databases hold appears once with recovered_from = 'carved', and
+# its source file's byte run starts where the database lies in the image.
 . "$EXHIBIT_SOURCE_DIR/tests/integration/lib.sh"
 need_corpus
 export PATH="$PATH:/usr/sbin:/sbin"
@@ -20,7 +20,8 @@ if ! "$EXHIBIT" process --help | grep -q -- '--carve-all'; then
 	echo "SKIP: this build does not carve"
 	exit 77
 fi
-dbs="plaso-chat/mmssms.db plaso-chat/imessage_chat.db plaso-chat/skype_main.db"
+dbs="plaso-chat/mmssms.db plaso-chat/imessage_chat.db plaso-chat/skype_main.db
+	plaso-chat/contacts2.db"
 for f in $dbs; do
 	if [ ! -r "$CORPUS/$f" ]; then
 		echo "SKIP: $CORPUS/$f is missing"
@@ -60,10 +61,10 @@ done
 # phone: no deleted entry names the databases any more, only carving finds
 # them (an empty file takes no cluster, so the databases' bytes stay).
 : >"$WORK/empty"
-for n in 1 2 3 4 5 6 7 8 9; do
+for n in 1 2 3 4 5 6 7 8 9 10 11; do
 	MTOOLS_SKIP_CHECK=1 mcopy -i "$img" "$WORK/empty" "::/empty$n.txt"
 done
-check "the databases are deleted" "9" \
+check "the databases are deleted" "11" \
 	"$(MTOOLS_SKIP_CHECK=1 mdir -b -i "$img" :: 2>/dev/null | wc -l)"
 
 run "$WORK/case" "$img"
@@ -85,6 +86,19 @@ check "the reference has messages of the three apps" 3 \
 check "every live message comes back from the carved databases, once" "$expected" \
 	"$(carved_messages)"
 
+# Calls (contacts2.db holds only calls; skype_main.db has one too): each
+# as app|start|peer|direction|status|duration.
+calls() { # calls CASE WHERE
+	q "$1" "SELECT app || '|' || coalesce(started, '') || '|' || coalesce(peer, '') || '|' ||
+	               direction || '|' || coalesce(status, '') || '|' || coalesce(duration, '')
+	        FROM v_calls WHERE $2 ORDER BY 1"
+}
+expected=$(calls "$WORK/live-case" "recovered_from IS NULL")
+check "the reference has the call log's 3 calls (plaso's count, MANIFEST.md)" 3 \
+	"$(printf '%s\n' "$expected" | grep -c '^Android Call Log|')"
+check "every live call comes back from the carved databases, once" "$expected" \
+	"$(calls "$WORK/case" "recovered_from = 'carved'")"
+
 # Where each carved database lies in the image, found independently.
 for f in $dbs; do
 	b=$(basename "$f")
@@ -100,11 +114,14 @@ PY
 	                      JOIN data_runs r ON r.file_id = c.file_id AND r.seq = 0
 	                      WHERE c.sha256 = '$sha'")
 	check "$b is carved byte-exact, at its offset in the image" "$want" "$got"
-	app_msgs=$(q "$WORK/case" "SELECT count(*) FROM v_messages m
-	                           JOIN files f ON f.id = m.source_file_id
-	                           JOIN content c ON c.id = f.content_id
-	                           WHERE m.recovered_from = 'carved' AND hex(c.sha256) = upper('$sha')")
-	[ "$app_msgs" -gt 0 ] && pass "$b: its messages point at the carved file" ||
-		fail "$b: no message points at the carved file"
+	app_records=$(q "$WORK/case" "SELECT count(*) FROM (SELECT source_file_id FROM v_messages
+	                              WHERE recovered_from = 'carved' UNION ALL
+	                              SELECT source_file_id FROM v_calls
+	                              WHERE recovered_from = 'carved') m
+	                              JOIN files f ON f.id = m.source_file_id
+	                              JOIN content c ON c.id = f.content_id
+	                              WHERE hex(c.sha256) = upper('$sha')")
+	[ "$app_records" -gt 0 ] && pass "$b: its records point at the carved file" ||
+		fail "$b: no record points at the carved file"
 done
 finish

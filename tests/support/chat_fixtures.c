@@ -16,6 +16,9 @@ extern const char *const chat_fx_whatsapp_android[], *const chat_fx_whatsapp_and
 extern const char *const chat_fx_whatsapp_ios[], *const chat_fx_tango[];
 extern const char *const chat_fx_viber[], *const chat_fx_burner[];
 extern const char *const chat_fx_instagram_ios[], *const chat_fx_telegram_android[];
+extern const char *const chat_fx_instagram_android[], *const chat_fx_line[];
+extern const char *const chat_fx_line_call_history[], *const chat_fx_discord[];
+extern const char *const chat_fx_imo[], *const chat_fx_twitter[];
 int chat_fx_snapchat_functions(sqlite3 *db);
 int chat_fx_telegram_fill(sqlite3 *db);
 int chat_fx_instagram_functions(sqlite3 *db);
@@ -38,6 +41,12 @@ const chat_fixture chat_fixture_table[] = {
 	{ "burner", "burners.sqlite", chat_fx_burner, NULL, NULL },
 	{ "instagram-ios", "9368974300.db", chat_fx_instagram_ios, chat_fx_instagram_functions,
 	  NULL },
+	{ "instagram-android", "direct.db", chat_fx_instagram_android, NULL, NULL },
+	{ "line", "naver_line", chat_fx_line, NULL, NULL },
+	{ "line", "call_history", chat_fx_line_call_history, NULL, NULL },
+	{ "discord", "a", chat_fx_discord, NULL, NULL },
+	{ "imo", "imofriends.db", chat_fx_imo, NULL, NULL },
+	{ "twitter", "1001-66.db", chat_fx_twitter, NULL, NULL },
 	{ NULL, NULL, NULL, NULL, NULL }
 };
 

@@ -16,6 +16,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/imo.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -34,30 +35,14 @@ static const char *extra_of(const stub_record *r)
 	return e;
 }
 
-static const char schema[] =
-	"CREATE TABLE friends (_id INTEGER PRIMARY KEY AUTOINCREMENT, buid TEXT UNIQUE,"
-	" name TEXT, icon_id TEXT);"
-	"CREATE TABLE messages (_id INTEGER PRIMARY KEY AUTOINCREMENT, buid TEXT,"
-	" last_message TEXT, timestamp INTEGER, message_type INTEGER, message_read INTEGER,"
-	" imdata TEXT);";
-
-static const char rows[] =
-	"INSERT INTO friends (buid, name) VALUES ('b.kai', 'Kai'), ('b.lou', 'Lou');"
-	"INSERT INTO messages (_id, buid, last_message, timestamp, message_type, message_read,"
-	" imdata) VALUES"
-	" (1, 'b.kai', 'are you up', 1600000000123456789, 1, 1, NULL),"
-	" (2, 'b.kai', 'yes', 1600000060000000000, 0, 1, '{}'),"
-	" (3, 'b.lou', NULL, 1600000120000000000, 1, 0,"
-	"  '{\"original_path\":\"/sdcard/imo/a.jpg\",\"local_path\":\"/data/imo/cache/a\"}'),"
-	" (4, 'b.lou', 'pic', 1600000180000000000, 0, 1, '{\"local_path\":\"/data/imo/b.jpg\"}'),"
-	" (5, 'b.lou', 'odd', 1600000240000000000, 2, 1, '{not json');";
-
+/* The fixture (fixtures/imo.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_imo_schema, chat_fx_imo_rows,
+	                          more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -150,18 +135,10 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = db_of(
-		"WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		" INSERT INTO messages (_id, buid, last_message, timestamp, message_type,"
-		" message_read, imdata) SELECT i, 'b.kai', 'imo line ' || i || ' about the bus, stop '"
-		" || i, 1600001000000000000 + i * 60000000000, i & 1, 1, NULL FROM n;");
+	chat_bytes b = chat_deleted_fixture("imo", NULL);
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
-	if (how == CHAT_DELETE_SECURE)
-		ck_assert_uint_eq(f.present, 0);
-	else
-		ck_assert_uint_gt(f.present, 0);
-	ck_assert_uint_eq(f.recovered, f.present);
+	chat_deleted_expect(&f, how);
 	chat_bytes_free(&b);
 }
 END_TEST

@@ -16,6 +16,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/instagram_android.h"
 
 #define MESSAGES "chat_messages"
 #define CONTACTS "chat_contacts"
@@ -34,49 +35,14 @@ static const char *extra_of(const stub_record *r)
 	return e;
 }
 
-/* The app's CREATE TABLE statements. */
-static const char schema[] =
-	"CREATE TABLE threads(_id integer primary key autoincrement, user_id text,"
-	" thread_id text, recipient_ids text, last_activity_time integer,"
-	" is_permitted integer, seen_state integer, thread_info text not null);"
-	"CREATE TABLE messages(_id integer primary key autoincrement, user_id text,"
-	" server_item_id text, client_item_id text, thread_id text, recipient_ids text,"
-	" timestamp integer not null, sender_id text not null, message_type text not null,"
-	" text text, message text not null, upload_status integer not null,"
-	" is_invisible integer not null);";
-
-static const char rows[] =
-	"INSERT INTO threads (user_id, thread_id, recipient_ids, last_activity_time, thread_info)"
-	" VALUES ('1001', '3400', '2002', 1600000300000000,"
-	"  '{\"thread_id\":\"3400\",\"recipients\":[{\"id\":2002,\"username\":\"mia.moss\","
-	"\"full_name\":\"Mia Moss\"}]}'),"
-	" ('1001', '3500', '2002,2003', 1600000400000000,"
-	"  '{\"thread_id\":\"3500\",\"thread_title\":\"Climbing\",\"recipients\":["
-	"{\"id\":2002,\"username\":\"mia.moss\",\"full_name\":\"Mia Moss\"},"
-	"{\"pk\":\"2003\",\"username\":\"nil\",\"full_name\":\"Nil Nash\"}]}');"
-	"INSERT INTO messages (_id, user_id, server_item_id, client_item_id, thread_id,"
-	" recipient_ids, timestamp, sender_id, message_type, text, message, upload_status,"
-	" is_invisible) VALUES"
-	" (1, '1001', 's1', 'c1', '3400', '2002', 1600000000123456, '2002', 'text', 'hey you',"
-	"  '{\"item_id\":\"s1\",\"item_type\":\"text\",\"user_id\":2002,\"timestamp\":\"1600000000123456\","
-	"\"text\":\"hey you\",\"thread_key\":{\"thread_id\":\"3400\"}}', 0, 0),"
-	" (2, '1001', 's2', 'c2', '3400', '2002', 1600000060000000, '1001', 'text', NULL,"
-	"  '{\"item_id\":\"s2\",\"item_type\":\"text\",\"user_id\":1001,\"text\":\"only in json\","
-	"\"thread_key\":{\"thread_id\":\"3400\"}}', 0, 0),"
-	" (3, '1001', 's3', 'c3', '3400', '2002', 1600000120000000, '2002', 'reel_share', NULL,"
-	"  '{\"item_id\":\"s3\",\"item_type\":\"reel_share\",\"user_id\":2002,"
-	"\"reel_share\":{\"text\":\"look at this\"}}', 0, 0),"
-	" (4, '1001', 's4', 'c4', '3500', '2002,2003', 1600000180000000, '2003', 'action_log',"
-	"  NULL, '{\"item_type\":\"action_log\",\"user_id\":2003}', 0, 0),"
-	" (5, '1001', 's5', 'c5', '3500', '2002,2003', 1600000240000000, '1001', 'media', NULL,"
-	"  '{\"item_type\":\"media\"}', 1, 0);";
-
+/* The fixture (fixtures/instagram_android.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_instagram_android_schema,
+	                          chat_fx_instagram_android_rows, more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -185,21 +151,10 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = db_of(
-		"WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		" INSERT INTO messages (_id, user_id, server_item_id, client_item_id, thread_id,"
-		" recipient_ids, timestamp, sender_id, message_type, text, message, upload_status,"
-		" is_invisible) SELECT i, '1001', 'srv' || i, 'cli' || i, '3400', '2002',"
-		" 1600001000000000 + i * 60000000, CASE i & 1 WHEN 1 THEN '1001' ELSE '2002' END,"
-		" 'text', 'gram line ' || i || ' about the crag, pitch ' || i,"
-		" '{\"item_id\":\"srv' || i || '\",\"item_type\":\"text\"}', 0, 0 FROM n;");
+	chat_bytes b = chat_deleted_fixture("instagram-android", NULL);
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
-	if (how == CHAT_DELETE_SECURE)
-		ck_assert_uint_eq(f.present, 0);
-	else
-		ck_assert_uint_gt(f.present, 0);
-	ck_assert_uint_eq(f.recovered, f.present);
+	chat_deleted_expect(&f, how);
 	chat_bytes_free(&b);
 }
 END_TEST

@@ -17,6 +17,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/line.h"
 
 #define MESSAGES "chat_messages"
 #define ATTACHMENTS "chat_attachments"
@@ -36,58 +37,14 @@ static const char *extra_of(const stub_record *r)
 	return e;
 }
 
-static const char schema[] =
-	"CREATE TABLE chat_history (id INTEGER PRIMARY KEY AUTOINCREMENT, server_id TEXT,"
-	" type INTEGER, chat_id TEXT, from_mid TEXT, content TEXT, created_time TEXT,"
-	" delivered_time TEXT, status INTEGER, sent_count INTEGER, read_count INTEGER,"
-	" location_name TEXT, location_address TEXT, location_phone TEXT,"
-	" location_latitude INTEGER, location_longitude INTEGER, attachement_image INTEGER,"
-	" attachement_image_height INTEGER, attachement_image_width INTEGER,"
-	" attachement_image_size INTEGER, attachement_type INTEGER,"
-	" attachement_local_uri TEXT, parameter TEXT, chunks BLOB);"
-	"CREATE TABLE contacts (m_id TEXT PRIMARY KEY, contact_id TEXT, name TEXT,"
-	" server_name TEXT, custom_name TEXT, status_msg TEXT);"
-	"CREATE TABLE groups (id TEXT PRIMARY KEY, name TEXT, creator TEXT);"
-	"CREATE TABLE membership (id TEXT, m_id TEXT, is_accepted INTEGER);"
-	"CREATE TABLE chat (chat_id TEXT PRIMARY KEY, chat_name TEXT, owner_mid TEXT);";
-
-static const char rows[] =
-	"INSERT INTO contacts (m_id, name, server_name, custom_name) VALUES"
-	" ('u_aki', 'Aki', 'Aki Sato', NULL), ('u_ben', NULL, 'Ben', 'Benny (work)');"
-	"INSERT INTO groups VALUES ('c_hike', 'Hiking club', 'u_aki');"
-	"INSERT INTO membership VALUES ('c_hike', 'u_aki', 1), ('c_hike', 'u_ben', 1);"
-	"INSERT INTO chat_history (id, server_id, type, chat_id, from_mid, content, created_time,"
-	" delivered_time, status, attachement_type, attachement_local_uri,"
-	" attachement_image_size, location_name) VALUES"
-	" (1, '9001', 1, 'u_aki', 'u_aki', 'ohayo', '1600000000123', '1600000000456', 1, 0,"
-	"  NULL, NULL, NULL),"
-	" (2, '9002', 1, 'u_aki', NULL, 'morning!', '1600000060000', NULL, 3, 0, NULL, NULL,"
-	"  NULL),"
-	" (3, '9003', 1, 'c_hike', 'u_ben', 'trail at 9', '1600000120000', NULL, 1, 0, NULL,"
-	"  NULL, NULL),"
-	" (4, '9004', 1, 'c_hike', NULL, NULL, '1600000180000', NULL, 7, 1,"
-	"  '/storage/emulated/0/LINE/pic.jpg', 2048, NULL),"
-	" (5, '9005', 1, 'u_aki', NULL, NULL, '1600000240000', NULL, 1, 6, NULL, NULL, NULL),"
-	" (6, '9006', 1, 'u_ben', 'u_ben', NULL, '1600000300000', NULL, 1, 0, NULL, NULL,"
-	"  'Trailhead');";
-
-static const char calls_schema[] =
-	"CREATE TABLE call_history (_id INTEGER PRIMARY KEY AUTOINCREMENT, caller_mid TEXT,"
-	" start_time TEXT, end_time TEXT, call_type TEXT, voip_type TEXT,"
-	" voip_gc_media_type TEXT);"
-	"INSERT INTO call_history (caller_mid, start_time, end_time, call_type, voip_type,"
-	" voip_gc_media_type) VALUES"
-	" ('u_aki', '1600000000000', '1600000065000', 'O', 'A', NULL),"
-	" ('u_ben', '1600000100000', '1600000100000', 'I', 'V', NULL),"
-	" ('c_hike', '1600000200000', '1600000260500', 'GO', 'G', 'V'),"
-	" (x'ff', 'soon', NULL, NULL, NULL, NULL);";
-
+/* The fixture (fixtures/line.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_line_schema, chat_fx_line_rows,
+	                          more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -149,7 +106,7 @@ END_TEST
 
 START_TEST(call_history)
 {
-	chat_bytes b = chat_db_from_sql(calls_schema);
+	chat_bytes b = chat_db_from_sql(chat_fx_line_calls);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *c;
 
@@ -233,21 +190,10 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_messages)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = db_of(
-		"WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		" INSERT INTO chat_history (id, server_id, type, chat_id, from_mid, content,"
-		" created_time, status, attachement_type) SELECT i, 's' || i, 1, 'u_aki',"
-		" CASE i & 1 WHEN 1 THEN 'u_aki' END,"
-		" 'line talk ' || i || ' about the summit, hour ' || i,"
-		" CAST(1600001000000 + i * 60000 AS TEXT), CASE i & 1 WHEN 1 THEN 1 ELSE 3 END, 0"
-		" FROM n;");
+	chat_bytes b = chat_deleted_fixture("line", "naver_line");
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
-	if (how == CHAT_DELETE_SECURE)
-		ck_assert_uint_eq(f.present, 0);
-	else
-		ck_assert_uint_gt(f.present, 0);
-	ck_assert_uint_eq(f.recovered, f.present);
+	chat_deleted_expect(&f, how);
 	chat_bytes_free(&b);
 }
 END_TEST

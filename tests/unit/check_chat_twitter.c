@@ -19,6 +19,7 @@
 #include "chat_deleted.h"
 #include "chat_test.h"
 #include "exhibit/plugin.h"
+#include "fixtures/twitter.h"
 
 #define MESSAGES "chat_messages"
 
@@ -35,45 +36,15 @@ static const char *extra_of(const stub_record *r)
 	return e;
 }
 
-static const char schema[] =
-	"CREATE TABLE conversation_entries (_id INTEGER PRIMARY KEY, entry_id INTEGER UNIQUE"
-	" NOT NULL, sort_entry_id INTEGER UNIQUE NOT NULL, conversation_id TEXT, user_id INTEGER,"
-	" created INTEGER, entry_type INTEGER, data BLOB, request_id TEXT,"
-	" linked_entry_id INTEGER);"
-	"CREATE TABLE users (_id INTEGER PRIMARY KEY, user_id INTEGER UNIQUE NOT NULL,"
-	" username TEXT, name TEXT, image_url TEXT);";
-
-/*
- * 1: object v3 { ascii "see you at 8", utf8 "café ☕", int 42, long 2^40,
- *    null, true, bytes [1 2 3], end }
- * 2: debug object v1 "Dm" { utf8 of U+1F600 (two UTF-16 units), ascii "",
- *    double 0.5, float 0, byte 7, end }
- * 3: ascii "kept" then header 0xf8 (type 31: none such) at byte 6
- * 4: ascii claiming 9 bytes of which 3 are there (fails at byte 0)
- * 5: no data
- */
-static const char rows[] =
-	"INSERT INTO users (user_id, username, name) VALUES (1001, 'owl', 'Olive Owl'),"
-	" (1002, 'fox', NULL);"
-	"INSERT INTO conversation_entries VALUES"
-	" (1, 1304147890286718976, 1304147890286718976, '1001-1002', 1001, 1599990000123, 0,"
-	"  X'4a036a0c73656520796f752061742038"
-	"4206636166c3a920e29895122a1d00000100000000003831720301020358', 'r1', NULL),"
-	" (2, 1304147890286718977, 1304147890286718977, '1001-1002', 1002, 1599990060000, 1,"
-	"  X'52016a02446d4202f09f988069283fe000000000000021080758', NULL, NULL),"
-	" (3, 1304147890286718978, 1304147890286718978, '1001-1002', 1002, 1599990120000, 0,"
-	"  X'6a046b657074f8', NULL, NULL),"
-	" (4, 1304147890286718979, 1304147890286718979, '1001-1002', 1002, 1599990180000, 0,"
-	"  X'6a09616263', NULL, NULL),"
-	" (5, 1304147890286718980, 1304147890286718980, NULL, NULL, NULL, NULL, NULL, NULL,"
-	"  NULL);";
-
+/* The fixture (fixtures/twitter.c says what each entry's data holds): its
+ * schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
 	char *sql;
 	chat_bytes b;
 
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_twitter_schema, chat_fx_twitter_rows,
+	                          more ? more : ""), 0);
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
@@ -165,20 +136,10 @@ static const chat_deleted_case deleted_case = {
 START_TEST(deleted_entries)
 {
 	chat_deletion how = (chat_deletion)_i;
-	chat_bytes b = db_of(
-		"WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 120)"
-		" INSERT INTO conversation_entries (_id, entry_id, sort_entry_id, conversation_id,"
-		" user_id, created, entry_type, data) SELECT i, 1304147890286718976 + i * 4096,"
-		" 1304147890286718976 + i * 4096, 'dm thread ' || i || ' between the pair, round ' || i,"
-		" 1001 + (i & 1), 1599990000000 + i * 60000, 0, CAST(char(74, 3, 106,"
-		" length('tweet dm ' || i)) || 'tweet dm ' || i || char(88) AS BLOB) FROM n;");
+	chat_bytes b = chat_deleted_fixture("twitter", NULL);
 	chat_deleted_figures f = chat_deleted_run_db(plugin(), &deleted_case, how, &b);
 
-	if (how == CHAT_DELETE_SECURE)
-		ck_assert_uint_eq(f.present, 0);
-	else
-		ck_assert_uint_gt(f.present, 0);
-	ck_assert_uint_eq(f.recovered, f.present);
+	chat_deleted_expect(&f, how);
 	chat_bytes_free(&b);
 }
 END_TEST
