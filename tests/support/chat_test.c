@@ -93,6 +93,17 @@ chat_bytes chat_db_from_sql(const char *sql)
 	return b;
 }
 
+chat_bytes chat_db_from_parts(const char *schema, const char *rows, const char *more)
+{
+	char *sql;
+	chat_bytes b;
+
+	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
+	b = chat_db_from_sql(sql);
+	free(sql);
+	return b;
+}
+
 chat_run chat_analyze(const exhibit_plugin *plugin, const chat_bytes *b,
                       const char *path)
 {
@@ -157,6 +168,14 @@ const char *chat_field_text(const stub_record *rec, const char *field)
 	const stub_field *f = stub_record_field(rec, field);
 
 	return f && f->type == EXHIBIT_TEXT ? f->text : NULL;
+}
+
+const char *chat_extra_of(const stub_record *rec)
+{
+	const char *e = chat_field_text(rec, "extra");
+
+	ck_assert_ptr_nonnull(e);
+	return e;
 }
 
 void chat_expect_text(const stub_record *rec, const char *field,

@@ -33,6 +33,9 @@ void chat_bytes_free(chat_bytes *b);
 
 /* chat_db_from_sql — the bytes of an SQLite database built by sql. */
 chat_bytes chat_db_from_sql(const char *sql);
+/* chat_db_from_parts — the same, from a fixture's schema and rows
+ * (tests/support/fixtures/) and more SQL after them (NULL: none). */
+chat_bytes chat_db_from_parts(const char *schema, const char *rows, const char *more);
 
 /* A plugin run: the stub host (free it with stub_host_free) and the code
  * analyze() returned. */
@@ -77,6 +80,15 @@ void chat_expect_time(const stub_record *rec, const char *name,
 
 /* chat_field_text — a TEXT field's value, or NULL. */
 const char *chat_field_text(const stub_record *rec, const char *field);
+/* chat_extra_of — the record's extra (JSON text), which must be there. */
+const char *chat_extra_of(const stub_record *rec);
+
+/* The record tables the chat plugins write. */
+#define MESSAGES "chat_messages"
+#define ATTACHMENTS "chat_attachments"
+#define CONTACTS "chat_contacts"
+#define CALLS "chat_calls"
+#define ACCOUNTS "chat_accounts"
 
 /* chat_error_mentions — some reported error contains needle. */
 bool chat_error_mentions(const chat_run *r, const char *needle);

@@ -17,8 +17,6 @@
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
-#define CALLS "chat_calls"
-
 static const char calllog_schema[] =
 	"CREATE TABLE calls (_id INTEGER PRIMARY KEY AUTOINCREMENT, number TEXT,"
 	" presentation INTEGER NOT NULL DEFAULT 1, date INTEGER, duration INTEGER,"

@@ -16,9 +16,6 @@
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-
 /* The provider's tables, as Android 4 to 14 declare them (the columns
  * the plugin reads, and a few it does not). */
 static const char provider_schema[] =

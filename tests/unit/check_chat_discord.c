@@ -19,33 +19,15 @@
 #include "exhibit/plugin.h"
 #include "fixtures/discord.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 /* The fixture (fixtures/discord.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_discord_schema, chat_fx_discord_rows,
-	                          more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_discord_schema, chat_fx_discord_rows, more);
 }
 
 START_TEST(kv_storage)
@@ -66,23 +48,23 @@ START_TEST(kv_storage)
 	chat_expect_text(m, "body", "gg all");
 	chat_expect_text(m, "message_type", "text");
 	chat_expect_int(m, "edited", 0);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"id\":\"m1\""));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"avatar\":\"av1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"id\":\"m1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"avatar\":\"av1\""));
 	m = chat_find(&r, MESSAGES, "message_key", "messages0:2");
 	chat_expect_time(m, "sent", "2021-03-04T12:34:56.000Z"); /* +02:00 taken off */
 	chat_expect_text(m, "message_type", "media");
 	chat_expect_int(m, "edited", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"pinned\":1"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"pinned\":1"));
 	a = chat_find(&r, ATTACHMENTS, "message_key", "messages0:2");
 	chat_expect_text(a, "name", "map.png");
 	chat_expect_text(a, "url", "https://cdn.example/map.png");
 	chat_expect_text(a, "mime_type", "image/png");
 	chat_expect_int(a, "size", 5120);
-	ck_assert_ptr_nonnull(strstr(extra_of(a), "\"proxy_url\":\"https://media.example/map.png\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(a), "\"proxy_url\":\"https://media.example/map.png\""));
 	m = chat_find(&r, MESSAGES, "message_key", "messages0:6");
 	chat_expect_null(m, "sent");
 	chat_expect_text(m, "body", "bad \\x07 time");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"timestamp\":\"yesterday\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"timestamp\":\"yesterday\""));
 	/* rows 3, 4 and 5 hold no document: each reported with the table's offset */
 	ck_assert_uint_eq(stub_host_error_count(r.host), 3);
 	ck_assert(chat_error_mentions(&r, "messages0 row 3 holds no message document"));

@@ -19,34 +19,14 @@
 #include "exhibit/plugin.h"
 #include "fixtures/facebook_messenger.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-#define ACCOUNTS "chat_accounts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_facebook_messenger_schema,
-	                          chat_fx_facebook_messenger_rows, more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_facebook_messenger_schema, chat_fx_facebook_messenger_rows, more);
 }
 
 START_TEST(threads_db2)
@@ -70,7 +50,7 @@ START_TEST(threads_db2)
 	chat_expect_time(m, "sent", "2022-04-15T05:20:00.123Z");
 	chat_expect_text(m, "body", "did you finish the book?");
 	chat_expect_text(m, "message_type", "text");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"msg_id\":\"mid.$1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"msg_id\":\"mid.$1\""));
 	m = chat_find(&r, MESSAGES, "message_key", "messages:2");
 	chat_expect_text(m, "direction", "outgoing");
 	chat_expect_text(m, "recipients", "[\"FACEBOOK:100002\"]");

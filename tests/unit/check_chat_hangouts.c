@@ -20,11 +20,6 @@
 #include "exhibit/plugin.h"
 #include "fixtures/hangouts.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-#define ACCOUNTS "chat_accounts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
@@ -32,14 +27,7 @@ static const exhibit_plugin *plugin(void)
 
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_hangouts_schema,
-	                          chat_fx_hangouts_rows, more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_hangouts_schema, chat_fx_hangouts_rows, more);
 }
 
 START_TEST(babel_db)

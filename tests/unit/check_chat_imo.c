@@ -18,34 +18,15 @@
 #include "exhibit/plugin.h"
 #include "fixtures/imo.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 /* The fixture (fixtures/imo.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_imo_schema, chat_fx_imo_rows,
-	                          more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_imo_schema, chat_fx_imo_rows, more);
 }
 
 START_TEST(imofriends_db)
@@ -64,7 +45,7 @@ START_TEST(imofriends_db)
 	chat_expect_text(m, "thread_id", "b.kai");
 	chat_expect_time(m, "sent", "2020-09-13T12:26:40.123456789Z");
 	chat_expect_text(m, "body", "are you up");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"message_read\":1"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"message_read\":1"));
 	m = chat_find(&r, MESSAGES, "message_key", "messages:2");
 	chat_expect_text(m, "direction", "outgoing");
 	chat_expect_null(m, "sender");
@@ -73,14 +54,14 @@ START_TEST(imofriends_db)
 	chat_expect_text(m, "message_type", "media");
 	a = chat_find(&r, ATTACHMENTS, "message_key", "messages:3");
 	chat_expect_text(a, "path", "/sdcard/imo/a.jpg");
-	ck_assert_ptr_nonnull(strstr(extra_of(a), "\"local_path\":\"/data/imo/cache/a\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(a), "\"local_path\":\"/data/imo/cache/a\""));
 	a = chat_find(&r, ATTACHMENTS, "message_key", "messages:4");
 	chat_expect_text(a, "path", "/data/imo/b.jpg");
 	m = chat_find(&r, MESSAGES, "message_key", "messages:5");
 	chat_expect_text(m, "direction", "unknown");
 	chat_expect_text(m, "message_type", "text");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"message_type\":2"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"imdata\":\"malformed\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"message_type\":2"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"imdata\":\"malformed\""));
 	ck_assert_uint_eq(stub_host_error_count(r.host), 1);
 	ck_assert(chat_error_mentions(&r, "message 5: its imdata JSON does not parse"));
 	ck_assert_uint_eq(chat_count(&r, ATTACHMENTS), 2);

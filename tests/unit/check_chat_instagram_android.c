@@ -18,34 +18,15 @@
 #include "exhibit/plugin.h"
 #include "fixtures/instagram_android.h"
 
-#define MESSAGES "chat_messages"
-#define CONTACTS "chat_contacts"
-#define ACCOUNTS "chat_accounts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 /* The fixture (fixtures/instagram_android.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_instagram_android_schema,
-	                          chat_fx_instagram_android_rows, more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_instagram_android_schema, chat_fx_instagram_android_rows, more);
 }
 
 START_TEST(direct_db)
@@ -69,7 +50,7 @@ START_TEST(direct_db)
 	chat_expect_time(m, "sent", "2020-09-13T12:26:40.123456Z");
 	chat_expect_text(m, "body", "hey you");
 	chat_expect_text(m, "message_type", "text");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"server_item_id\":\"s1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"server_item_id\":\"s1\""));
 	m = chat_find(&r, MESSAGES, "message_key", "messages:2");
 	chat_expect_text(m, "direction", "outgoing");
 	chat_expect_text(m, "body", "only in json");
@@ -126,7 +107,7 @@ START_TEST(other_and_broken)
 	chat_expect_text(m, "body", "\\x00\\xff");
 	chat_expect_text(m, "sender", "\\xff");
 	chat_expect_null(m, "sent");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"message_json\":\"malformed\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"message_json\":\"malformed\""));
 	ck_assert(chat_error_mentions(&r, "messages.message) does not parse"));
 	ck_assert(chat_error_mentions(&r, "outside the years 1601-9999"));
 	m = chat_find(&r, MESSAGES, "message_key", "messages:11");

@@ -18,37 +18,14 @@
 #include "exhibit/plugin.h"
 #include "fixtures/kik.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
-static chat_bytes db_of(const char *schema, const char *rows, const char *more)
-{
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", schema, rows, more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
-}
-
 START_TEST(ios_store)
 {
-	chat_bytes b = db_of(chat_fx_kik_ios_schema, chat_fx_kik_ios_rows, NULL);
+	chat_bytes b = chat_db_from_parts(chat_fx_kik_ios_schema, chat_fx_kik_ios_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, "/evidence/renamed.bin");
 	const stub_record *m, *a;
 
@@ -91,7 +68,7 @@ END_TEST
 
 START_TEST(android_database)
 {
-	chat_bytes b = db_of(chat_fx_kik_android_schema, chat_fx_kik_android_rows, NULL);
+	chat_bytes b = chat_db_from_parts(chat_fx_kik_android_schema, chat_fx_kik_android_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *m;
 
@@ -115,7 +92,7 @@ START_TEST(android_database)
 	chat_expect_text(m, "body", "Sam Skater has joined the chat");
 	m = chat_find(&r, MESSAGES, "message_key", "messagesTable:5");
 	chat_expect_text(m, "message_type", "media");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"content_id\":\"c0ffee\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"content_id\":\"c0ffee\""));
 	m = chat_find(&r, CONTACTS, "contact_id", "troll_9@talk.kik.com");
 	chat_expect_int(m, "blocked", 1);
 	stub_host_free(r.host);
@@ -136,7 +113,7 @@ START_TEST(other_and_broken)
 	stub_host_free(r.host);
 	chat_bytes_free(&b);
 
-	b = db_of(chat_fx_kik_android_schema,
+	b = chat_db_from_parts(chat_fx_kik_android_schema,
 	          "INSERT INTO messagesTable (_id, body, partner_jid, was_me, timestamp, bin_id) VALUES"
 	          " (1, x'00ff', x'ff', 'yes', 9e300, NULL), (2, NULL, NULL, NULL, NULL, NULL);", NULL);
 	r = chat_analyze(plugin(), &b, NULL);

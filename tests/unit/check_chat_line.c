@@ -19,35 +19,15 @@
 #include "exhibit/plugin.h"
 #include "fixtures/line.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-#define CALLS "chat_calls"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 /* The fixture (fixtures/line.c): its schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_line_schema, chat_fx_line_rows,
-	                          more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_line_schema, chat_fx_line_rows, more);
 }
 
 START_TEST(naver_line)
@@ -71,7 +51,7 @@ START_TEST(naver_line)
 	chat_expect_time(m, "received", "2020-09-13T12:26:40.456Z");
 	chat_expect_text(m, "body", "ohayo");
 	chat_expect_text(m, "message_type", "text");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"server_id\":\"9001\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"server_id\":\"9001\""));
 	m = chat_find(&r, MESSAGES, "message_key", "chat_history:2");
 	chat_expect_text(m, "direction", "outgoing");
 	chat_expect_null(m, "sender");
@@ -90,14 +70,14 @@ START_TEST(naver_line)
 	m = chat_find(&r, MESSAGES, "message_key", "chat_history:5");
 	chat_expect_text(m, "direction", "unknown"); /* no from_mid, yet status 1 */
 	chat_expect_text(m, "message_type", "system");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"attachement_type\":6"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"attachement_type\":6"));
 	m = chat_find(&r, MESSAGES, "message_key", "chat_history:6");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"location_name\":\"Trailhead\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"location_name\":\"Trailhead\""));
 	ck_assert_uint_eq(chat_count(&r, ATTACHMENTS), 1);
 	ck_assert_uint_eq(chat_count(&r, CONTACTS), 2);
 	m = chat_find(&r, CONTACTS, "contact_id", "u_ben");
 	chat_expect_text(m, "name", "Benny (work)");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"server_name\":\"Ben\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"server_name\":\"Ben\""));
 	ck_assert_uint_eq(chat_count(&r, CALLS), 0);
 	stub_host_free(r.host);
 	chat_bytes_free(&b);

@@ -20,23 +20,9 @@
 #include "exhibit/plugin.h"
 #include "fixtures/signal_android.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CALLS "chat_calls"
-#define CONTACTS "chat_contacts"
-#define ACCOUNTS "chat_accounts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
-}
-
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
 }
 
 static chat_bytes with_rows(const char *schema_and_rows)
@@ -82,7 +68,7 @@ START_TEST(signal_from_to)
 	chat_expect_int(m, "edited", 0);
 	chat_expect_text(m, "source_table", "message");
 	chat_expect_int(m, "source_rowid", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"date_server\":1700000000500"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"date_server\":1700000000500"));
 
 	m = chat_find(&r, MESSAGES, "message_key", "message:2");
 	chat_expect_text(m, "direction", "outgoing");
@@ -112,7 +98,7 @@ START_TEST(signal_from_to)
 	chat_expect_int(m, "size", 1234);
 	chat_expect_text(m, "path", "/data/user/0/org.thoughtcrime.securesms/app_parts/part4.mms");
 	chat_expect_text(m, "source_table", "attachment");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"caption\":\"the cover\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"caption\":\"the cover\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "message:5");
 	chat_expect_text(m, "message_type", "call");
@@ -133,7 +119,7 @@ START_TEST(signal_from_to)
 	chat_expect_int(m, "edited", 1);
 	m = chat_find(&r, MESSAGES, "message_key", "message:10");
 	chat_expect_int(m, "edited", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"original_message_id\":9"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"original_message_id\":9"));
 	m = chat_find(&r, MESSAGES, "message_key", "message:11");
 	chat_expect_text(m, "status", "failed");
 

@@ -28,8 +28,6 @@
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
-#define MESSAGES "chat_messages"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();

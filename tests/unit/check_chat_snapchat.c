@@ -23,8 +23,6 @@
 #include "fixtures/snapchat.h"
 #include "pb.h"
 
-#define MESSAGES "chat_messages"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
@@ -188,14 +186,6 @@ static chat_bytes arroyo(bool owner)
 	return serialize(db);
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 START_TEST(arroyo_db)
 {
 	chat_bytes db = arroyo(true);
@@ -223,10 +213,10 @@ START_TEST(arroyo_db)
 	chat_expect_text(m, "message_type", "text");
 	chat_expect_text(m, "source_table", "conversation_message");
 	chat_expect_int(m, "source_rowid", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"text_path\":\"4.4.2.1\""));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"content_field\":2"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"server_message_id\":9001"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"content_type_name\":\"text\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"text_path\":\"4.4.2.1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"content_field\":2"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"server_message_id\":9001"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"content_type_name\":\"text\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:2");
 	chat_expect_text(m, "body", "yes \xc3\xa9t\xc3\xa9");
@@ -237,14 +227,14 @@ START_TEST(arroyo_db)
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:3");
 	chat_expect_null(m, "body");
 	chat_expect_text(m, "message_type", "media");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"content_field\":3"));
-	ck_assert_ptr_null(strstr(extra_of(m), "text_path"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"content_field\":3"));
+	ck_assert_ptr_null(strstr(chat_extra_of(m), "text_path"));
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:4");
 	chat_expect_text(m, "body", "look at this");
 	chat_expect_text(m, "message_type", "text");
 	chat_expect_text(m, "recipients", "[\"" ME "\",\"" ANA "\"]");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"text_path\":\"4.4.7.11.1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"text_path\":\"4.4.7.11.1\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:5");
 	chat_expect_text(m, "body", "at the beach");
@@ -254,8 +244,8 @@ START_TEST(arroyo_db)
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:6");
 	chat_expect_text(m, "body", "first\nsecond");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"text_path\":\"4.4.24.2.1.1\""));
-	ck_assert_ptr_null(strstr(extra_of(m), "content_type_name"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"text_path\":\"4.4.24.2.1.1\""));
+	ck_assert_ptr_null(strstr(chat_extra_of(m), "content_type_name"));
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:7");
 	chat_expect_null(m, "body");
@@ -265,7 +255,7 @@ START_TEST(arroyo_db)
 
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_message:8");
 	chat_expect_null(m, "body");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"content_malformed_at\":2"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"content_malformed_at\":2"));
 	ck_assert(chat_error_mentions(&r, "Snapchat: table \"conversation_message\" row 8: "
 	                              "message_content is not well-formed protobuf at byte 2"));
 

@@ -26,10 +26,6 @@
 #include "fixtures/telegram_android.h"
 #include "tl.h"
 
-#define MESSAGES "chat_messages"
-#define CONTACTS "chat_contacts"
-#define ACCOUNTS "chat_accounts"
-
 /* ---- the decoder --------------------------------------------------------------- */
 
 static tl_message decode(const tl_buf *b)
@@ -308,14 +304,6 @@ static chat_bytes cache4(void)
 	return serialize(db);
 }
 
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 START_TEST(cache4_db)
 {
 	chat_bytes db = cache4();
@@ -342,8 +330,8 @@ START_TEST(cache4_db)
 	chat_expect_text(m, "message_type", "text");
 	chat_expect_text(m, "source_table", "messages_v2");
 	chat_expect_int(m, "forwarded", 0);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"mid\":10"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"tl_constructor\":\"0x3ae56482\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"mid\":10"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"tl_constructor\":\"0x3ae56482\""));
 
 	m = chat_find(&r, MESSAGES, "body", "yes, come over");
 	chat_expect_text(m, "direction", "outgoing");
@@ -360,7 +348,7 @@ START_TEST(cache4_db)
 	chat_expect_int(m, "forwarded", 1);
 	chat_expect_text(m, "forwarded_from", "3003");
 	chat_expect_null(m, "recipients");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"tl_media\":\"0x695150d7\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"tl_media\":\"0x695150d7\""));
 
 	m = chat_find(&r, MESSAGES, "body", "old times");
 	chat_expect_time(m, "sent", "2017-07-14T02:40:00Z");
@@ -371,15 +359,15 @@ START_TEST(cache4_db)
 	m = chat_find(&r, MESSAGES, "body", "burn after reading");
 	chat_expect_text(m, "thread_title", "Pavel Petrov");
 	chat_expect_text(m, "sender", "2002");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"secret_chat_id\":7"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"secret\":1"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"secret_chat_id\":7"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"secret\":1"));
 
 	/* the undecodable one: what the columns say */
 	m = chat_find(&r, MESSAGES, "message_key", "messages_v2:6");
 	chat_expect_null(m, "body");
 	chat_expect_text(m, "direction", "incoming");
 	chat_expect_time(m, "sent", "2023-11-14T22:16:20Z");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"tl_problem\":\"an unknown Message constructor\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"tl_problem\":\"an unknown Message constructor\""));
 
 	/* contacts: every user but the owner, who is the account */
 	ck_assert_uint_eq(chat_count(&r, CONTACTS), 2);
@@ -440,7 +428,7 @@ START_TEST(broken_values)
 	chat_expect_null(m, "thread_title");
 	m = chat_find(&r, MESSAGES, "message_key", "messages_v2:3");
 	chat_expect_null(m, "sent");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"secret_chat_id\":1"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"secret_chat_id\":1"));
 	m = chat_find(&r, MESSAGES, "message_key", "messages_v2:4");
 	ck_assert(chat_error_mentions(&r, "the data ends inside the object"));
 	ck_assert(chat_error_mentions(&r, "outside the years 1601-9999"));

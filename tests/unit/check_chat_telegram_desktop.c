@@ -15,11 +15,6 @@
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-#define ACCOUNTS "chat_accounts"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
@@ -33,14 +28,6 @@ static chat_bytes text_bytes(const char *text)
 	b.data = malloc(b.len + 1);
 	memcpy(b.data, text, b.len + 1);
 	return b;
-}
-
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
 }
 
 static const char full_export[] =
@@ -149,7 +136,7 @@ START_TEST(whole_account_export)
 	chat_expect_int(m, "edited", 0);
 	chat_expect_text(m, "source_table", "messages");
 	chat_expect_int(m, "source_rowid", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"offset\":"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"offset\":"));
 
 	/* text in parts; edited; a reply; outgoing */
 	m = chat_find(&r, MESSAGES, "message_key", "messages:444555666/2");
@@ -171,15 +158,15 @@ START_TEST(whole_account_export)
 	a = chat_find(&r, ATTACHMENTS, "message_key", "messages:444555666/4");
 	chat_expect_null(a, "path");
 	chat_expect_text(a, "mime_type", "audio/ogg");
-	ck_assert_ptr_nonnull(strstr(extra_of(a), "File not included"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(a), "File not included"));
 
 	m = chat_find(&r, MESSAGES, "message_key", "messages:444555666/5");
 	chat_expect_text(m, "message_type", "system");
 	chat_expect_text(m, "sender", "user111222333");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"action\":\"phone_call\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"action\":\"phone_call\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "messages:444555666/6");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"latitude\":\"51.5074\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"latitude\":\"51.5074\""));
 	chat_expect_text(m, "message_type", "media");
 
 	/* JSON escapes, a surrogate pair among them */

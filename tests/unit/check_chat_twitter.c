@@ -21,33 +21,16 @@
 #include "exhibit/plugin.h"
 #include "fixtures/twitter.h"
 
-#define MESSAGES "chat_messages"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();
-}
-
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
 }
 
 /* The fixture (fixtures/twitter.c says what each entry's data holds): its
  * schema and rows, and more rows. */
 static chat_bytes db_of(const char *more)
 {
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s%s", chat_fx_twitter_schema, chat_fx_twitter_rows,
-	                          more ? more : ""), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
+	return chat_db_from_parts(chat_fx_twitter_schema, chat_fx_twitter_rows, more);
 }
 
 START_TEST(conversation_entries)
@@ -66,22 +49,22 @@ START_TEST(conversation_entries)
 	chat_expect_text(m, "direction", "unknown");
 	chat_expect_time(m, "sent", "2020-09-13T09:40:00.123Z");
 	chat_expect_null(m, "body");
-	ck_assert_ptr_nonnull(strstr(extra_of(m),
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m),
 		"\"data_strings\":[\"see you at 8\",\"caf\xc3\xa9 \xe2\x98\x95\"]"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"request_id\":\"r1\""));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"username\":\"owl\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"request_id\":\"r1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"username\":\"owl\""));
 	/* the Snowflake time of 1304147890286718976 */
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"entry_id_time_ms\":1599768061597"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"entry_id_time_ms\":1599768061597"));
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_entries:2");
 	chat_expect_text(m, "sender_name", "fox");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"data_strings\":[\"Dm\",\"\xf0\x9f\x98\x80\"]"));
-	ck_assert_ptr_null(strstr(extra_of(m), "undecodable"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"data_strings\":[\"Dm\",\"\xf0\x9f\x98\x80\"]"));
+	ck_assert_ptr_null(strstr(chat_extra_of(m), "undecodable"));
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_entries:3");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"data_strings\":[\"kept\"]"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"data\":\"undecodable\""));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"data_error_byte\":6"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"data_strings\":[\"kept\"]"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"data\":\"undecodable\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"data_error_byte\":6"));
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_entries:4");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"data_error_byte\":0"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"data_error_byte\":0"));
 	m = chat_find(&r, MESSAGES, "message_key", "conversation_entries:5");
 	chat_expect_null(m, "thread_id");
 	chat_expect_null(m, "sent");

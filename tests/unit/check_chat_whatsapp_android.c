@@ -21,11 +21,6 @@
 #include "exhibit/plugin.h"
 #include "fixtures/whatsapp_android.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CALLS "chat_calls"
-#define CONTACTS "chat_contacts"
-
 /* SHA-256("abc") in Base64, as file_hash and media_hash hold digests */
 #define ABC_SHA256_HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
@@ -34,30 +29,11 @@ static const exhibit_plugin *plugin(void)
 	return exhibit_plugin_entry();
 }
 
-static chat_bytes db_of(const char *schema, const char *rows)
-{
-	char *sql;
-	chat_bytes b;
-
-	ck_assert_int_ge(asprintf(&sql, "%s%s", schema, rows), 0);
-	b = chat_db_from_sql(sql);
-	free(sql);
-	return b;
-}
-
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
-}
-
 /* ---- the 2021 layout ----------------------------------------------------- */
 
 START_TEST(message_layout)
 {
-	chat_bytes b = db_of(chat_fx_whatsapp_android_schema, chat_fx_whatsapp_android_rows);
+	chat_bytes b = chat_db_from_parts(chat_fx_whatsapp_android_schema, chat_fx_whatsapp_android_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, "/evidence/renamed.bin");
 	const stub_record *m, *a;
 
@@ -82,7 +58,7 @@ START_TEST(message_layout)
 	chat_expect_text(m, "status", "received");
 	chat_expect_text(m, "source_table", "message");
 	chat_expect_int(m, "source_rowid", 2);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"key_id\":\"KEY2\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"key_id\":\"KEY2\""));
 
 	/* outgoing, delivered and read as receipt_user says */
 	m = chat_find(&r, MESSAGES, "message_key", "message:3");
@@ -93,7 +69,7 @@ START_TEST(message_layout)
 	chat_expect_time(m, "received", "2023-11-14T22:14:21.000Z");
 	chat_expect_time(m, "read", "2023-11-14T22:14:22.000Z");
 	chat_expect_text(m, "status", "read");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"starred\":1"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"starred\":1"));
 
 	/* a group picture: the author by jid row, the others as recipients */
 	m = chat_find(&r, MESSAGES, "message_key", "message:4");
@@ -129,7 +105,7 @@ START_TEST(message_layout)
 	}
 	chat_expect_text(a, "source_table", "message_media");
 	chat_expect_int(a, "source_rowid", 4);
-	ck_assert_ptr_nonnull(strstr(extra_of(a), "\"width\":800"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(a), "\"width\":800"));
 
 	/* a reply, forwarded */
 	m = chat_find(&r, MESSAGES, "message_key", "message:5");
@@ -139,19 +115,19 @@ START_TEST(message_layout)
 	chat_expect_text(m, "recipients", "[\"15550001111@s.whatsapp.net\","
 	                 "\"15550002222@s.whatsapp.net\",\"15550003333@s.whatsapp.net\"]");
 	chat_expect_null(m, "received"); /* a group message: no single receipt */
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"quoted_text\":\"the lake\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"quoted_text\":\"the lake\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "message:6");
 	chat_expect_text(m, "message_type", "system");
 	chat_expect_null(m, "body");
 	chat_expect_text(m, "status", "system");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"action_type\":12"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"action_type\":12"));
 
 	/* deleted for everyone: the app's flag */
 	m = chat_find(&r, MESSAGES, "message_key", "message:7");
 	chat_expect_int(m, "deleted", 1);
 	chat_expect_null(m, "body");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"revoke_timestamp\":1700000401000"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"revoke_timestamp\":1700000401000"));
 	m = chat_find(&r, MESSAGES, "message_key", "message:2");
 	chat_expect_int(m, "deleted", 0);
 	chat_expect_int(m, "edited", 0);
@@ -159,13 +135,13 @@ START_TEST(message_layout)
 
 	m = chat_find(&r, MESSAGES, "message_key", "message:8");
 	chat_expect_text(m, "message_type", "media");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"latitude\":46.5"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"place_name\":\"Ouchy\""));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"media_type\":\"location\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"latitude\":46.5"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"place_name\":\"Ouchy\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"media_type\":\"location\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "message:9");
 	chat_expect_int(m, "edited", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"edited_timestamp\":1700000601000"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"edited_timestamp\":1700000601000"));
 	stub_host_free(r.host);
 	chat_bytes_free(&b);
 }
@@ -173,7 +149,7 @@ END_TEST
 
 START_TEST(calls)
 {
-	chat_bytes b = db_of(chat_fx_whatsapp_android_schema, chat_fx_whatsapp_android_rows);
+	chat_bytes b = chat_db_from_parts(chat_fx_whatsapp_android_schema, chat_fx_whatsapp_android_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *c;
 
@@ -185,7 +161,7 @@ START_TEST(calls)
 	chat_expect_time(c, "started", "2023-11-14T22:25:00.000Z");
 	chat_expect_null(c, "ended");
 	chat_expect_int(c, "duration", 0);
-	ck_assert_ptr_nonnull(strstr(extra_of(c), "\"call_result\":2"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(c), "\"call_result\":2"));
 	c = chat_find(&r, CALLS, "call_id", "call_log:2");
 	chat_expect_text(c, "direction", "outgoing");
 	chat_expect_text(c, "media", "video");
@@ -203,8 +179,8 @@ END_TEST
 
 START_TEST(legacy_layout)
 {
-	chat_bytes b = db_of(chat_fx_whatsapp_android_legacy_schema,
-	                     chat_fx_whatsapp_android_legacy_rows);
+	chat_bytes b = chat_db_from_parts(chat_fx_whatsapp_android_legacy_schema,
+	                     chat_fx_whatsapp_android_legacy_rows, NULL);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *m, *a;
 
@@ -220,7 +196,7 @@ START_TEST(legacy_layout)
 	chat_expect_text(m, "body", "happy new year");
 	chat_expect_text(m, "message_type", "text");
 	chat_expect_text(m, "source_table", "messages");
-	ck_assert_ptr_null(strstr(extra_of(m), "latitude")); /* 0, 0 is no place */
+	ck_assert_ptr_null(strstr(chat_extra_of(m), "latitude")); /* 0, 0 is no place */
 
 	m = chat_find(&r, MESSAGES, "message_key", "messages:3");
 	chat_expect_text(m, "direction", "outgoing");
@@ -268,7 +244,7 @@ START_TEST(migration_reads_each_message_once)
 	ck_assert_int_ge(asprintf(&rows, "%s%s%s", chat_fx_whatsapp_android_legacy_schema,
 	                          chat_fx_whatsapp_android_legacy_rows,
 	                          chat_fx_whatsapp_android_rows), 0);
-	b = db_of(chat_fx_whatsapp_android_schema, rows);
+	b = chat_db_from_parts(chat_fx_whatsapp_android_schema, rows, NULL);
 	r = chat_analyze(plugin(), &b, NULL);
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);
 	ck_assert_uint_eq(chat_count(&r, MESSAGES), 8);
@@ -281,7 +257,7 @@ START_TEST(migration_reads_each_message_once)
 	/* the new tables made but still empty: the old one is read */
 	ck_assert_int_ge(asprintf(&rows, "%s%s", chat_fx_whatsapp_android_legacy_schema,
 	                          chat_fx_whatsapp_android_legacy_rows), 0);
-	b = db_of(chat_fx_whatsapp_android_schema, rows);
+	b = chat_db_from_parts(chat_fx_whatsapp_android_schema, rows, NULL);
 	r = chat_analyze(plugin(), &b, NULL);
 	ck_assert_uint_eq(chat_count(&r, MESSAGES), 5);
 	chat_find(&r, MESSAGES, "message_key", "messages:2");
@@ -306,14 +282,14 @@ static const char contacts_schema[] =
 
 START_TEST(wa_db_contacts)
 {
-	chat_bytes b = db_of(contacts_schema,
+	chat_bytes b = chat_db_from_parts(contacts_schema,
 		"INSERT INTO wa_contacts (jid, is_whatsapp_user, status, status_timestamp, number,"
 		" raw_contact_id, display_name, given_name, family_name, wa_name) VALUES"
 		" ('15550001111@s.whatsapp.net', 1, 'Hey there! I am using WhatsApp.',"
 		"  1546300000000, '+1 555-000-1111', 17, 'Alice Martin', 'Alice', 'Martin', 'ali'),"
 		" ('15550002222@s.whatsapp.net', 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'Bob'),"
 		" ('15550004444@s.whatsapp.net', 0, NULL, NULL, '555 000 4444', 18, 'Dan', NULL, NULL,"
-		"  NULL);");
+		"  NULL);", NULL);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *c;
 
@@ -324,14 +300,14 @@ START_TEST(wa_db_contacts)
 	chat_expect_text(c, "name", "Alice Martin");
 	chat_expect_text(c, "phones", "[\"+1 555-000-1111\"]");
 	chat_expect_text(c, "status_text", "Hey there! I am using WhatsApp.");
-	ck_assert_ptr_nonnull(strstr(extra_of(c), "\"wa_name\":\"ali\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(c), "\"wa_name\":\"ali\""));
 	chat_expect_text(c, "source_table", "wa_contacts");
 	/* no address-book name: the one the user gave WhatsApp */
 	c = chat_find(&r, CONTACTS, "contact_id", "15550002222@s.whatsapp.net");
 	chat_expect_text(c, "name", "Bob");
 	chat_expect_null(c, "phones");
 	c = chat_find(&r, CONTACTS, "contact_id", "15550004444@s.whatsapp.net");
-	ck_assert_ptr_nonnull(strstr(extra_of(c), "\"is_whatsapp_user\":0"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(c), "\"is_whatsapp_user\":0"));
 	stub_host_free(r.host);
 	chat_bytes_free(&b);
 }
@@ -359,7 +335,7 @@ END_TEST
 
 START_TEST(nulls_and_absurd_values)
 {
-	chat_bytes b = db_of(chat_fx_whatsapp_android_schema,
+	chat_bytes b = chat_db_from_parts(chat_fx_whatsapp_android_schema,
 		"INSERT INTO jid VALUES (1, 'u', 's', 0, 0, 0, x'41ff42');"
 		"INSERT INTO chat (_id, jid_row_id, subject) VALUES (1, 1, x'00ff'), (2, 99, NULL);"
 		"INSERT INTO message (_id, chat_row_id, from_me, key_id, timestamp, message_type,"
@@ -372,7 +348,7 @@ START_TEST(nulls_and_absurd_values)
 		"INSERT INTO receipt_user (message_row_id, receipt_user_jid_row_id, receipt_timestamp)"
 		" VALUES (4, 1, 'soon');"
 		"INSERT INTO call_log (jid_row_id, from_me, timestamp, duration) VALUES"
-		" (NULL, NULL, NULL, -7), (1, 2, 1e300, 9223372036854775807);");
+		" (NULL, NULL, NULL, -7), (1, 2, 1e300, 9223372036854775807);", NULL);
 	chat_run r = chat_analyze(plugin(), &b, NULL);
 	const stub_record *m, *a;
 
@@ -395,7 +371,7 @@ START_TEST(nulls_and_absurd_values)
 	a = chat_find(&r, ATTACHMENTS, "message_key", "message:3");
 	chat_expect_null(a, "hash");
 	chat_expect_null(a, "size");
-	ck_assert_ptr_nonnull(strstr(extra_of(a), "\"file_hash\":\"not base64!\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(a), "\"file_hash\":\"not base64!\""));
 	a = chat_find(&r, ATTACHMENTS, "message_key", "message:4");
 	chat_expect_null(a, "hash"); /* too much padding: not a digest */
 	chat_expect_null(a, "name");
@@ -417,7 +393,7 @@ START_TEST(truncated_database)
 		" INSERT INTO message (_id, chat_row_id, from_me, key_id, timestamp, message_type,"
 		" text_data) SELECT i, 1 + i % 2, i % 3 = 0, 'K' || i, 1700000000000 + i * 1000, 0,"
 		" 'bulk message number ' || i FROM n;"), 0);
-	full = db_of(chat_fx_whatsapp_android_schema, rows);
+	full = chat_db_from_parts(chat_fx_whatsapp_android_schema, rows, NULL);
 	free(rows);
 	cut.len = full.len / 2;
 	cut.data = malloc(cut.len);
@@ -463,7 +439,7 @@ START_TEST(deleted_picture_keeps_its_media)
 	ck_assert_int_ge(asprintf(&rows, "%s%s", chat_fx_whatsapp_android_rows,
 	                          "PRAGMA secure_delete = OFF; DELETE FROM message WHERE _id = 5;"
 	                          " DELETE FROM message WHERE _id = 4;"), 0);
-	b = db_of(chat_fx_whatsapp_android_schema, rows);
+	b = chat_db_from_parts(chat_fx_whatsapp_android_schema, rows, NULL);
 	free(rows);
 	r = chat_analyze(plugin(), &b, NULL);
 	ck_assert_int_eq(r.rc, EXHIBIT_OK);

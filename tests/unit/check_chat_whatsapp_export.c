@@ -16,9 +16,6 @@
 #include "chat_test.h"
 #include "exhibit/plugin.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-
 static const exhibit_plugin *plugin(void)
 {
 	return exhibit_plugin_entry();

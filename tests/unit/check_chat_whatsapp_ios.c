@@ -18,10 +18,6 @@
 #include "exhibit/plugin.h"
 #include "fixtures/whatsapp_ios.h"
 
-#define MESSAGES "chat_messages"
-#define ATTACHMENTS "chat_attachments"
-#define CONTACTS "chat_contacts"
-
 /* The tables as WhatsApp 2.2x for iOS declares them (Core Data), less
  * columns the plugin does not read. */
 static const exhibit_plugin *plugin(void)
@@ -39,14 +35,6 @@ static chat_bytes store(const char *more)
 	b = chat_db_from_sql(sql);
 	free(sql);
 	return b;
-}
-
-static const char *extra_of(const stub_record *r)
-{
-	const char *e = chat_field_text(r, "extra");
-
-	ck_assert_ptr_nonnull(e);
-	return e;
 }
 
 START_TEST(chat_storage)
@@ -74,14 +62,14 @@ START_TEST(chat_storage)
 	chat_expect_int(m, "deleted", 0);
 	chat_expect_text(m, "source_table", "ZWAMESSAGE");
 	chat_expect_int(m, "source_rowid", 1);
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"stanza_id\":\"3EB0A1\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"stanza_id\":\"3EB0A1\""));
 
 	m = chat_find(&r, MESSAGES, "message_key", "ZWAMESSAGE:2");
 	chat_expect_text(m, "direction", "outgoing");
 	chat_expect_null(m, "sender");
 	chat_expect_text(m, "recipients", "[\"15550001111@s.whatsapp.net\"]");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"starred\":1"));
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"sent_date\":700000060.25"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"starred\":1"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"sent_date\":700000060.25"));
 
 	/* a group picture, its caption the body, its author a group member */
 	m = chat_find(&r, MESSAGES, "message_key", "ZWAMESSAGE:3");
@@ -117,7 +105,7 @@ START_TEST(chat_storage)
 	m = chat_find(&r, MESSAGES, "message_key", "ZWAMESSAGE:6");
 	chat_expect_text(m, "message_type", "media");
 	chat_expect_null(m, "body");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"vcard_name\":\"Carol Climber\""));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"vcard_name\":\"Carol Climber\""));
 	a = chat_find(&r, ATTACHMENTS, "message_key", "ZWAMESSAGE:6");
 	chat_expect_null(a, "mime_type");
 
@@ -125,7 +113,7 @@ START_TEST(chat_storage)
 	chat_expect_text(m, "body", "Crag car park");
 	chat_expect_text(m, "recipients", "[\"15550001111@s.whatsapp.net\","
 	                 "\"15550002222@s.whatsapp.net\"]");
-	ck_assert_ptr_nonnull(strstr(extra_of(m), "\"latitude\":45.9"));
+	ck_assert_ptr_nonnull(strstr(chat_extra_of(m), "\"latitude\":45.9"));
 
 	ck_assert_uint_eq(chat_count(&r, CONTACTS), 2);
 	m = chat_find(&r, CONTACTS, "contact_id", "15550002222@s.whatsapp.net");
