@@ -654,6 +654,50 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
 	return 0;
 }
 
+/* first_picture — open the item and decode its first picture with
+ * limits; 0 with it current, else the code with e filled. */
+static int first_picture(decoder **d, const exhibit_host_api *api, exhibit_host *host,
+                         const exhibit_item *item, const decode_limits *limits, int want_scale,
+                         decoded_picture *pic, decode_error *e)
+{
+	int rc;
+
+	decoder_close(*d);
+	*d = NULL;
+	rc = decoder_open(d, api, host, item, limits, want_scale, e);
+	if (rc != 0)
+		return rc;
+	rc = decoder_next(*d, pic, e);
+	if (rc == 1 && decoder_damage(*d, e) == 0) {
+		e->code = EXHIBIT_ERR_FORMAT;
+		e->offset = -1;
+		snprintf(e->message, sizeof e->message, "no picture could be decoded: the data ends "
+		         "before the first one is whole");
+	}
+	return rc;
+}
+
+int decoder_open_image(decoder **d, const exhibit_host_api *api, exhibit_host *host,
+                       const exhibit_item *item, const decode_limits *limits, int want_scale,
+                       decoded_picture *pic, decode_error *damage, decode_error *e)
+{
+	decode_limits lenient = *limits;
+	decode_error second;
+	int rc;
+
+	damage->code = 0;
+	rc = first_picture(d, api, host, item, limits, want_scale, pic, e);
+
+	if (rc == 0 || e->code != EXHIBIT_ERR_FORMAT || !*d || !limits->strict)
+		return rc;
+	lenient.strict = 0;
+	if (first_picture(d, api, host, item, &lenient, want_scale, pic, &second) != 0)
+		return rc; /* what the strict pass met says most */
+	*damage = *e;
+	pic->damaged = 1;
+	return 0;
+}
+
 int decoder_damage(const decoder *d, decode_error *e)
 {
 	char text[128];

@@ -106,6 +106,20 @@ int decoder_seek(decoder *d, double time_s);
 int decoder_damage(const decoder *d, decode_error *e);
 
 /*
+ * decoder_open_image — open a still image and decode its picture: first
+ * strictly (limits->strict set), so that damage FFmpeg would conceal is
+ * found; on such damage, again with it concealed.  *d is closed and
+ * replaced.  RETURN 0 with the picture current and *pic set; then when
+ * it took the second pass, damage->code is set and *damage says what the
+ * strict pass met (else damage->code is 0).
+ * Else an EXHIBIT_ERR_* code (or 1: the data ends before a whole picture)
+ * with e filled.
+ */
+int decoder_open_image(decoder **d, const exhibit_host_api *api, exhibit_host *host,
+                       const exhibit_item *item, const decode_limits *limits, int want_scale,
+                       decoded_picture *pic, decode_error *damage, decode_error *e);
+
+/*
  * decoder_rgb — the current picture as RGB24, scaled down (area
  * averaging, keeping its shape) to at most max_side on its longer side,
  * into a buffer owned by d

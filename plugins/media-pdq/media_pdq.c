@@ -70,7 +70,6 @@ static const double crops[] = { 1.0, 0.95, 0.90 };
 #define VIDEO_CPU 60.0
 #endif
 static const decode_limits image_limits = { 16, IMAGE_CPU, 60.0, 1 };
-static const decode_limits lenient_image_limits = { 16, IMAGE_CPU, 60.0, 0 };
 static const decode_limits video_limits = { 20000, VIDEO_CPU, 180.0, 0 };
 
 static const char *const mime_types[] = {
@@ -175,52 +174,24 @@ static int emit_frame(job *j, int index, double time_s, const pdq_hash *hash, in
 	return j->api->emit_record(j->host, "media_frames", f, sizeof f / sizeof f[0]);
 }
 
-/* first_picture — decode the first picture with limits; 0 with it
- * current, else the code with e filled (1: the data ended first). */
-static int first_picture(job *j, const decode_limits *limits, decoded_picture *pic,
-                         decode_error *e)
-{
-	int rc;
-
-	decoder_close(j->dec);
-	j->dec = NULL;
-	rc = decoder_open(&j->dec, j->api, j->host, j->item, limits, PDQ_SIDE, e);
-	if (rc != 0)
-		return rc;
-	rc = decoder_next(j->dec, pic, e);
-	if (rc == 1 && decoder_damage(j->dec, e) == 0) {
-		e->code = EXHIBIT_ERR_FORMAT;
-		e->offset = -1;
-		snprintf(e->message, sizeof e->message, "no picture could be decoded: the data ends "
-		         "before the first one is whole");
-	}
-	return rc;
-}
-
 static void hash_image(job *j)
 {
 	decoded_picture pic;
-	decode_error strict, lenient;
+	decode_error damage, e;
 	pdq_hash hash;
-	int quality, rc = first_picture(j, &image_limits, &pic, &strict);
+	int quality, rc;
 
-	if (rc != 0 && strict.code == EXHIBIT_ERR_FORMAT && j->dec) {
-		/* Damage: decode again, concealing it. */
-		rc = first_picture(j, &lenient_image_limits, &pic, &lenient);
-		if (rc == 0) {
-			char msg[400];
-			snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the PDQ "
-			         "describes that picture", strict.message);
-			j->api->report_error(j->host, strict.offset, msg);
-			j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
-			pic.damaged = 1;
-		} else {
-			rc = -1;
-		}
-	}
-	if (rc != 0) {
-		problem(j, &strict);
+	if (decoder_open_image(&j->dec, j->api, j->host, j->item, &image_limits, PDQ_SIDE, &pic,
+	                       &damage, &e) != 0) {
+		problem(j, &e);
 		return;
+	}
+	if (damage.code) {
+		char msg[400];
+		snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the PDQ "
+		         "describes that picture", damage.message);
+		j->api->report_error(j->host, damage.offset, msg);
+		j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
 	}
 	if (load_current(j) < 0)
 		return;
