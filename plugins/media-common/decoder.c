@@ -654,6 +654,24 @@ int decoder_rgb(decoder *d, int max_side, const uint8_t **rgb, int *width, int *
 	return 0;
 }
 
+#ifdef FUZZ_BUDGET /* the fuzz build: a slow input is a limit, not a timeout */
+#define IMAGE_CPU FUZZ_BUDGET
+#define VIDEO_CPU FUZZ_BUDGET
+#else
+#define IMAGE_CPU 20.0
+#define VIDEO_CPU 60.0
+#endif
+const decode_limits decoder_image_limits = { 16, IMAGE_CPU, 60.0, 1 };
+const decode_limits decoder_video_limits = { 20000, VIDEO_CPU, 180.0, 0 };
+
+const char *const decoder_mime_types[] = {
+	"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
+	"image/heic", "image/heif", "image/avif",
+	"video/mp4", "video/x-m4v", "video/quicktime", "video/3gpp", "video/3gpp2",
+	"video/x-matroska", "video/webm", "video/x-msvideo", "video/x-flv", "video/mp2t",
+	"video/x-ms-asf", NULL,
+};
+
 /* first_picture — open the item and decode its first picture with
  * limits; 0 with it current, else the code with e filled. */
 static int first_picture(decoder **d, const exhibit_host_api *api, exhibit_host *host,

@@ -59,6 +59,13 @@ typedef struct decode_error {
 
 typedef struct decoder decoder;
 
+/* The sniffed MIME types decoder_open reads (NULL-terminated), and the
+ * limits the media plugins decode with: a still image strictly (see
+ * decoder_open_image), a video concealing and counting its damage. */
+extern const char *const decoder_mime_types[];
+extern const decode_limits decoder_image_limits;
+extern const decode_limits decoder_video_limits;
+
 /*
  * decoder_open — open the item (of this sniffed MIME type) and the
  * decoder of its first picture stream.  want_scale: pictures are wanted

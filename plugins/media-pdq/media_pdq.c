@@ -59,27 +59,6 @@
  * shifts by 30-70 bits under a 5 % crop. */
 static const double crops[] = { 1.0, 0.95, 0.90 };
 
-/* Images are decoded strictly first: damage FFmpeg would conceal is then
- * found, and the picture decoded again with concealment, marked
- * incomplete.  Videos conceal and count what they had to. */
-#ifdef FUZZ_BUDGET /* the fuzz build: a slow input is a limit, not a timeout */
-#define IMAGE_CPU FUZZ_BUDGET
-#define VIDEO_CPU FUZZ_BUDGET
-#else
-#define IMAGE_CPU 20.0
-#define VIDEO_CPU 60.0
-#endif
-static const decode_limits image_limits = { 16, IMAGE_CPU, 60.0, 1 };
-static const decode_limits video_limits = { 20000, VIDEO_CPU, 180.0, 0 };
-
-static const char *const mime_types[] = {
-	"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
-	"image/heic", "image/heif", "image/avif",
-	"video/mp4", "video/x-m4v", "video/quicktime", "video/3gpp", "video/3gpp2",
-	"video/x-matroska", "video/webm", "video/x-msvideo", "video/x-flv", "video/mp2t",
-	"video/x-ms-asf", NULL,
-};
-
 static const char *const no_patterns[] = { NULL };
 
 typedef struct job {
@@ -181,8 +160,8 @@ static void hash_image(job *j)
 	pdq_hash hash;
 	int quality, rc;
 
-	if (decoder_open_image(&j->dec, j->api, j->host, j->item, &image_limits, PDQ_SIDE, &pic,
-	                       &damage, &e) != 0) {
+	if (decoder_open_image(&j->dec, j->api, j->host, j->item, &decoder_image_limits, PDQ_SIDE,
+	                       &pic, &damage, &e) != 0) {
 		problem(j, &e);
 		return;
 	}
@@ -285,7 +264,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibi
 		j.status = EXHIBIT_ERR;
 	} else if (!video) {
 		hash_image(&j);
-	} else if (decoder_open(&j.dec, api, host, item, &video_limits, PDQ_SIDE, &e) != 0) {
+	} else if (decoder_open(&j.dec, api, host, item, &decoder_video_limits, PDQ_SIDE, &e) != 0) {
 		problem(&j, &e);
 	} else {
 		hash_video(&j);
@@ -304,7 +283,7 @@ static const exhibit_plugin descriptor = {
 	"Perceptual hashes (PDQ) of images and of video frames sampled every second, decoded "
 	"with FFmpeg, for near-duplicate search",
 	EXHIBIT_PLUGIN_ANALYZER,
-	mime_types,
+	decoder_mime_types,
 	no_patterns,
 	NULL,
 	0,

@@ -46,24 +46,6 @@
 #define TIME_TOLERANCE 0.001
 #define JPEG_QSCALE 5            /* FFmpeg's scale: 2 best .. 31 smallest */
 
-#ifdef FUZZ_BUDGET /* the fuzz build: a slow input is a limit, not a timeout */
-#define IMAGE_CPU FUZZ_BUDGET
-#define VIDEO_CPU FUZZ_BUDGET
-#else
-#define IMAGE_CPU 20.0
-#define VIDEO_CPU 60.0
-#endif
-static const decode_limits image_limits = { 16, IMAGE_CPU, 60.0, 1 };
-static const decode_limits video_limits = { 20000, VIDEO_CPU, 180.0, 0 };
-
-static const char *const mime_types[] = {
-	"image/jpeg", "image/png", "image/gif", "image/webp", "image/bmp", "image/tiff",
-	"image/heic", "image/heif", "image/avif",
-	"video/mp4", "video/x-m4v", "video/quicktime", "video/3gpp", "video/3gpp2",
-	"video/x-matroska", "video/webm", "video/x-msvideo", "video/x-flv", "video/mp2t",
-	"video/x-ms-asf", NULL,
-};
-
 static const char *const no_patterns[] = { NULL };
 
 typedef struct job {
@@ -199,8 +181,8 @@ static void thumbnail(job *j)
 	decode_error damage, e;
 	picture p;
 
-	if (decoder_open_image(&j->dec, j->api, j->host, j->item, &image_limits, THUMB_SIDE, &pic,
-	                       &damage, &e) != 0) {
+	if (decoder_open_image(&j->dec, j->api, j->host, j->item, &decoder_image_limits, THUMB_SIDE,
+	                       &pic, &damage, &e) != 0) {
 		problem(j, &e);
 		return;
 	}
@@ -344,7 +326,7 @@ static int analyze(const exhibit_host_api *api, exhibit_host *host, const exhibi
 
 	if (!video)
 		thumbnail(&j);
-	else if (decoder_open(&j.dec, api, host, item, &video_limits, TILE_SIDE, &e) != 0)
+	else if (decoder_open(&j.dec, api, host, item, &decoder_video_limits, TILE_SIDE, &e) != 0)
 		problem(&j, &e);
 	else
 		contact_sheet(&j);
@@ -359,7 +341,7 @@ static const exhibit_plugin descriptor = {
 	"Review previews decoded with FFmpeg: a thumbnail of each image and a contact sheet of "
 	"frames sampled across each video, as JPEG, each also grey and blurred for safe display",
 	EXHIBIT_PLUGIN_ANALYZER,
-	mime_types,
+	decoder_mime_types,
 	no_patterns,
 	NULL,
 	0,
