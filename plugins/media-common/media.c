@@ -13,22 +13,6 @@
 
 /* ---- results ------------------------------------------------------------ */
 
-/* Order of gravity: OK < FORMAT < LIMIT < READ < ERR. */
-static int gravity(int code)
-{
-	switch (code) {
-	case EXHIBIT_OK: return 0;
-	case EXHIBIT_ERR_FORMAT: return 1;
-	case EXHIBIT_ERR_LIMIT: return 2;
-	case EXHIBIT_ERR_READ: return 3;
-	default: return 4;
-	}
-}
-
-int media_worse(int a, int b)
-{
-	return gravity(b) > gravity(a) ? b : a;
-}
 
 void media_init(media *m, const exhibit_host_api *api, exhibit_host *host, uint64_t size)
 {

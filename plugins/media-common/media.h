@@ -182,7 +182,17 @@ void media_set_rotation(media *m, long degrees);
  */
 int media_emit(media *m);
 
-/* The worse of two EXHIBIT_* codes. */
-int media_worse(int a, int b);
+/* The worse of two EXHIBIT_* codes, in the order of gravity
+ * OK < FORMAT < LIMIT < READ < any other error. */
+static inline int media_gravity(int code)
+{
+	return code == EXHIBIT_OK ? 0 : code == EXHIBIT_ERR_FORMAT ? 1 :
+	       code == EXHIBIT_ERR_LIMIT ? 2 : code == EXHIBIT_ERR_READ ? 3 : 4;
+}
+
+static inline int media_worse(int a, int b)
+{
+	return media_gravity(b) > media_gravity(a) ? b : a;
+}
 
 #endif

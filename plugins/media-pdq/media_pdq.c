@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "decoder.h"
+#include "media.h"
 #include "exhibit/plugin.h"
 #include "pdq.h"
 
@@ -71,28 +72,10 @@ typedef struct job {
 	int status;                  /* the worst EXHIBIT_* met */
 } job;
 
-/* gravity — the order the media plugins rank problems in:
- * OK < FORMAT < LIMIT < READ < anything else. */
-static int gravity(int code)
-{
-	switch (code) {
-	case EXHIBIT_OK: return 0;
-	case EXHIBIT_ERR_FORMAT: return 1;
-	case EXHIBIT_ERR_LIMIT: return 2;
-	case EXHIBIT_ERR_READ: return 3;
-	default: return 4;
-	}
-}
-
-static int worse(int a, int b)
-{
-	return gravity(b) > gravity(a) ? b : a;
-}
-
 static void problem(job *j, const decode_error *e)
 {
 	j->api->report_error(j->host, e->offset, e->message);
-	j->status = worse(j->status, e->code);
+	j->status = media_worse(j->status, e->code);
 }
 
 /* load_current — the decoder's current picture, scaled, as luminance
@@ -170,7 +153,7 @@ static void hash_image(job *j)
 		snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the PDQ "
 		         "describes that picture", damage.message);
 		j->api->report_error(j->host, damage.offset, msg);
-		j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
+		j->status = media_worse(j->status, EXHIBIT_ERR_FORMAT);
 	}
 	if (load_current(j) < 0)
 		return;
@@ -184,7 +167,7 @@ static void hash_image(job *j)
 		hash_region(j, crops[k], &hash, &quality);
 		rc = emit_image(j, crops[k], &hash, quality, !pic.damaged);
 		if (rc != EXHIBIT_OK) {
-			j->status = worse(j->status, rc);
+			j->status = media_worse(j->status, rc);
 			break;
 		}
 	}
@@ -227,7 +210,7 @@ static void hash_video(job *j)
 		damaged += pic.damaged;
 		rc = emit_frame(j, samples, pic.time_s, &hash, quality, !pic.damaged);
 		if (rc != EXHIBIT_OK) {
-			j->status = worse(j->status, rc);
+			j->status = media_worse(j->status, rc);
 			break;
 		}
 		samples++;
@@ -242,7 +225,7 @@ static void hash_video(job *j)
 		snprintf(msg, sizeof msg, "%d of %d sampled frames were decoded with errors (damaged "
 		         "data, concealed by the decoder)", damaged, samples);
 		j->api->report_error(j->host, -1, msg);
-		j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
+		j->status = media_worse(j->status, EXHIBIT_ERR_FORMAT);
 	}
 	if (samples == 0 && j->status == EXHIBIT_OK) {
 		j->api->report_error(j->host, -1, "no frame could be decoded from the video stream");

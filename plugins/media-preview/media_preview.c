@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "decoder.h"
+#include "media.h"
 #include "exhibit/plugin.h"
 #include "jpeg_writer.h"
 #include "preview_picture.h"
@@ -61,34 +62,16 @@ typedef struct tile {
 	picture pic;
 } tile;
 
-/* gravity — the order the media plugins rank problems in:
- * OK < FORMAT < LIMIT < READ < anything else. */
-static int gravity(int code)
-{
-	switch (code) {
-	case EXHIBIT_OK: return 0;
-	case EXHIBIT_ERR_FORMAT: return 1;
-	case EXHIBIT_ERR_LIMIT: return 2;
-	case EXHIBIT_ERR_READ: return 3;
-	default: return 4;
-	}
-}
-
-static int worse(int a, int b)
-{
-	return gravity(b) > gravity(a) ? b : a;
-}
-
 static void problem(job *j, const decode_error *e)
 {
 	j->api->report_error(j->host, e->offset, e->message);
-	j->status = worse(j->status, e->code);
+	j->status = media_worse(j->status, e->code);
 }
 
 static void complain(job *j, int code, const char *message)
 {
 	j->api->report_error(j->host, -1, message);
-	j->status = worse(j->status, code);
+	j->status = media_worse(j->status, code);
 }
 
 /* ---------------------------------------------------------------- records */
@@ -121,7 +104,7 @@ static int emit_jpeg(job *j, const char *kind, int blurred, const picture *p, in
 	}
 	free(data);
 	if (rc != EXHIBIT_OK)
-		j->status = worse(j->status, rc);
+		j->status = media_worse(j->status, rc);
 	return rc;
 }
 
@@ -191,7 +174,7 @@ static void thumbnail(job *j)
 		snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the "
 		         "thumbnail shows that picture", damage.message);
 		j->api->report_error(j->host, damage.offset, msg);
-		j->status = worse(j->status, EXHIBIT_ERR_FORMAT);
+		j->status = media_worse(j->status, EXHIBIT_ERR_FORMAT);
 	}
 	if (pic.damaged && j->status == EXHIBIT_OK)
 		complain(j, EXHIBIT_ERR_FORMAT, "the picture was decoded with errors (damaged or cut "
