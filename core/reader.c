@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs_open.h"
+
 #define READER_MAX_FS 16
 
 typedef struct open_fs {
@@ -105,8 +107,8 @@ static TSK_FS_INFO *fs_at(content_reader *r, const content_location *loc,
 	for (int i = 0; i < r->n_fs; i++)
 		if (r->fs[i].offset == loc->fs_offset && r->fs[i].type == loc->fs_type)
 			return r->fs[i].fs;
-	fs = tsk_fs_open_img(r->img, (TSK_OFF_T)loc->fs_offset,
-	                     loc->fs_type ? (TSK_FS_TYPE_ENUM)loc->fs_type : TSK_FS_TYPE_DETECT);
+	fs = fs_open(r->img, (TSK_OFF_T)loc->fs_offset,
+	             loc->fs_type ? (TSK_FS_TYPE_ENUM)loc->fs_type : TSK_FS_TYPE_DETECT);
 	if (!fs) {
 		source_tsk_error(err, -2, -1, "cannot open the file system");
 		return NULL;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fs_open.h"
 #include "text.h"
 
 /* State of one image walk. */
@@ -278,6 +279,22 @@ static int emit_ntfs_entries(image_walk *w, TSK_FS_FILE *file, const walk_entry 
 	}
 }
 
+/* A name whose inode fs_open's guard refused is listed without metadata;
+ * the damage is recorded with the inode's place in the image. */
+static void report_refused_inode(image_walk *w, const walk_entry *e)
+{
+	char why[200], what[1024];
+	TSK_OFF_T at;
+
+	if (!e->meta_addr || !fs_inode_damage(w->fs, e->meta_addr, why, sizeof why, &at))
+		return;
+	tsk_error_reset();
+	tsk_error_set_errno(TSK_ERR_FS_INODE_COR);
+	tsk_error_set_errstr("%s", why);
+	snprintf(what, sizeof what, "%s: listed without its metadata, whose inode is damaged", e->path);
+	report_problem(w, (int64_t)(w->fs->offset + at), what);
+}
+
 static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, void *ptr)
 {
 	image_walk *w = ptr;
@@ -316,6 +333,8 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 	e.time_precision = time_precision_of(w->fs->ftype);
 	if (file->meta)
 		fill_from_meta(&e, file);
+	else
+		report_refused_inode(w, &e);
 	if (file->meta && TSK_FS_TYPE_ISNTFS(w->fs->ftype)) {
 		stop = emit_ntfs_entries(w, file, &e);
 	} else {
@@ -429,14 +448,14 @@ static int walk_filesystem_at(image_walk *w, uint64_t offset)
 {
 	int found = 0;
 
-	w->fs = tsk_fs_open_img(w->img, (TSK_OFF_T)offset, TSK_FS_TYPE_DETECT);
+	w->fs = fs_open(w->img, (TSK_OFF_T)offset, TSK_FS_TYPE_DETECT);
 	if (w->fs) {
 		walk_open_filesystem(w, offset);
 		return 1;
 	}
 	report_problem(w, (int64_t)offset, "no file system that libtsk recognises unambiguously");
 	for (size_t i = 0; i < sizeof candidate_types / sizeof candidate_types[0] && !w->stopped; i++) {
-		w->fs = tsk_fs_open_img(w->img, (TSK_OFF_T)offset, candidate_types[i]);
+		w->fs = fs_open(w->img, (TSK_OFF_T)offset, candidate_types[i]);
 		tsk_error_reset();
 		if (!w->fs)
 			continue;

@@ -105,7 +105,20 @@ expect_error "corrupted inode table: the unreadable file is named with an offset
 	"/d/f[0-9]*.bin @[0-9]*: cannot read the content: Error in metadata structure"
 check "corrupted inode table: the rest of that file system is still listed" 44 \
 	"$(q "$WORK/c-mixed" "SELECT count(*) FROM v_files f JOIN v_evidence e ON e.id = f.evidence WHERE e.path LIKE '%badinodes.img'")"
+expect_error "corrupted inode table: an inode claiming gigabytes of inline data is refused, named with its offset" \
+	"$WORK/c-mixed" "/d/f[0-9]*.bin: listed without its metadata, whose inode is damaged at image offset [0-9]*: .*claims [0-9]* bytes of inline data"
 grep -q "offset" "$WORK/c-mixed.err"; check "messages on stderr name offsets" 0 $?
+# Bounded memory: libtsk allocates what an inline-data inode claims, and
+# a run that let it peaked at 7.5 GB on this 8 MB image.
+peak_mb=$(python3 - "$EXHIBIT" process "$ev/badinodes.img" --case "$WORK/c-rss" --quiet \
+	${EXHIBIT_PLUGIN_DIR:+--plugin-dir "$EXHIBIT_PLUGIN_DIR"} <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+PY
+)
+if [ "${peak_mb:-99999}" -lt 1024 ]; then pass "corrupted inode table: peak memory ${peak_mb} MB (< 1 GB)"
+else fail "corrupted inode table: peak memory ${peak_mb:-?} MB, expected < 1 GB"; fi
 errors_before=$(q "$WORK/c-mixed" "SELECT count(*) FROM errors")
 process "$WORK/c-mixed" "$ev/random.bin" "$ev/nosuper.img" "$ev/badinodes.img" "$ev/good.E01"
 check "running again records no problem twice" "$errors_before" "$(q "$WORK/c-mixed" "SELECT count(*) FROM errors")"
