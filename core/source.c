@@ -3,11 +3,13 @@
  */
 #include "source.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 
 int source_tsk_error(exhibit_error *err, int code, int64_t offset,
@@ -56,12 +58,52 @@ static int copy_segments(evidence_source *src, char *const names[], int n,
 	return 0;
 }
 
+/*
+ * image_type_of — the image format from the file's own signature: EWF
+ * ("EVF"), VMDK (sparse "KDMV"/"COWD" or a text descriptor), VHD (the
+ * "conectix" footer, copied to the start of dynamic disks), AFF; anything
+ * else is raw.  libtsk's autodetection would find the same, but it tries
+ * every format library in turn and the AFF and VHD/VMDK probes leak what
+ * they allocate when the image is not theirs.
+ */
+static TSK_IMG_TYPE_ENUM image_type_of(const char *path)
+{
+	unsigned char head[64], tail[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	off_t size;
+	TSK_IMG_TYPE_ENUM type = TSK_IMG_TYPE_RAW;
+
+	if (fd < 0)
+		return TSK_IMG_TYPE_DETECT; /* libtsk says why it cannot open it */
+	memset(head, 0, sizeof head);
+	memset(tail, 0, sizeof tail);
+	size = lseek(fd, 0, SEEK_END);
+	if (pread(fd, head, sizeof head, 0) < 8) {
+		close(fd);
+		return type;
+	}
+	if (size >= (off_t)sizeof tail && pread(fd, tail, sizeof tail, size - (off_t)sizeof tail) < 0)
+		memset(tail, 0, sizeof tail);
+	close(fd);
+	if (memcmp(head, "EVF\x09\x0d\x0a\xff\x00", 8) == 0 || memcmp(head, "EVF2\x0d\x0a\x81\x00", 8) == 0)
+		type = TSK_IMG_TYPE_EWF_EWF;
+	else if (memcmp(head, "KDMV", 4) == 0 || memcmp(head, "COWD", 4) == 0 ||
+	         memcmp(head, "# Disk DescriptorFile", 21) == 0)
+		type = TSK_IMG_TYPE_VMDK_VMDK;
+	else if (memcmp(head, "conectix", 8) == 0 || memcmp(tail, "conectix", 8) == 0 ||
+	         memcmp(tail + 1, "conectix", 8) == 0) /* a 511-byte footer of old tools */
+		type = TSK_IMG_TYPE_VHD_VHD;
+	else if (memcmp(head, "AFF10\x0d\x0a", 7) == 0)
+		type = TSK_IMG_TYPE_AFF_ANY;
+	return type;
+}
+
 static int probe_image(const char *path, evidence_source *src, exhibit_error *err)
 {
 	TSK_IMG_INFO *img;
 	int rc;
 
-	img = tsk_img_open_utf8_sing(path, TSK_IMG_TYPE_DETECT, 0);
+	img = tsk_img_open_utf8_sing(path, image_type_of(path), 0);
 	if (!img)
 		return source_tsk_error(err, -2, 0, path);
 	src->format = format_name(img->itype, img->num_img);
