@@ -18,6 +18,11 @@
  * set) when no file system of that type is at offset. */
 TSK_FS_INFO *fs_open(TSK_IMG_INFO *img, TSK_OFF_T offset, TSK_FS_TYPE_ENUM type);
 
+/* fs_bytes_held — the bytes of fs that are there: the smaller of what its
+ * superblock claims (a damaged one claims anything) and what the image
+ * holds from the file system's offset on. */
+uint64_t fs_bytes_held(const TSK_FS_INFO *fs);
+
 /* fs_inode_damage — 1 when the guard refuses inode addr of fs (opened
  * here), with why (a sentence naming the inode and its claim) and at (the
  * inode's byte offset in the file system); 0 for any other inode. */

@@ -398,8 +398,24 @@ static TSK_WALK_RET_ENUM on_unallocated_block(const TSK_FS_BLOCK *block, void *p
 static void walk_unallocated(image_walk *w)
 {
 	range_merge m = { w, 0, 0, 0 };
+	TSK_DADDR_T last = w->fs->last_block;
+	uint64_t held = w->fs->block_size ? fs_bytes_held(w->fs) / w->fs->block_size : 0;
 
-	if (tsk_fs_block_walk(w->fs, w->fs->first_block, w->fs->last_block,
+	/* A damaged or truncated file system claims more blocks than the image
+	 * holds (2^64 of them, once): only the blocks there are listed. */
+	if (held == 0)
+		return;
+	if (held - 1 < last) {
+		tsk_error_reset();
+		tsk_error_set_errno(TSK_ERR_FS_CORRUPT);
+		tsk_error_set_errstr("the file system claims blocks up to %" PRIuDADDR ", the image holds "
+		                     "them up to %" PRIu64, last, held - 1);
+		report_problem(w, w->fs->offset, "truncated image or damaged file system: unallocated "
+		               "space is listed up to the image's end");
+		last = (TSK_DADDR_T)(held - 1);
+	}
+	if (last >= w->fs->first_block &&
+	    tsk_fs_block_walk(w->fs, w->fs->first_block, last,
 	                      TSK_FS_BLOCK_WALK_FLAG_UNALLOC | TSK_FS_BLOCK_WALK_FLAG_AONLY,
 	                      on_unallocated_block, &m))
 		report_problem(w, w->fs->offset, "cannot list the unallocated blocks of the file system");

@@ -52,6 +52,14 @@ with open(sys.argv[1], "r+b") as f:
     f.write(random.randbytes(10 * 1024))
 PY
 
+# An ext2 (block-mapped) file whose inode claims 4 GB in a 1 MB file
+# system: libtsk would map it pointer by pointer, seconds per such inode.
+mkdir -p "$ev/tree2"
+head -c 5000 /dev/zero | tr '\0' 'b' > "$ev/tree2/b.bin"
+E2FSPROGS_FAKE_TIME=1700000000 mkfs.ext2 -q -F -b 1024 -U 11111111-2222-3333-4444-555555555555 \
+	-E hash_seed=11111111-2222-3333-4444-555555555555 -d "$ev/tree2" "$ev/bigclaim.img" 1M >/dev/null
+debugfs -w -R "sif /b.bin size 4294967295" "$ev/bigclaim.img" >/dev/null 2>&1
+
 before=$(find "$ev" -type f -exec sha256sum {} + | sort)
 
 expect_error() { # DESCRIPTION CASE PATTERN
@@ -119,6 +127,9 @@ PY
 )
 if [ "${peak_mb:-99999}" -lt 1024 ]; then pass "corrupted inode table: peak memory ${peak_mb} MB (< 1 GB)"
 else fail "corrupted inode table: peak memory ${peak_mb:-?} MB, expected < 1 GB"; fi
+process "$WORK/c-bigclaim" "$ev/bigclaim.img"
+expect_error "a block-mapped inode claiming more than its file system is refused, with the claim" "$WORK/c-bigclaim" \
+	"/b.bin @0: cannot read the content: .*inode [0-9]* claims 4294967295 bytes, more than the whole file system (1048576 bytes)"
 errors_before=$(q "$WORK/c-mixed" "SELECT count(*) FROM errors")
 process "$WORK/c-mixed" "$ev/random.bin" "$ev/nosuper.img" "$ev/badinodes.img" "$ev/good.E01"
 check "running again records no problem twice" "$errors_before" "$(q "$WORK/c-mixed" "SELECT count(*) FROM errors")"
