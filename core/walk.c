@@ -338,14 +338,17 @@ static TSK_WALK_RET_ENUM on_dir_entry(TSK_FS_FILE *file, const char *parent, voi
 	if (file->meta && TSK_FS_TYPE_ISNTFS(w->fs->ftype)) {
 		stop = emit_ntfs_entries(w, file, &e);
 	} else {
-		attr = file->meta ? tsk_fs_file_attr_get(file) : NULL;
-		if (attr && e.has_content) {
+		/* Attributes only where there is content to map: libtsk's loading
+		 * is where damaged claims cost (fs_open.h), and a device node, a
+		 * socket or an inode of no known type has none. */
+		attr = file->meta && e.has_content ? tsk_fs_file_attr_get(file) : NULL;
+		if (attr) {
 			e.n_runs = collect_runs(w, attr);
 			e.runs = w->runs;
 		}
 		tsk_error_reset(); /* a missing attribute is not a walk failure */
 		stop = emit_entry(w, &e);
-		if (!stop && attr && e.has_content && report_slack(w, &e, attr))
+		if (!stop && attr && report_slack(w, &e, attr))
 			stop = w->stopped = 1;
 	}
 	free(path);
