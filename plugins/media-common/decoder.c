@@ -733,3 +733,13 @@ int decoder_damage(const decoder *d, decode_error *e)
 		            av_text(d->last_decode_error, text, sizeof text));
 	return 0;
 }
+
+void decoder_report_concealed(const exhibit_host_api *api, exhibit_host *host,
+                              const decode_error *damage, const char *result)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: %s",
+	         damage->message, result);
+	api->report_error(host, damage->offset, msg);
+}

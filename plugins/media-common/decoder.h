@@ -113,6 +113,15 @@ int decoder_seek(decoder *d, double time_s);
 int decoder_damage(const decoder *d, decode_error *e);
 
 /*
+ * decoder_report_concealed — tell the host about the damage the second,
+ * concealing pass of decoder_open_image went past (damage as it filled
+ * it), ending the message with what the plugin's result describes ("the
+ * thumbnail shows that picture").
+ */
+void decoder_report_concealed(const exhibit_host_api *api, exhibit_host *host,
+                              const decode_error *damage, const char *result);
+
+/*
  * decoder_open_image — open a still image and decode its picture: first
  * strictly (limits->strict set), so that damage FFmpeg would conceal is
  * found; on such damage, again with it concealed.  *d is closed and

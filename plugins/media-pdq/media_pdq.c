@@ -149,10 +149,7 @@ static void hash_image(job *j)
 		return;
 	}
 	if (damage.code) {
-		char msg[400];
-		snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the PDQ "
-		         "describes that picture", damage.message);
-		j->api->report_error(j->host, damage.offset, msg);
+		decoder_report_concealed(j->api, j->host, &damage, "the PDQ describes that picture");
 		j->status = media_worse(j->status, EXHIBIT_ERR_FORMAT);
 	}
 	if (load_current(j) < 0)

@@ -170,10 +170,7 @@ static void thumbnail(job *j)
 		return;
 	}
 	if (damage.code) {
-		char msg[400];
-		snprintf(msg, sizeof msg, "%s; decoded again with the damage concealed: the "
-		         "thumbnail shows that picture", damage.message);
-		j->api->report_error(j->host, damage.offset, msg);
+		decoder_report_concealed(j->api, j->host, &damage, "the thumbnail shows that picture");
 		j->status = media_worse(j->status, EXHIBIT_ERR_FORMAT);
 	}
 	if (pic.damaged && j->status == EXHIBIT_OK)
