@@ -25,6 +25,7 @@
  * are not: comparing would cost more than it saves). */
 #define SAME_MAX ((uint64_t)4 << 20)
 #define AMBIGUOUS_WALK 64  /* splits tried back from an ambiguous join */
+#define REJECT_LOOK 4096   /* bytes continuation_reject sees of a start */
 
 carve_limits carve_default_limits(uint64_t unit)
 {
@@ -468,6 +469,26 @@ static int fails_as_before(judge *j, uint64_t c)
 	       same_bytes(j, j->same.c, c, j->same.len);
 }
 
+/* rejected_at_once — the carver rules out a second fragment at stream
+ * offset c from its first bytes (continuation_reject), without a trial:
+ * only when data_check, resumed at s, would be fed them first. */
+static int rejected_at_once(judge *j, uint64_t s, uint64_t next, uint64_t c)
+{
+	const carve_source *src = j->job->src;
+	uint64_t room = j->limit > s ? j->limit - s : 0;
+	size_t got = 0;
+	const unsigned char *b;
+
+	if (!j->c->continuation_reject || next != s || c >= src->size)
+		return 0;
+	if (room > src->size - c)
+		room = src->size - c;
+	if (room > REJECT_LOOK)
+		room = REJECT_LOOK;
+	b = room ? src->get(src->ctx, c, (size_t)room, &got) : NULL;
+	return b && got && j->c->continuation_reject(j->resumed, s, b, got);
+}
+
 /* try_continuation — the candidate as [0, s) then stream bytes from c,
  * resumed from j->resumed (next call at next). */
 static int try_continuation(judge *j, uint64_t s, uint64_t next, uint64_t c, uint64_t *length,
@@ -480,7 +501,7 @@ static int try_continuation(judge *j, uint64_t s, uint64_t next, uint64_t c, uin
 	if (++j->out->trials > j->lim->trials || over_budget(j) ||
 	    ((j->out->trials & 63) == 0 && past_deadline(j)))
 		return TRIAL_STOP;
-	if (fails_as_before(j, c))
+	if (fails_as_before(j, c) || rejected_at_once(j, s, next, c))
 		return TRIAL_NO;
 	memcpy(j->trial, j->resumed, j->ss);
 	v = run_pass(j, j->trial, &m, &x, UINT64_MAX, j->lim->unit, 0, &e);

@@ -314,7 +314,7 @@ static const exhibit_signature signatures[] = {
 };
 
 static const exhibit_carver carver = {
-	sizeof(bmp_state), 14 + 40, BMP_MAX_SIZE, 1, header_check, data_check, NULL,
+	sizeof(bmp_state), 14 + 40, BMP_MAX_SIZE, 1, header_check, data_check, NULL, NULL,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-bmp", "1.0",

@@ -303,7 +303,7 @@ static const exhibit_signature signatures[] = {
 };
 
 static const exhibit_carver carver = {
-	sizeof(gif_state), 13, GIF_MAX_SIZE, 1, header_check, data_check, NULL,
+	sizeof(gif_state), 13, GIF_MAX_SIZE, 1, header_check, data_check, NULL, NULL,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-gif", "1.0",

@@ -692,7 +692,7 @@ static const exhibit_signature signatures[] = {
 };
 
 static const exhibit_carver carver = {
-	sizeof(heif_state), 256, HEIF_MAX_SIZE, 1, header_check, data_check, validate,
+	sizeof(heif_state), 256, HEIF_MAX_SIZE, 1, header_check, data_check, validate, NULL,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-heif", "1.0",

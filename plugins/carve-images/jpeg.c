@@ -624,6 +624,18 @@ static int validate(const exhibit_host_api *api, exhibit_host *host, uint64_t le
 	return EXHIBIT_OK;
 }
 
+/* A second fragment can only be judged cheaply inside a scan's data:
+ * elsewhere (a segment, a table) every start is tried. */
+static int continuation_reject(const void *state, uint64_t pos, const unsigned char *buf,
+                               size_t len)
+{
+	const jpeg_state *s = state;
+
+	if (s->phase != P_SCAN || s->cs.want != CARVE_WANT_STREAM || s->cs.at != pos)
+		return 0;
+	return jpeg_scan_cannot_go_on(&s->scan, buf, len);
+}
+
 #define SIG(m) { 0, (const unsigned char *)"\xFF\xD8\xFF" m, 4 }
 static const exhibit_signature signatures[] = {
 	SIG("\xE0"), SIG("\xE1"), SIG("\xE2"), SIG("\xE3"), SIG("\xE4"), SIG("\xE5"),
@@ -634,6 +646,7 @@ static const exhibit_signature signatures[] = {
 
 static const exhibit_carver carver = {
 	sizeof(jpeg_state), 6, JPEG_MAX_SIZE, 1, header_check, data_check, validate,
+	continuation_reject,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-jpeg", "1.0",

@@ -603,3 +603,41 @@ int jpeg_scan_feed(jpeg_scan *s, uint64_t pos, const unsigned char *p, size_t n,
 	s->nbits = r.nbits;
 	return rc;
 }
+
+/* A marker code that may follow a scan's data: the image's end, another
+ * scan or the tables and segments that may come between scans (what
+ * marker() in jpeg.c takes after a scan).  Restarts and fill are the
+ * caller's. */
+static int may_follow_scan(unsigned c)
+{
+	return c == 0xD9 || c == 0x01 || c == 0xDA || c == 0xDC || c == 0xC4 || c == 0xCC ||
+	       c == 0xDB || c == 0xDD || c == 0xFE || (c >= 0xE0 && c <= 0xEF);
+}
+
+int jpeg_scan_cannot_go_on(const jpeg_scan *s, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	int after_ff = s->pending_ff;
+
+	if (s->at_marker)
+		return 0;
+	while (i < n) {
+		const unsigned char *ff;
+		unsigned c;
+		if (!after_ff) {
+			if (!(ff = memchr(p + i, 0xFF, n - i)))
+				return 0;
+			i = (size_t)(ff - p) + 1;
+			after_ff = 1;
+			continue;
+		}
+		c = p[i++];
+		if (c == 0xFF)
+			continue;                 /* fill: the marker code is still to come */
+		after_ff = 0;
+		if (c == 0x00 || (c >= 0xD0 && c <= 0xD7))
+			continue;                 /* stuffing, a restart */
+		return !may_follow_scan(c);
+	}
+	return 0;
+}

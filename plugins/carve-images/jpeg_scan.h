@@ -89,10 +89,12 @@ typedef struct jpeg_scan {
 	/* Where the decoder is. */
 	uint32_t mcu;        /* MCUs done in the scan */
 	uint32_t in_interval;/* MCUs done in the restart interval */
-	uint8_t next_rst;    /* the RSTn expected next (0..7) */
-	uint8_t block;       /* block of the MCU being decoded */
-	uint8_t k;           /* next coefficient of the block; 0: DC next */
-	uint8_t in_block;    /* the block has started (its DC is read) */
+	/* Words, not bytes: the decoder stores these once a block and reads
+	 * them at once after (a byte store read back by a wider load stalls). */
+	uint32_t next_rst;   /* the RSTn expected next (0..7) */
+	uint32_t block;      /* block of the MCU being decoded */
+	uint32_t k;          /* next coefficient of the block; 0: DC next */
+	uint32_t in_block;   /* the block has started (its DC is read) */
 	uint32_t eobrun;     /* progressive: blocks still to skip */
 	int32_t pred[JPEG_MAX_COMPONENTS]; /* DC predictors */
 } jpeg_scan;
@@ -118,5 +120,16 @@ void jpeg_scan_start(jpeg_scan *s, const jpeg_scan_setup *setup);
  */
 int jpeg_scan_feed(jpeg_scan *s, uint64_t pos, const unsigned char *p, size_t n, size_t *used,
                    uint64_t *bad);
+
+/*
+ * jpeg_scan_cannot_go_on — whether p[0..n), following what s has taken,
+ * hold a marker no JPEG allows after entropy-coded data (a byte other
+ * than 0x00, a restart, fill or the code of a marker that may follow a
+ * scan, after a 0xFF) before any marker that may.  Random or compressed
+ * bytes that are not a JPEG scan's do within a few hundred bytes.
+ * RETURN 1 when they do: feeding them to s ends in EXHIBIT_CARVE_ERROR at
+ * that marker or before (it cannot be a scan's end either); 0 otherwise.
+ */
+int jpeg_scan_cannot_go_on(const jpeg_scan *s, const unsigned char *p, size_t n);
 
 #endif

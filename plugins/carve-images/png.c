@@ -210,7 +210,7 @@ static const exhibit_signature signatures[] = {
 };
 
 static const exhibit_carver carver = {
-	sizeof(png_state), 16, PNG_MAX_SIZE, 1, header_check, data_check, NULL,
+	sizeof(png_state), 16, PNG_MAX_SIZE, 1, header_check, data_check, NULL, NULL,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-png", "1.0",

@@ -783,7 +783,7 @@ static const exhibit_signature signatures[] = {
 };
 
 static const exhibit_carver carver = {
-	sizeof(tiff_state), HEADER_LEN, TIFF_MAX_SIZE, 1, header_check, data_check, validate,
+	sizeof(tiff_state), HEADER_LEN, TIFF_MAX_SIZE, 1, header_check, data_check, validate, NULL,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-tiff", "1.0",

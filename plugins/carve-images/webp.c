@@ -190,7 +190,7 @@ static const exhibit_signature signatures[] = {
 };
 
 static const exhibit_carver carver = {
-	sizeof(webp_state), 16, WEBP_MAX_SIZE, 1, header_check, data_check, NULL,
+	sizeof(webp_state), 16, WEBP_MAX_SIZE, 1, header_check, data_check, NULL, NULL,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-webp", "1.0",

@@ -370,6 +370,7 @@ static const exhibit_carver carver = {
 	asf_header_check,
 	asf_data_check,
 	asf_validate,
+	NULL, /* continuation_reject */
 };
 
 static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-asf", "1.0",

@@ -496,6 +496,7 @@ static const exhibit_carver carver = {
 	avi_header_check,
 	avi_data_check,
 	avi_validate,
+	NULL, /* continuation_reject */
 };
 
 static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-avi", "1.0",

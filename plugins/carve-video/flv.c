@@ -338,6 +338,7 @@ static const exhibit_carver carver = {
 	flv_header_check,
 	flv_data_check,
 	flv_validate,
+	NULL, /* continuation_reject */
 };
 
 static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-flv", "1.0",

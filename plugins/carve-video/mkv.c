@@ -586,6 +586,7 @@ static const exhibit_carver carver = {
 	mkv_header_check,
 	mkv_data_check,
 	mkv_validate,
+	NULL, /* continuation_reject */
 };
 
 static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-mkv", "1.0",

@@ -380,6 +380,7 @@ static const exhibit_carver carver = {
 	mp4_header_check,
 	mp4_data_check,
 	mp4_validate,
+	NULL, /* continuation_reject */
 };
 
 static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-mp4", "1.0",

@@ -420,6 +420,7 @@ static const exhibit_carver carver = {
 	ts_header_check,
 	ts_data_check,
 	NULL,
+	NULL, /* continuation_reject */
 };
 
 static EXHIBIT_CARVER_PLUGIN(descriptor, "carve-mpegts", "1.0",

@@ -28,6 +28,25 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* check_reject_promise — continuation_reject, asked about the bytes
+ * data_check is about to see, may rule them out only when data_check
+ * fails on them (the fragment search relies on it). */
+static void check_reject_promise(const exhibit_carver *c, const void *state, uint64_t pos,
+                                 const uint8_t *bytes, size_t n)
+{
+	void *copy;
+	uint64_t e = pos + n;
+
+	if (!c->continuation_reject || !n || !c->continuation_reject(state, pos, bytes, n))
+		return;
+	if (!(copy = malloc(c->state_size)))
+		abort();
+	memcpy(copy, state, c->state_size);
+	if (c->data_check(copy, pos, bytes, n, &e) != EXHIBIT_CARVE_ERROR || e > pos + n)
+		abort();
+	free(copy);
+}
+
 /* drive — data_check over data[0..size) in blocks; the verdict and *end.
  * With copying, each block runs on a fresh copy of the state. */
 static int drive(const exhibit_carver *c, void **state, const uint8_t *data, size_t size,
@@ -39,6 +58,8 @@ static int drive(const exhibit_carver *c, void **state, const uint8_t *data, siz
 		size_t n = pos < limit ? (size_t)(limit - pos < block ? limit - pos : block) : 0;
 		int v;
 		*end = pos + n;
+		if (!copying)
+			check_reject_promise(c, *state, pos, data + pos, n);
 		v = c->data_check(*state, pos, data + pos, n, end);
 		if (v != EXHIBIT_CARVE_CONTINUE || n == 0)
 			return v;

@@ -32,7 +32,7 @@ static int header_check(void *state, const unsigned char *buf, size_t len, size_
 	return EXHIBIT_CARVE_REJECT;
 }
 
-static const exhibit_carver carver = { 8, 16, 1 << 20, 0, header_check, NULL, NULL };
+static const exhibit_carver carver = { 8, 16, 1 << 20, 0, header_check, NULL, NULL, NULL };
 
 static const exhibit_plugin descriptor = {
 	EXHIBIT_ABI_VERSION, "manysigs", "1.0", "twenty made-up signatures, every hit rejected (tests only)",

@@ -233,7 +233,7 @@ static const exhibit_signature signatures[] = { { 0, magic, 8 } };
 
 static const exhibit_carver carver = {
 	sizeof(toyc_state), TOYC_RECORD, (uint64_t)(TOYC_MAX_RECORDS + 1) * TOYC_RECORD, 1,
-	header_check, data_check, validate
+	header_check, data_check, validate, NULL
 };
 
 static const exhibit_plugin descriptor = {

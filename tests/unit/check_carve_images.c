@@ -541,6 +541,79 @@ START_TEST(magic_then_noise_is_never_whole)
 }
 END_TEST
 
+/* feed_to — header_check, then data_check over s's bytes [0, split),
+ * honouring skips.  RETURN 1 when the state wants its next byte at split
+ * (the place a second fragment could start), 0 otherwise. */
+static int feed_to(const sample *s, void *state, size_t split)
+{
+	const exhibit_plugin *p = formats[s->format].plugin();
+	const exhibit_carver *c = p->carver;
+	exhibit_carve_header h;
+	uint64_t x = 0;
+
+	memset(&h, 0, sizeof h);
+	memset(state, 0, c->state_size);
+	if (c->header_check(state, s->data, s->len < c->header_len ? s->len : c->header_len,
+	                    signature_of(p, s->data, s->len), &h) != EXHIBIT_CARVE_ACCEPT)
+		return 0;
+	while (x < split) {
+		uint64_t n = split - x, e = x + n;
+		if (c->data_check(state, x, s->data + x, (size_t)n, &e) != EXHIBIT_CARVE_CONTINUE)
+			return 0;
+		x = e > x + n ? e : x + n;
+	}
+	return x == split;
+}
+
+/* The fragment search's quick rejection is a promise: a start it rules
+ * out makes data_check fail.  It must never rule out a file's own
+ * continuation, and where it rules out noise, data_check must indeed
+ * fail within the bytes it saw.  It must also rule out most noise, or it
+ * is no use. */
+START_TEST(continuation_reject_keeps_its_promise)
+{
+	size_t tried = 0, rejected = 0;
+
+	for (size_t i = 0; i < n_samples; i++) {
+		const sample *s = &samples[i];
+		const exhibit_carver *c = formats[s->format].plugin()->carver;
+		unsigned char *state, *copy, bytes[4096];
+
+		if (!c->continuation_reject)
+			continue;
+		state = malloc(c->state_size);
+		copy = malloc(c->state_size);
+		for (size_t split = 512; split + 512 < s->len; split += 512) {
+			if (!feed_to(s, state, split))
+				continue;
+			ck_assert_msg(!c->continuation_reject(state, split, s->data + split,
+			                                      s->len - split < sizeof bytes ? s->len - split
+			                                                                    : sizeof bytes),
+			              "%s: its own bytes after %zu were ruled out", s->name, split);
+			for (uint64_t seed = 1; seed <= 4; seed++) {
+				uint64_t e = split + sizeof bytes;
+				noise(bytes, sizeof bytes, seed * 7919 + split);
+				tried++;
+				if (!c->continuation_reject(state, split, bytes, sizeof bytes))
+					continue;
+				rejected++;
+				memcpy(copy, state, c->state_size);
+				ck_assert_msg(c->data_check(copy, split, bytes, sizeof bytes, &e) ==
+				                      EXHIBIT_CARVE_ERROR,
+				              "%s: noise after %zu was ruled out, yet data_check took it",
+				              s->name, split);
+			}
+		}
+		free(state);
+		free(copy);
+	}
+	ck_assert_uint_gt(tried, 100);
+	printf("continuation_reject: %zu of %zu noise starts ruled out at once\n", rejected, tried);
+	ck_assert_msg(rejected * 10 >= tried * 7, "only %zu of %zu noise starts ruled out", rejected,
+	              tried);
+}
+END_TEST
+
 START_TEST(states_are_small_plain_data)
 {
 	for (size_t i = 0; i < n_samples; i++) {
@@ -1274,6 +1347,7 @@ static Suite *carve_images_suite(void)
 	tcase_add_test(tc, noise_in_the_middle_breaks_files);
 	tcase_add_test(tc, magic_then_noise_is_never_whole);
 	tcase_add_test(tc, states_are_small_plain_data);
+	tcase_add_test(tc, continuation_reject_keeps_its_promise);
 	tcase_add_test(tc, jpeg_thumbnails_stay_inside_whole_files);
 	tcase_add_test(tc, jpeg_marker_loops_end_quickly);
 	tcase_add_test(tc, jpeg_scans_that_never_end_break);

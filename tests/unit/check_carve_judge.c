@@ -401,7 +401,7 @@ static int quick_data(void *state, uint64_t pos, const unsigned char *buf, size_
 
 START_TEST(a_carver_that_never_decides_is_stopped)
 {
-	static const exhibit_carver slow = { 8, 16, 0, 0, slow_header, slow_data, NULL };
+	static const exhibit_carver slow = { 8, 16, 0, 0, slow_header, slow_data, NULL, NULL };
 	size_t len = 64 << 20;
 	unsigned char *buf = calloc(1, len);
 	mem_stream ms = { buf, len, 0 };
@@ -429,7 +429,7 @@ END_TEST
 
 START_TEST(a_greedy_validate_is_refused_more_bytes)
 {
-	static const exhibit_carver greedy = { 8, 16, 0, 0, slow_header, quick_data, greedy_validate };
+	static const exhibit_carver greedy = { 8, 16, 0, 0, slow_header, quick_data, greedy_validate, NULL };
 	size_t len = 1 << 20;
 	unsigned char *buf = calloc(1, len);
 	mem_stream ms = { buf, len, 0 };

@@ -312,6 +312,21 @@ typedef struct exhibit_carver {
 	 */
 	int (*validate)(const exhibit_host_api *api, exhibit_host *host,
 	                uint64_t length, uint64_t *bad_offset);
+
+	/*
+	 * continuation_reject — optional, for carvers with fragments: a quick
+	 * look at buf[0..len), the bytes that would follow candidate offset
+	 * pos if a second fragment started there, before the host resumes
+	 * data_check on them from state (data_check's state at pos, read
+	 * only).  The fragment search tries tens of thousands of starts per
+	 * candidate; this lets most of them be ruled out for the cost of a
+	 * byte search.  It need not look at every byte.
+	 * RETURN non-zero only when data_check, resumed from state, would
+	 * certainly return EXHIBIT_CARVE_ERROR within these bytes; 0 when it
+	 * might not.  NULL: every start is tried.
+	 */
+	int (*continuation_reject)(const void *state, uint64_t pos, const unsigned char *buf,
+	                           size_t len);
 } exhibit_carver;
 
 typedef enum exhibit_plugin_kind {
