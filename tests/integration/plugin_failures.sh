@@ -15,7 +15,7 @@ STATUS=0
 "$EXHIBIT" process "$ev" --case "$WORK/case" --quiet --jobs 2 --no-default-plugins \
 	--plugin-dir "$plugins" >"$WORK/out" 2>"$WORK/err" || STATUS=$?
 check "the run completes, saying something was incomplete" 1 "$STATUS"
-grep -q "wrong_abi.so: refused: built for plugin ABI version 4, this exhibit speaks version 3" "$WORK/err"
+grep -q "wrong_abi.so: refused: built for plugin ABI version 5, this exhibit speaks version 4" "$WORK/err"
 check "the plugin of another ABI is refused by name" 0 $?
 check "every file is in the case" 6 "$(q "$WORK/case" "SELECT count(*) FROM v_files WHERE type = 'r'")"
 check "every file is hashed" 6 "$(q "$WORK/case" "SELECT count(sha256) FROM v_files WHERE type = 'r'")"

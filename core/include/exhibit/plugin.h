@@ -33,8 +33,9 @@ extern "C" {
 
 /* Bumped on any incompatible change to this header.
  * 2: exhibit_host_api.open_sqlite_recovered.
- * 3: exhibit_plugin.carver (carver plugins). */
-#define EXHIBIT_ABI_VERSION 3u
+ * 3: exhibit_plugin.carver (carver plugins).
+ * 4: exhibit_carver.continuation_reject. */
+#define EXHIBIT_ABI_VERSION 4u
 
 /* The symbol every plugin exports. */
 #define EXHIBIT_PLUGIN_ENTRY "exhibit_plugin_entry"
