@@ -20,10 +20,12 @@
  * validate re-reads the first and last bytes only: data_check has seen
  * every byte of the candidate (fragments joined) and judged its structure.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "carve_images.h"
 #include "carve_stream.h"
+#include "jpeg_progressive.h"
 #include "jpeg_scan.h"
 
 #define MAX_MARKERS 10000
@@ -33,6 +35,10 @@
 #define MAX_MPF_GAP (64u * 1024)   /* between an image's EOI and the next image */
 #define MPF_READ 512               /* bytes of an APP2 segment read for an MPF index */
 #define JPEG_MAX_SIZE (256ull << 20)
+/* validate reads a progressive candidate whole (jpeg_progressive.h) up to
+ * this size; the frame header is looked for in its first bytes. */
+#define PROGRESSIVE_CHECK_MAX ((uint64_t)64 << 20)
+#define PROGRESSIVE_PEEK (256u << 10)
 
 /* What the record asked for is. */
 enum phase {
@@ -606,6 +612,36 @@ static int data_check(void *state, uint64_t pos, const unsigned char *buf, size_
 	return carve_stream_feed(&s->cs, &parser, s, s->rec, pos, buf, len, end);
 }
 
+/* progressive_whole — a progressive candidate's AC scans decoded with
+ * their history (jpeg_progressive.h), the candidate read into memory.
+ * EXHIBIT_OK also when not checked (not progressive, too large). */
+static int progressive_whole(const exhibit_host_api *api, exhibit_host *host, uint64_t length,
+                             uint64_t *bad_offset)
+{
+	size_t peek = length < PROGRESSIVE_PEEK ? (size_t)length : PROGRESSIVE_PEEK;
+	unsigned char *all;
+	int rc = EXHIBIT_OK;
+
+	if (length > PROGRESSIVE_CHECK_MAX || !(all = malloc((size_t)length)))
+		return EXHIBIT_OK;
+	if (api->read(host, 0, all, peek) != (int64_t)peek || !jpeg_is_progressive(all, peek)) {
+		free(all);
+		return EXHIBIT_OK;
+	}
+	for (uint64_t at = peek; at < length;) {
+		int64_t got = api->read(host, at, all + at, (size_t)(length - at));
+		if (got <= 0) {
+			free(all);
+			return got == EXHIBIT_ERR_LIMIT ? EXHIBIT_OK : (*bad_offset = at, EXHIBIT_ERR_FORMAT);
+		}
+		at += (uint64_t)got;
+	}
+	if (jpeg_progressive_check(all, (size_t)length, bad_offset) < 0)
+		rc = EXHIBIT_ERR_FORMAT;
+	free(all);
+	return rc;
+}
+
 static int validate(const exhibit_host_api *api, exhibit_host *host, uint64_t length,
                     uint64_t *bad_offset)
 {
@@ -621,7 +657,7 @@ static int validate(const exhibit_host_api *api, exhibit_host *host, uint64_t le
 		*bad_offset = length - 2;
 		return EXHIBIT_ERR_FORMAT;
 	}
-	return EXHIBIT_OK;
+	return progressive_whole(api, host, length, bad_offset);
 }
 
 /* A second fragment can only be judged cheaply inside a scan's data:

@@ -235,6 +235,11 @@ static inline int32_t extend(uint32_t v, unsigned s)
 	return s && v < (1u << (s - 1)) ? (int32_t)v - (int32_t)(1u << s) + 1 : (int32_t)v;
 }
 
+int jpeg_huffman_symbol(const jpeg_huffman *t, uint64_t acc, unsigned *len)
+{
+	return dc_symbol(t, acc, len);
+}
+
 /* ---- blocks ---------------------------------------------------------------- */
 
 /* ready — the next symbol can be decoded without waiting for bytes. */

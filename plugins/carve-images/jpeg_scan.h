@@ -107,6 +107,11 @@ typedef struct jpeg_scan {
 int jpeg_huffman_build(jpeg_huffman *t, int ac, const uint8_t counts[16],
                        const uint8_t *symbols, unsigned n_symbols);
 
+/* jpeg_huffman_symbol — the symbol the bits at the top of acc start with,
+ * *len its code length, or -1 for bits no code starts.  For a table built
+ * as a DC one (ac = 0): its fast entries then hold symbols. */
+int jpeg_huffman_symbol(const jpeg_huffman *t, uint64_t acc, unsigned *len);
+
 /* jpeg_scan_start — reset the reader and decoder for a scan described by
  * setup (tables already in s). */
 void jpeg_scan_start(jpeg_scan *s, const jpeg_scan_setup *setup);

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "carve_images.h"
+#include "jpeg_progressive.h"
 #include "carve_stub.h"
 #include "hash.h"
 #include "stub_host.h"
@@ -851,6 +852,66 @@ static unsigned char *mpf_pair(const sample *a, const sample *b, size_t *len, si
 	return out;
 }
 
+/* The offset of the last scan header (FF DA) of a JPEG, or 0. */
+static size_t last_scan(const sample *s)
+{
+	size_t last = 0;
+
+	for (size_t i = 2; i + 1 < s->len; i++)
+		if (s->data[i] == 0xFF && s->data[i + 1] == 0xDA)
+			last = i;
+	return last;
+}
+
+/* A progressive JPEG's AC refinement scans cannot be decoded as the file
+ * streams past (they need every block's history), so bytes that follow a
+ * cut in one are checked at byte level there.  Bytes that never make a
+ * bad marker and end with an EOI then "completed" a truncated file, as
+ * carved decoys showed.  validate decodes those scans: such a file is
+ * never whole, and every progressive sample still is. */
+START_TEST(jpeg_progressive_completed_by_noise_is_never_whole)
+{
+	size_t tried = 0;
+
+	for (size_t i = 0; i < n_samples; i++) {
+		const sample *s = &samples[i];
+		const exhibit_plugin *p = formats[s->format].plugin();
+		size_t scan = s->format == F_JPEG ? last_scan(s) : 0;
+		uint64_t bad = 0;
+
+		if (!scan || !jpeg_is_progressive(s->data, s->len))
+			continue;
+		ck_assert_msg(jpeg_progressive_check(s->data, s->len, &bad) == 0,
+		              "%s: whole progressive sample refused at %llu", s->name,
+		              (unsigned long long)bad);
+		for (unsigned k = 1; k <= 6; k++) {
+			/* cut in the last scan (a refinement in every encoder's script)
+			 * and in the middle of the file */
+			size_t cut = k <= 3 ? scan + (s->len - scan) * k / 4 : s->len * (k - 2) / 5;
+			for (uint64_t seed = 1; seed <= 4; seed++) {
+				size_t fill = 64 + 200 * seed, len = cut + fill + 2 + 4096;
+				unsigned char *buf = malloc(len);
+				carve_stub_file f;
+				memcpy(buf, s->data, cut);
+				noise(buf + cut, len - cut, seed * 131 + k);
+				for (size_t j = cut; j < cut + fill; j++)
+					if (buf[j] == 0xFF)
+						buf[j] = 0x7F;  /* no marker: a byte-level check takes it all */
+				buf[cut + fill] = 0xFF;
+				buf[cut + fill + 1] = 0xD9;
+				ck_assert_msg(judge(p, buf, len, 4096, &f) != CARVE_STUB_WHOLE,
+				              "%s cut at %zu of %zu, then %zu bytes of noise and an EOI: whole",
+				              s->name, cut, s->len, fill);
+				tried++;
+				free(buf);
+			}
+		}
+	}
+	if (!tried)
+		printf("SKIP: no progressive JPEG sample was made (cjpeg, jpegtran)\n");
+}
+END_TEST
+
 START_TEST(jpeg_mpf_images_are_one_file)
 {
 	const sample *a = find_sample("ff420.jpg"), *b = find_sample("progressive.jpg");
@@ -1352,6 +1413,7 @@ static Suite *carve_images_suite(void)
 	tcase_add_test(tc, jpeg_marker_loops_end_quickly);
 	tcase_add_test(tc, jpeg_scans_that_never_end_break);
 	tcase_add_test(tc, jpeg_second_frame_and_stray_markers_break);
+	tcase_add_test(tc, jpeg_progressive_completed_by_noise_is_never_whole);
 	tcase_add_test(tc, jpeg_mpf_images_are_one_file);
 	tcase_add_test(tc, jpeg_of_the_dftt_fat_image);
 	tcase_add_test(tc, png_crc_and_absurd_lengths);
