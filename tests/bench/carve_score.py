@@ -428,7 +428,7 @@ def report(args):
             tool, "%d/%d" % (s["xc"], nc), "%d/%d" % (s["xf"], nf), s["partial"], s["embedded"],
             s["broken"], s["false"], s["duplicate"], times(tm)))
         for part in sorted(k for k in timing if k.startswith(tool + "-")):
-            out.write("%-65s%s\n" % ("  " + part[len(tool) + 1:] + " (part of the row above)", times(timing[part])))
+            out.write("%-65s%s\n" % ("  " + part[len(tool) + 1:] + " (apart: not in the row above)", times(timing[part])))
     out.write("\nper type (exact contiguous x/N, exact fragmented x/M, partial p, broken b, false f):\n")
     types = [t for t in TYPES if any(it["type"] == t for it in origs)]
     extra = sorted({t for r in results.values() for t in r["per_type"]} - set(types))
