@@ -185,7 +185,15 @@ static int add_root(walk *w, uint32_t root, uint32_t schema_page)
 	return 1;
 }
 
-static void walk_btree(walk *w, uint32_t pgno, int depth, int kind, int schema);
+/* The rowids a table b-tree page may hold: its parent's keys around it
+ * (inclusive: SQLite lets a key equal the largest rowid to its left). */
+typedef struct rowid_range {
+	int64_t lo, hi;
+} rowid_range;
+
+static const rowid_range any_rowid = { INT64_MIN, INT64_MAX };
+
+static void walk_btree(walk *w, uint32_t pgno, int depth, int kind, int schema, rowid_range r);
 
 /* schema_cell — note the root page an sqlite_schema row names. */
 static void schema_cell(walk *w, uint32_t pgno, const unsigned char *local, uint32_t local_len,
@@ -208,12 +216,31 @@ static void schema_cell(walk *w, uint32_t pgno, const unsigned char *local, uint
 		blame(w, pgno);
 }
 
+/* rowid_in_order — a table page's next rowid (key) x: within the range
+ * its parent's keys give, after the one before it on the page (a leaf's
+ * rowids rise strictly, an interior page's keys may repeat).  A page of
+ * another database joined in holds rowids of its own table, which seldom
+ * fit the keys that point at it. */
+static int rowid_in_order(const rowid_range *range, int64_t *last, uint64_t rowid, int strict)
+{
+	int64_t x = (int64_t)rowid;
+	int ok = x >= range->lo && x <= range->hi && x >= *last && !(strict && x == *last);
+
+	if (x > *last)
+		*last = x;
+	return ok;
+}
+
 /* walk_cells — the cells of b-tree page pgno (in buf, header b); 0 when a
- * cell is malformed (the page is blamed). */
+ * cell is malformed (the page is blamed).  A rowid out of order blames the
+ * page too, but the walk goes on below it: which page is wrong is told
+ * best by the pages its pointers lead to. */
 static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
-                      const sqlfile_btree_header *b, int depth, int kind, int schema)
+                      const sqlfile_btree_header *b, int depth, int kind, int schema,
+                      rowid_range *range)
 {
 	uint32_t usable = w->g.usable, ptrs = b->pointers_end - 2u * b->ncell;
+	int64_t last = range->lo, child_lo = range->lo;
 
 	for (uint32_t i = 0; i < b->ncell; i++) {
 		uint32_t ptr = get_be16(buf + ptrs + 2 * i), at, local, child = 0;
@@ -232,6 +259,8 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 		if (b->type == 5) {
 			if (!sqlfile_varint(buf + at, usable - at, &rowid))
 				return 0;
+			if (!rowid_in_order(range, &last, rowid, 0))
+				blame(w, pgno);
 		} else {
 			if (!(n = sqlfile_varint(buf + at, usable - at, &payload)))
 				return 0;
@@ -239,6 +268,8 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 			if (b->type == 13) {
 				if (!(n = sqlfile_varint(buf + at, usable - at, &rowid)))
 					return 0;
+				if (!rowid_in_order(range, &last, rowid, i != 0))
+					blame(w, pgno);
 				at += (uint32_t)n;
 			}
 			local = sqlfile_local_payload(payload, usable, b->type != 13);
@@ -251,15 +282,21 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 				walk_overflow(w, get_be32(buf + at + local), pgno, payload - local,
 				              NULL, NULL, 0);
 		}
-		if (child && claim(w, child, pgno))
-			walk_btree(w, child, depth + 1, kind, schema);
+		if (child && claim(w, child, pgno)) {
+			/* a table child holds the rowids up to its key */
+			rowid_range below = { child_lo, b->type == 5 ? (int64_t)rowid : INT64_MAX };
+			walk_btree(w, child, depth + 1, kind, schema, b->type == 5 ? below : any_rowid);
+		}
+		child_lo = last;
 	}
+	range->lo = last;   /* the right child's rowids come after the last key */
 	return 1;
 }
 
 /* walk_btree — page pgno (claimed) and everything below it; kind is the
- * b-tree's: 'T' table, 'I' index, 0 not yet known (a root). */
-static void walk_btree(walk *w, uint32_t pgno, int depth, int kind, int schema)
+ * b-tree's: 'T' table, 'I' index, 0 not yet known (a root); r the rowids
+ * a table page may hold. */
+static void walk_btree(walk *w, uint32_t pgno, int depth, int kind, int schema, rowid_range r)
 {
 	sqlfile_btree_header b;
 	unsigned char *buf;
@@ -288,12 +325,12 @@ static void walk_btree(walk *w, uint32_t pgno, int depth, int kind, int schema)
 		blame(w, pgno);
 		return;
 	}
-	if (!walk_cells(w, pgno, buf, &b, depth, kind, schema)) {
+	if (!walk_cells(w, pgno, buf, &b, depth, kind, schema, &r)) {
 		blame(w, pgno);
 		return;
 	}
 	if (b.size == 12 && claim(w, b.right_child, pgno))
-		walk_btree(w, b.right_child, depth + 1, kind, schema);
+		walk_btree(w, b.right_child, depth + 1, kind, schema, b.type == 5 ? r : any_rowid);
 }
 
 static void walk_freelist(walk *w)
@@ -384,10 +421,10 @@ int sqlfile_db_validate(const exhibit_host_api *api, exhibit_host *host, uint64_
 	}
 	claim_fixed_pages(&w);
 	claim(&w, 1, 1);
-	walk_btree(&w, 1, 0, 'T', 1);
+	walk_btree(&w, 1, 0, 'T', 1, any_rowid);
 	for (size_t i = 0; i < w.nroots && !w.failed; i++)
 		if (claim(&w, w.roots[i].root, w.roots[i].schema_page))
-			walk_btree(&w, w.roots[i].root, 0, 0, 0);
+			walk_btree(&w, w.roots[i].root, 0, 0, 0, any_rowid);
 	walk_freelist(&w);
 	/* Without a trusted size the candidate's length is a guess: its last
 	 * page must be one the database uses, and it must be whole pages. */

@@ -403,6 +403,42 @@ START_TEST(sqlite_fragmented)
 }
 END_TEST
 
+/* Two sibling leaves of a table swapped: every page is still a well-formed
+ * b-tree page, claimed once, of the right kind; only the rowids no longer
+ * fit the keys that lead to them, as when a page of another database
+ * takes a page's place in a wrong join. */
+START_TEST(sqlite_swapped_leaves)
+{
+	size_t len, swapped = 0;
+	unsigned char *db;
+	uint64_t bad;
+
+	if (!samples[0] || !(db = load_sample("db-page1024.sqlite", &len)))
+		return;
+	for (uint32_t ps = get_be16(db + 16), pg = 2; !swapped && pg <= len / ps; pg++) {
+		unsigned char *page = db + (size_t)(pg - 1) * ps;
+		uint32_t a, b;
+		if (page[0] != 0x05 || get_be16(page + 3) < 2)
+			continue; /* a table's interior page with two cells or more */
+		a = get_be32(page + get_be16(page + 12));     /* the first two cells' children */
+		b = get_be32(page + get_be16(page + 14));
+		if (!a || !b || a > len / ps || b > len / ps || db[(size_t)(a - 1) * ps] != 0x0D ||
+		    db[(size_t)(b - 1) * ps] != 0x0D)
+			continue;
+		unsigned char *tmp = malloc(ps);
+		memcpy(tmp, db + (size_t)(a - 1) * ps, ps);
+		memcpy(db + (size_t)(a - 1) * ps, db + (size_t)(b - 1) * ps, ps);
+		memcpy(db + (size_t)(b - 1) * ps, tmp, ps);
+		free(tmp);
+		swapped = ((a < b ? a : b) - 1) * (size_t)ps + 1;
+	}
+	ck_assert_msg(swapped, "db-page1024.sqlite has no table interior page with two leaves");
+	ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, db, len, &bad), EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_eq(bad, swapped - 1);
+	free(db);
+}
+END_TEST
+
 /* ---- carve-sqlite-wal and carve-sqlite-journal ------------------------------ */
 
 START_TEST(wal_and_journal_whole)
@@ -829,6 +865,7 @@ int main(int argc, char **argv)
 	tcase_add_test(sqlite, sqlite_untrusted_size);
 	tcase_add_test(sqlite, sqlite_absurd_size);
 	tcase_add_test(sqlite, sqlite_fragmented);
+	tcase_add_test(sqlite, sqlite_swapped_leaves);
 	tcase_add_test(sqlite, wal_and_journal_whole);
 	tcase_add_test(sqlite, wal_restarted_ends_at_new_log);
 	suite_add_tcase(s, sqlite);
