@@ -556,6 +556,108 @@ static int scan_bytes(jpeg_scan *s, uint64_t pos, const unsigned char *p, size_t
 
 /* ---- the scan ------------------------------------------------------------------ */
 
+/* ---- runs of zero bytes ------------------------------------------------------ */
+
+/*
+ * Zeros decode as the codes made of zero bits, the same way in every MCU:
+ * with some tables (optimised ones, where an end of block may be all
+ * zeros) a run of zero bytes is valid scan data for as long as it lasts.
+ * The fragment search then decodes every such run once per start it
+ * tries inside it.  mcu_of_zeros tells what one MCU of zero bits takes;
+ * skip_zeros then passes whole MCUs of a run at once, with exactly the
+ * outcome of decoding them (the decoder's position moves, its predictors
+ * stay, since the difference zero bits code must be 0 for a skip).
+ */
+#define ZERO_RUN_MIN 256 /* bytes of zeros ahead before skipping is tried */
+
+/* The bits one block of zero bits takes (0: not a plain block: a DC
+ * difference other than 0, or codes that cannot be). */
+static unsigned block_of_zeros(const jpeg_scan *s, unsigned c)
+{
+	const jpeg_huffman *dc = &s->dc[s->setup.dc_table[c]], *ac = &s->ac[s->setup.ac_table[c]];
+	unsigned len, bits, k = 1;
+	int sym = dc_symbol(dc, 0, &len);
+
+	if (sym != 0)
+		return 0;
+	bits = len;
+	while (k < 64) {
+		unsigned run, size;
+		if ((sym = slow_symbol(ac, 0, &len)) < 0)
+			return 0;
+		run = (unsigned)sym >> 4;
+		size = (unsigned)sym & 15;
+		if (!size && run == 0)
+			return bits + len;              /* end of block */
+		if (!size && run != 15)
+			return 0;                       /* an end-of-band run: not sequential */
+		k += size ? run + 1 : 16;
+		if (k > 64 || size > 10)
+			return 0;
+		bits += len + size;
+	}
+	return bits;
+}
+
+static unsigned mcu_of_zeros(const jpeg_scan *s)
+{
+	unsigned bits = 0;
+
+	for (unsigned b = 0; b < s->setup.n_blocks; b++) {
+		unsigned x = block_of_zeros(s, s->setup.block_component[b]);
+		if (!x)
+			return 0;
+		bits += x;
+	}
+	return bits;
+}
+
+/* skip_zeros — at an MCU boundary of a sequential scan with only zero
+ * bits buffered: pass the whole MCUs the zero bytes ahead hold, but the
+ * last ones (decoded as usual, with the end of the run, an interval or
+ * the scan).  RETURN 1 when it did. */
+static int skip_zeros(jpeg_scan *s, reader *r)
+{
+	const jpeg_scan_setup *u = &s->setup;
+	size_t z = 0, avail;
+	uint64_t total, skip, mcus;
+	unsigned per_mcu;
+
+	if (r->acc != 0 || r->nbits < 0 || s->pending_ff || s->at_marker)
+		return 0;
+	while (r->i + z < r->n && r->p[r->i + z] == 0)
+		z++;
+	if (z < ZERO_RUN_MIN || !(per_mcu = mcu_of_zeros(s)))
+		return 0;
+	total = (uint64_t)r->nbits + 8 * (uint64_t)z;
+	mcus = total / per_mcu;
+	if (mcus < 3)
+		return 0;
+	mcus -= 2;
+	if (u->mcus && s->mcu + mcus >= u->mcus)
+		mcus = u->mcus > s->mcu + 1 ? u->mcus - s->mcu - 1 : 0;
+	if (u->restart && s->in_interval + mcus >= u->restart)
+		mcus = u->restart > s->in_interval + 1 ? u->restart - s->in_interval - 1 : 0;
+	if (!mcus)
+		return 0;
+	skip = mcus * per_mcu;
+	if (skip <= (uint64_t)r->nbits) {
+		r->nbits -= (int32_t)skip;          /* acc is all zeros: it stays so */
+	} else {
+		skip -= (uint64_t)r->nbits;
+		avail = (size_t)(skip / 8);
+		r->i += avail;
+		r->nbits = 0;
+		if (skip % 8) {                     /* part of one more zero byte */
+			r->i++;
+			r->nbits = (int32_t)(8 - skip % 8);
+		}
+	}
+	s->mcu += (uint32_t)mcus;
+	s->in_interval += (uint32_t)mcus;
+	return 1;
+}
+
 /* decode — the decoded kinds of scan over the reader's input. */
 static int decode(jpeg_scan *s, reader *r, size_t *used, uint64_t *bad)
 {
@@ -582,6 +684,9 @@ static int decode(jpeg_scan *s, reader *r, size_t *used, uint64_t *bad)
 			*used = r->i;
 			return EXHIBIT_CARVE_END;
 		}
+		if (s->block == 0 && !s->in_block && r->acc == 0 &&
+		    s->setup.kind == JPEG_SCAN_SEQUENTIAL && skip_zeros(s, r))
+			continue;
 		rc = decode_block(s, r, bad);
 		if (rc == BLOCK_ERROR)
 			return EXHIBIT_CARVE_ERROR;

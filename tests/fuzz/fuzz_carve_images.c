@@ -78,27 +78,39 @@ static int drive(const exhibit_carver *c, void **state, const uint8_t *data, siz
 	}
 }
 
-/* The same candidate, straight and from copies, must end the same way. */
+/* The same candidate, straight and from copies, and in one block (where
+ * a decoder may see a run ahead and pass it whole), must end the same
+ * way, at the same offset (an error's, within a few bytes). */
 static void check_resumable(const exhibit_plugin *p, const uint8_t *data, size_t size,
                             size_t block)
 {
 	const exhibit_carver *c = p->carver;
-	uint64_t end[2] = { 0, 0 };
-	int verdict[2];
+	uint64_t end[3] = { 0, 0, 0 };
+	int verdict[3];
 
-	for (int copying = 0; copying < 2; copying++) {
+	for (int way = 0; way < 3; way++) {
 		exhibit_carve_header h;
 		void *state = calloc(1, c->state_size);
 		if (!state)
 			abort();
 		memset(&h, 0, sizeof h);
-		verdict[copying] = c->header_check(state, data, size < c->header_len ? size : c->header_len,
-		                                   0, &h);
-		if (verdict[copying] == EXHIBIT_CARVE_ACCEPT)
-			verdict[copying] = drive(c, &state, data, size, block, copying, &end[copying]);
+		verdict[way] = c->header_check(state, data, size < c->header_len ? size : c->header_len,
+		                               0, &h);
+		if (verdict[way] == EXHIBIT_CARVE_ACCEPT)
+			verdict[way] = drive(c, &state, data, size, way == 2 ? size + 1 : block, way == 1,
+			                     &end[way]);
 		free(state);
 	}
-	if (verdict[0] != verdict[1] || end[0] != end[1])
+	if (verdict[0] != verdict[1] || end[0] != end[1] || verdict[0] != verdict[2])
+		abort();
+	/* Where a JPEG's data breaks is told from the bits the decoder holds,
+	 * and it holds more when it was given more at once: fill and stuffed
+	 * bytes among them move the offset it names by a few bytes.  A
+	 * rejected candidate has no offset. */
+	if (verdict[0] == EXHIBIT_CARVE_END && end[0] != end[2])
+		abort();
+	if (verdict[0] == EXHIBIT_CARVE_ERROR &&
+	    (end[0] > end[2] ? end[0] - end[2] : end[2] - end[0]) > 16)
 		abort();
 }
 

@@ -852,6 +852,7 @@ static unsigned char *mpf_pair(const sample *a, const sample *b, size_t *len, si
 	return out;
 }
 
+
 /* The offset of the last scan header (FF DA) of a JPEG, or 0. */
 static size_t last_scan(const sample *s)
 {
@@ -909,6 +910,54 @@ START_TEST(jpeg_progressive_completed_by_noise_is_never_whole)
 	}
 	if (!tried)
 		printf("SKIP: no progressive JPEG sample was made (cjpeg, jpegtran)\n");
+}
+END_TEST
+
+/* Zeros are valid scan data for the standard tables (DC difference 0,
+ * coefficients of -1 or an end of block), and the decoder passes a run of
+ * them whole MCUs at a time when it sees the run ahead.  That must change
+ * nothing: fed in blocks of 13 bytes (no run ahead is ever long enough)
+ * or of 64 KiB, a file cut in its scan and followed by zeros, then noise,
+ * or then the rest of its bytes, ends the same way at the same offset. */
+START_TEST(jpeg_runs_of_zeros_decode_as_byte_by_byte)
+{
+	size_t tried = 0;
+
+	for (size_t i = 0; i < n_samples; i++) {
+		const sample *s = &samples[i];
+		const exhibit_plugin *p = formats[s->format].plugin();
+		size_t scan = s->format == F_JPEG ? last_scan(s) : 0;
+
+		if (!scan || jpeg_is_progressive(s->data, s->len) || strstr(s->name, "arithmetic"))
+			continue;
+		for (unsigned k = 1; k <= 3; k++) {
+			size_t cut = scan + (s->len - scan) * k / 4, zeros = 3000 + 40000 * k;
+			for (int tail = 0; tail < 2; tail++) {
+				size_t len = cut + zeros + (tail ? s->len - cut : 8192);
+				unsigned char *buf = calloc(1, len);
+				carve_stub_file small, large;
+				memcpy(buf, s->data, cut);
+				if (tail)
+					memcpy(buf + cut + zeros, s->data + cut, s->len - cut);
+				else
+					noise(buf + cut + zeros, 8192, k);
+				judge(p, buf, len, 13, &small);
+				judge(p, buf, len, 65536, &large);
+				ck_assert_msg(small.outcome == large.outcome &&
+				                      small.length == large.length &&
+				                      small.bad_offset == large.bad_offset,
+				              "%s cut at %zu, %zu zeros, %s: blocks of 13 say %d/%llu/%llu, of 64 KiB %d/%llu/%llu",
+				              s->name, cut, zeros, tail ? "then the rest" : "then noise",
+				              small.outcome, (unsigned long long)small.length,
+				              (unsigned long long)small.bad_offset, large.outcome,
+				              (unsigned long long)large.length,
+				              (unsigned long long)large.bad_offset);
+				tried++;
+				free(buf);
+			}
+		}
+	}
+	ck_assert_uint_gt(tried, 0);
 }
 END_TEST
 
@@ -1414,6 +1463,7 @@ static Suite *carve_images_suite(void)
 	tcase_add_test(tc, jpeg_scans_that_never_end_break);
 	tcase_add_test(tc, jpeg_second_frame_and_stray_markers_break);
 	tcase_add_test(tc, jpeg_progressive_completed_by_noise_is_never_whole);
+	tcase_add_test(tc, jpeg_runs_of_zeros_decode_as_byte_by_byte);
 	tcase_add_test(tc, jpeg_mpf_images_are_one_file);
 	tcase_add_test(tc, jpeg_of_the_dftt_fat_image);
 	tcase_add_test(tc, png_crc_and_absurd_lengths);
