@@ -29,6 +29,7 @@ typedef struct frame {
 	jpeg_huffman dc[4], ac[4];  /* built as DC tables: fast entries hold symbols */
 	jpeg_huffman ac_runs[4];    /* the AC tables built as AC ones (jpeg_scan.h) */
 	unsigned restart;
+	int decode;                 /* 0: the progression alone, scans skipped */
 } frame;
 
 typedef struct bits {
@@ -392,7 +393,7 @@ static int frame_header(frame *f, const unsigned char *b, uint32_t len)
 	}
 	if (total > MAX_HISTORY_BLOCKS)
 		return 1;
-	for (unsigned c = 0; c < f->n_comp; c++)
+	for (unsigned c = 0; c < f->n_comp && f->decode; c++)
 		if (!(f->nonzero[c] = calloc(f->blocks[c], sizeof(uint64_t))))
 			return 1;
 	memset(f->al, -1, sizeof f->al);
@@ -450,7 +451,7 @@ static size_t scan(frame *f, const unsigned char *b, uint32_t len, const unsigne
 				return 0;
 			*x = (int8_t)al;
 		}
-	if (ss == 0)
+	if (ss == 0 || !f->decode)
 		return skip_scan_data(p, n, at); /* DC: decoded as the candidate streamed past */
 	if ((b[2] & 15) > 3 || !f->ac[b[2] & 15].defined)
 		return 0;
@@ -533,7 +534,18 @@ int jpeg_progressive_check(const unsigned char *p, size_t n, uint64_t *bad)
 		return 1;
 	if (!(f = calloc(1, sizeof *f)))
 		return 1;
-	rc = walk(f, p, n, bad);
+	/* The progression first, from the scan headers alone (a file cut
+	 * before its last scans fails at once), then every AC scan decoded. */
+	for (int decode = 0; decode <= 1; decode++) {
+		for (unsigned c = 0; c < JPEG_MAX_COMPONENTS; c++) {
+			free(f->nonzero[c]);
+			f->nonzero[c] = NULL;
+		}
+		memset(f, 0, sizeof *f);
+		f->decode = decode;
+		if ((rc = walk(f, p, n, bad)) != 0)
+			break;
+	}
 	for (unsigned c = 0; c < JPEG_MAX_COMPONENTS; c++)
 		free(f->nonzero[c]);
 	free(f);
