@@ -233,6 +233,16 @@ static inline uint64_t band(unsigned k, unsigned se)
 	return upto & (~0ull << k);
 }
 
+/* ones — the bits set in x (inline: a plain x86-64 build turns the
+ * compiler's popcount built-in into a call). */
+static inline unsigned ones(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
+
 /* skip_bits — n correction bits, whose values do not matter here. */
 static inline int skip_bits(bits *r, unsigned n)
 {
@@ -284,7 +294,7 @@ static int ac_refine(bits *r, ac_scan *a, uint64_t *nz)
 				passed = m & band(k, a->se);
 				k = a->se + 1;
 			}
-			if (skip_bits(r, (unsigned)__builtin_popcountll(passed)) < 0)
+			if (skip_bits(r, ones(passed)) < 0)
 				return -1;
 			if (size) {
 				if (k > a->se)
@@ -295,7 +305,7 @@ static int ac_refine(bits *r, ac_scan *a, uint64_t *nz)
 		}
 	}
 	if (a->eobrun) {
-		if (k <= a->se && skip_bits(r, (unsigned)__builtin_popcountll(m & band(k, a->se))) < 0)
+		if (k <= a->se && skip_bits(r, ones(m & band(k, a->se))) < 0)
 			return -1;
 		a->eobrun--;
 	}
