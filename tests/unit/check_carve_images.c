@@ -853,11 +853,15 @@ static unsigned char *mpf_pair(const sample *a, const sample *b, size_t *len, si
 }
 
 
-/* The offset of the last scan header (FF DA) of a JPEG, or 0. */
-static size_t last_scan(const sample *s)
+/* last_scan — the offset of the last scan header (FF DA) of s when it is
+ * a Huffman-coded JPEG, progressive or not as asked; else 0. */
+static size_t last_scan(const sample *s, int progressive)
 {
 	size_t last = 0;
 
+	if (s->format != F_JPEG || strstr(s->name, "arithmetic") ||
+	    jpeg_is_progressive(s->data, s->len) != progressive)
+		return 0;
 	for (size_t i = 2; i + 1 < s->len; i++)
 		if (s->data[i] == 0xFF && s->data[i + 1] == 0xDA)
 			last = i;
@@ -876,11 +880,10 @@ START_TEST(jpeg_progressive_completed_by_noise_is_never_whole)
 
 	for (size_t i = 0; i < n_samples; i++) {
 		const sample *s = &samples[i];
-		const exhibit_plugin *p = formats[s->format].plugin();
-		size_t scan = s->format == F_JPEG ? last_scan(s) : 0;
+		size_t scan = last_scan(s, 1);
 		uint64_t bad = 0;
 
-		if (!scan || !jpeg_is_progressive(s->data, s->len))
+		if (!scan)
 			continue;
 		ck_assert_msg(jpeg_progressive_check(s->data, s->len, &bad) == 0,
 		              "%s: whole progressive sample refused at %llu", s->name,
@@ -900,7 +903,7 @@ START_TEST(jpeg_progressive_completed_by_noise_is_never_whole)
 						buf[j] = 0x7F;  /* no marker: a byte-level check takes it all */
 				buf[cut + fill] = 0xFF;
 				buf[cut + fill + 1] = 0xD9;
-				ck_assert_msg(judge(p, buf, len, 4096, &f) != CARVE_STUB_WHOLE,
+				ck_assert_msg(judge(carve_jpeg_plugin(), buf, len, 4096, &f) != CARVE_STUB_WHOLE,
 				              "%s cut at %zu of %zu, then %zu bytes of noise and an EOI: whole",
 				              s->name, cut, s->len, fill);
 				tried++;
@@ -925,10 +928,9 @@ START_TEST(jpeg_runs_of_zeros_decode_as_byte_by_byte)
 
 	for (size_t i = 0; i < n_samples; i++) {
 		const sample *s = &samples[i];
-		const exhibit_plugin *p = formats[s->format].plugin();
-		size_t scan = s->format == F_JPEG ? last_scan(s) : 0;
+		size_t scan = last_scan(s, 0);
 
-		if (!scan || jpeg_is_progressive(s->data, s->len) || strstr(s->name, "arithmetic"))
+		if (!scan)
 			continue;
 		for (unsigned k = 1; k <= 3; k++) {
 			size_t cut = scan + (s->len - scan) * k / 4, zeros = 3000 + 40000 * k;
@@ -941,8 +943,8 @@ START_TEST(jpeg_runs_of_zeros_decode_as_byte_by_byte)
 					memcpy(buf + cut + zeros, s->data + cut, s->len - cut);
 				else
 					noise(buf + cut + zeros, 8192, k);
-				judge(p, buf, len, 13, &small);
-				judge(p, buf, len, 65536, &large);
+				judge(carve_jpeg_plugin(), buf, len, 13, &small);
+				judge(carve_jpeg_plugin(), buf, len, 65536, &large);
 				ck_assert_msg(small.outcome == large.outcome &&
 				                      small.length == large.length &&
 				                      small.bad_offset == large.bad_offset,
