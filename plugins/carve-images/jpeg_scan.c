@@ -181,10 +181,14 @@ static void fill(jpeg_scan *s, reader *r)
 }
 
 /* bit_offset — the candidate offset of the byte holding the next unread
- * bit (stuffing makes it late by a byte at most per stuffed byte). */
+ * bit (stuffing makes it late by a byte at most per stuffed byte).  The
+ * bits held came from before a run of 0xFF (fill, then perhaps a marker's
+ * code): counted back from the run's first byte, however much of the run
+ * the reader has seen. */
 static uint64_t bit_offset(const jpeg_scan *s, const reader *r)
 {
-	uint64_t next = s->at_marker ? s->marker_at : s->pending_ff ? s->ff_at : r->pos + r->i;
+	uint64_t next = s->at_marker ? s->marker_at - s->fill
+	                : s->pending_ff ? s->ff_at - s->fill : r->pos + r->i;
 	uint64_t back = r->nbits > 0 ? (uint64_t)(r->nbits + 7) / 8 : 0;
 
 	return next > back ? next - back : 0;
