@@ -13,11 +13,12 @@
  * looks for the continuation (Garfinkel's bifragment gap carving): it
  * tries split points at unit boundaries just before the break, and for
  * each, later unit boundaries as the start of the second fragment,
- * resuming data_check from a copy of the state it had at the split; the
- * first pair that runs to an end and validates wins.  When validate of a
- * joined candidate fails before the split (an MP4 whose data_check
- * skipped the mdat notices a break only at its end), the gap is kept and
- * split points around the bad offset are tried.
+ * resuming data_check from a copy of the state it had at the split (a
+ * start the carver's continuation_reject rules out from its first bytes
+ * is not tried); the first pair that runs to an end and validates wins.
+ * When validate of a joined candidate fails before the split (an MP4
+ * whose data_check skipped the mdat notices a break only at its end), the
+ * gap is kept and split points around the bad offset are tried.
  *
  * The judge is a pure function of the stream's bytes, the candidate and
  * the exclusions it is given: so the engine can judge candidates on any

@@ -17,8 +17,12 @@
  * A JPEG that never ends ends anyway: at most MAX_MARKERS markers, MAX_SCANS
  * scans and MAX_FILL_BYTES fill bytes in a row, and max_size bytes.
  *
- * validate re-reads the first and last bytes only: data_check has seen
- * every byte of the candidate (fragments joined) and judged its structure.
+ * validate re-reads the first and last bytes: data_check has seen every
+ * byte of the candidate (fragments joined) and judged its structure.  A
+ * progressive candidate is also read whole and its AC scans decoded with
+ * each block's history (jpeg_progressive.h), which data_check cannot keep.
+ * continuation_reject rules out a second fragment that would meet a
+ * marker no scan allows before any marker that may.
  */
 #include <stdlib.h>
 #include <string.h>
