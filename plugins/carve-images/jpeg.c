@@ -190,9 +190,7 @@ static int scan_layout(const jpeg_state *s, const unsigned *index, unsigned ns,
 	u->n_blocks = 0;
 	if (ns == 1) {
 		unsigned c = index[0];
-		uint32_t w = ceil_div((uint32_t)s->width * s->h[c], s->hmax);
-		uint32_t h = ceil_div((uint32_t)s->height * s->v[c], s->vmax);
-		u->mcus = ceil_div(w, 8) * ceil_div(h, 8);
+		u->mcus = jpeg_component_blocks(s->width, s->height, s->h[c], s->v[c], s->hmax, s->vmax);
 		u->block_component[u->n_blocks++] = 0;
 		return 0;
 	}
@@ -623,15 +621,18 @@ static int progressive_whole(const exhibit_host_api *api, exhibit_host *host, ui
                              uint64_t *bad_offset)
 {
 	size_t peek = length < PROGRESSIVE_PEEK ? (size_t)length : PROGRESSIVE_PEEK;
-	unsigned char *all;
+	unsigned char *all, *grown;
 	int rc = EXHIBIT_OK;
 
-	if (length > PROGRESSIVE_CHECK_MAX || !(all = malloc((size_t)length)))
+	/* the frame header first: most JPEGs are not progressive */
+	if (length > PROGRESSIVE_CHECK_MAX || !(all = malloc(peek)))
 		return EXHIBIT_OK;
-	if (api->read(host, 0, all, peek) != (int64_t)peek || !jpeg_is_progressive(all, peek)) {
+	if (api->read(host, 0, all, peek) != (int64_t)peek || !jpeg_is_progressive(all, peek) ||
+	    !(grown = realloc(all, (size_t)length))) {
 		free(all);
 		return EXHIBIT_OK;
 	}
+	all = grown;
 	for (uint64_t at = peek; at < length;) {
 		int64_t got = api->read(host, at, all + at, (size_t)(length - at));
 		if (got <= 0) {

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_stream.h"
 #include "jpeg_scan.h"
 
 #define MAX_HISTORY_BLOCKS ((uint32_t)4 << 20) /* 32 MiB of history, ~200 megapixels */
@@ -39,16 +40,6 @@ typedef struct bits {
 	int nbits;
 	int at_marker;     /* p[i] is the 0xFF of a marker: no more data bits */
 } bits;
-
-static uint32_t be16(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t ceil_div(uint32_t a, uint32_t b)
-{
-	return (a + b - 1) / b;
-}
 
 /* ---- the bit reader ------------------------------------------------------------ */
 
@@ -379,8 +370,8 @@ static int frame_header(frame *f, const unsigned char *b, uint32_t len)
 	if (len < 6 || b[5] < 1 || b[5] > JPEG_MAX_COMPONENTS || len != 6u + 3u * b[5])
 		return -1;
 	f->precision = b[0];
-	f->height = be16(b + 1);
-	f->width = be16(b + 3);
+	f->height = carve_be16(b + 1);
+	f->width = carve_be16(b + 3);
 	f->n_comp = b[5];
 	f->hmax = f->vmax = 1;
 	if (!f->height || !f->width)
@@ -397,8 +388,8 @@ static int frame_header(frame *f, const unsigned char *b, uint32_t len)
 			f->vmax = f->v[c];
 	}
 	for (unsigned c = 0; c < f->n_comp; c++) {
-		uint32_t w = ceil_div(f->width * f->h[c], f->hmax), h = ceil_div(f->height * f->v[c], f->vmax);
-		f->blocks[c] = ceil_div(w, 8) * ceil_div(h, 8);
+		f->blocks[c] = jpeg_component_blocks(f->width, f->height, f->h[c], f->v[c], f->hmax,
+		                                     f->vmax);
 		total += f->blocks[c];
 	}
 	if (total > MAX_HISTORY_BLOCKS)
@@ -504,7 +495,7 @@ static int walk(frame *f, const unsigned char *p, size_t n, uint64_t *bad)
 			continue;
 		if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7))
 			return -1;                          /* SOI or a restart between segments */
-		if (at + 2 > n || (len = be16(p + at)) < 2 || at + len > n)
+		if (at + 2 > n || (len = carve_be16(p + at)) < 2 || at + len > n)
 			return -1;
 		if (m == 0xC2) {
 			int rc = have_frame ? -1 : frame_header(f, p + at + 2, len - 2);
@@ -519,7 +510,7 @@ static int walk(frame *f, const unsigned char *p, size_t n, uint64_t *bad)
 		} else if (m == 0xDD) {
 			if (len != 4)
 				return -1;
-			f->restart = be16(p + at + 2);
+			f->restart = carve_be16(p + at + 2);
 		} else if (m == 0xDA) {
 			size_t end;
 			if (!have_frame)
@@ -576,7 +567,7 @@ int jpeg_is_progressive(const unsigned char *p, size_t n)
 			return 1;
 		if ((m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xCC) || m == 0xDA || m == 0xD9)
 			return 0;
-		at += 2 + be16(p + at + 2);
+		at += 2 + carve_be16(p + at + 2);
 	}
 	return 0;
 }

@@ -239,6 +239,14 @@ static inline int32_t extend(uint32_t v, unsigned s)
 	return s && v < (1u << (s - 1)) ? (int32_t)v - (int32_t)(1u << s) + 1 : (int32_t)v;
 }
 
+uint32_t jpeg_component_blocks(unsigned width, unsigned height, unsigned h, unsigned v,
+                               unsigned hmax, unsigned vmax)
+{
+	uint32_t w = ((uint32_t)width * h + hmax - 1) / hmax, l = ((uint32_t)height * v + vmax - 1) / vmax;
+
+	return ((w + 7) / 8) * ((l + 7) / 8);
+}
+
 int jpeg_huffman_symbol(const jpeg_huffman *t, uint64_t acc, unsigned *len)
 {
 	return dc_symbol(t, acc, len);
@@ -623,27 +631,33 @@ static unsigned mcu_of_zeros(const jpeg_scan *s)
 static int skip_zeros(jpeg_scan *s, reader *r)
 {
 	const jpeg_scan_setup *u = &s->setup;
-	size_t z = 0, avail;
-	uint64_t total, skip, mcus;
+	uint64_t bound = UINT32_MAX, held, mcus, skip;
+	size_t z = 0, want, avail;
 	unsigned per_mcu;
 
-	if (r->acc != 0 || r->nbits < 0 || s->pending_ff || s->at_marker)
+	if (r->acc != 0 || r->nbits < 0 || s->pending_ff || s->at_marker ||
+	    r->i + ZERO_RUN_MIN > r->n || r->p[r->i] != 0)
 		return 0;
-	while (r->i + z < r->n && r->p[r->i + z] == 0)
+	/* The MCUs that may be passed: all but the last of the scan and of
+	 * the interval.  Known before the run is measured, so that a run that
+	 * cannot be skipped is not measured again at every MCU. */
+	if (u->mcus)
+		bound = u->mcus > s->mcu + 1 ? u->mcus - s->mcu - 1 : 0;
+	if (u->restart && s->in_interval + 1 + bound > u->restart)
+		bound = u->restart > s->in_interval + 1 ? u->restart - s->in_interval - 1 : 0;
+	if (!bound || !(per_mcu = mcu_of_zeros(s)))
+		return 0;
+	/* Measure the run as far as those MCUs and two more (decoded as usual,
+	 * with whatever ends the run) reach. */
+	want = (size_t)(((bound + 2) * per_mcu + 7) / 8);
+	while (z < want && r->i + z < r->n && r->p[r->i + z] == 0)
 		z++;
-	if (z < ZERO_RUN_MIN || !(per_mcu = mcu_of_zeros(s)))
+	if (z < ZERO_RUN_MIN)
 		return 0;
-	total = (uint64_t)r->nbits + 8 * (uint64_t)z;
-	mcus = total / per_mcu;
-	if (mcus < 3)
+	held = ((uint64_t)r->nbits + 8 * (uint64_t)z) / per_mcu;
+	if (held < 3)
 		return 0;
-	mcus -= 2;
-	if (u->mcus && s->mcu + mcus >= u->mcus)
-		mcus = u->mcus > s->mcu + 1 ? u->mcus - s->mcu - 1 : 0;
-	if (u->restart && s->in_interval + mcus >= u->restart)
-		mcus = u->restart > s->in_interval + 1 ? u->restart - s->in_interval - 1 : 0;
-	if (!mcus)
-		return 0;
+	mcus = held - 2 < bound ? held - 2 : bound;
 	skip = mcus * per_mcu;
 	if (skip <= (uint64_t)r->nbits) {
 		r->nbits -= (int32_t)skip;          /* acc is all zeros: it stays so */

@@ -107,6 +107,12 @@ typedef struct jpeg_scan {
 int jpeg_huffman_build(jpeg_huffman *t, int ac, const uint8_t counts[16],
                        const uint8_t *symbols, unsigned n_symbols);
 
+/* jpeg_component_blocks — the blocks of a component sampled h x v (of
+ * hmax x vmax) in a width x height frame, as a scan of it alone covers
+ * them (T.81 A.2.2). */
+uint32_t jpeg_component_blocks(unsigned width, unsigned height, unsigned h, unsigned v,
+                               unsigned hmax, unsigned vmax);
+
 /* jpeg_huffman_symbol — the symbol the bits at the top of acc start with,
  * *len its code length, or -1 for bits no code starts.  For a table built
  * as a DC one (ac = 0): its fast entries then hold symbols. */
