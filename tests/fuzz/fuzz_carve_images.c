@@ -78,6 +78,18 @@ static int drive(const exhibit_carver *c, void **state, const uint8_t *data, siz
 	}
 }
 
+static uint64_t longest_ff_run(const uint8_t *data, size_t size)
+{
+	uint64_t run = 0, longest = 0;
+
+	for (size_t i = 0; i < size; i++) {
+		run = data[i] == 0xFF ? run + 1 : 0;
+		if (run > longest)
+			longest = run;
+	}
+	return longest;
+}
+
 /* The same candidate, straight and from copies, and in one block (where
  * a decoder may see a run ahead and pass it whole), must end the same
  * way, at the same offset (an error's, within a few bytes). */
@@ -104,13 +116,14 @@ static void check_resumable(const exhibit_plugin *p, const uint8_t *data, size_t
 	if (verdict[0] != verdict[1] || end[0] != end[1] || verdict[0] != verdict[2])
 		abort();
 	/* Where a JPEG's data breaks is told from the bits the decoder holds,
-	 * and it holds more when it was given more at once: fill and stuffed
-	 * bytes among them move the offset it names by a few bytes.  A
-	 * rejected candidate has no offset. */
+	 * and it holds more when it was given more at once: fill bytes (0xFF
+	 * before a marker or a stuffed byte) and stuffed bytes among them
+	 * move the offset it names, by up to a run of 0xFF and a few bytes.
+	 * A rejected candidate has no offset. */
 	if (verdict[0] == EXHIBIT_CARVE_END && end[0] != end[2])
 		abort();
 	if (verdict[0] == EXHIBIT_CARVE_ERROR &&
-	    (end[0] > end[2] ? end[0] - end[2] : end[2] - end[0]) > 16)
+	    (end[0] > end[2] ? end[0] - end[2] : end[2] - end[0]) > 16 + longest_ff_run(data, size))
 		abort();
 }
 
