@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_answers.h"
 #include "plugin_guard.h"
 
 #define WINDOW ((size_t)256 << 10)
@@ -175,14 +176,6 @@ static int add_found(carve_block *b, const carve_found *f)
 
 /* ---------------------------------------------------------------- threads */
 
-/* whole_at answers kept per thread: fragment searches of nearby candidates
- * walk the same gaps. */
-#define GAP_CACHE 256
-typedef struct gap_answer {
-	uint64_t at, length;
-	int known;
-} gap_answer;
-
 typedef struct hit {
 	uint64_t start;            /* in the block */
 	uint32_t pattern;
@@ -200,7 +193,7 @@ struct carve_thread {
 	carve_piece *cover;        /* files the current block carved whole */
 	size_t n_cover, cover_cap;
 	carve_scratch *gap_scratch;/* for whole_at, called while a candidate is judged */
-	gap_answer gap_cache[GAP_CACHE];
+	carve_answers *answers;    /* the evidence source's (borrowed), or NULL */
 };
 
 carve_thread *carve_thread_new(const carve_engine *e, content_reader *reader)
@@ -232,14 +225,15 @@ void carve_thread_free(carve_thread *t)
 	free(t);
 }
 
-static void look_at(carve_thread *t, const evidence_source *src, const carve_stream *s)
+static void look_at(carve_thread *t, const evidence_source *src, const carve_stream *s,
+                    carve_answers *answers)
 {
 	if (t->src != src || t->stream != s) {
 		carve_view_set(t->view, src, s);
 		t->src = src;
 		t->stream = s;
-		memset(t->gap_cache, 0, sizeof t->gap_cache);
 	}
+	t->answers = answers;
 }
 
 typedef struct judge_call {
@@ -269,22 +263,22 @@ static uint64_t whole_at(void *ctx, uint64_t off)
 {
 	carve_thread *t = ctx;
 	const carve_engine *e = t->e;
-	gap_answer *a = &t->gap_cache[(off / 512) % GAP_CACHE];
 	carve_limits lim = carve_default_limits(t->stream->unit);
 	carve_source src = carve_view_source(t->view);
 	size_t reach = carve_scanner_reach(e->scanner), got = 0;
 	unsigned char head[256];
 	const unsigned char *b;
-	uint64_t length = 0;
+	carve_answer a = { 0, 0, 0, NULL };
+	int first = 1;
 
-	if (a->known && a->at == off)
-		return a->length;
+	if (carve_answers_get(t->answers, t->stream, off, &a))
+		return a.length;
 	b = src.get(src.ctx, off, reach < sizeof head ? reach : sizeof head, &got);
 	if (!b)
 		return 0;
 	memcpy(head, b, got);             /* the judge below moves the view */
 	lim.splits = 0;
-	for (size_t i = 0; i < carve_scanner_count(e->scanner) && !length; i++) {
+	for (size_t i = 0; i < carve_scanner_count(e->scanner) && !a.length; i++) {
 		const carve_pattern *p = carve_scanner_pattern(e->scanner, i);
 		carve_job job = { e->carvers[e->pattern_carver[i]]->carver, e->pattern_signature[i], off,
 		                  &src, NULL, &lim, NULL, NULL, NULL, NULL };
@@ -293,13 +287,57 @@ static uint64_t whole_at(void *ctx, uint64_t off)
 		if (p->offset + p->len > got || memcmp(head + p->offset, p->bytes, p->len) != 0)
 			continue;
 		if (carve_judge(&job, t->gap_scratch, &r) == 0 && r.verdict == CARVE_WHOLE &&
-		    r.n_pieces == 1)
-			length = r.length;
+		    r.n_pieces == 1) {
+			a.length = r.length;
+			a.pattern = (uint32_t)i;
+			a.first_pattern = first;
+			a.extension = r.extension;
+		}
+		first = 0;
 	}
-	a->at = off;
-	a->length = length;
-	a->known = 1;
-	return length;
+	carve_answers_put(t->answers, t->stream, off, &a);
+	return a.length;
+}
+
+/* known_whole — the start's first pattern carves it whole in one piece,
+ * as an earlier whole_at found: that is what judging it gives (*out). */
+static int known_whole(carve_thread *t, uint64_t start, uint32_t first_pattern, carve_found *out)
+{
+	carve_answer a;
+
+	if (!carve_answers_get(t->answers, t->stream, start, &a) || !a.length || !a.first_pattern ||
+	    a.pattern != first_pattern)
+		return 0;
+	memset(out, 0, sizeof *out);
+	out->start = start;
+	out->carver = t->e->pattern_carver[first_pattern];
+	out->signature = t->e->pattern_signature[first_pattern];
+	out->r.verdict = CARVE_WHOLE;
+	out->r.length = a.length;
+	out->r.n_pieces = 1;
+	out->r.pieces[0].offset = start;
+	out->r.pieces[0].length = a.length;
+	out->r.extension = a.extension;
+	return 1;
+}
+
+/* remember — what judging start's patterns gave, for whole_at: the first
+ * pattern carved it whole in one piece, or none did (all judged). */
+static void remember(carve_thread *t, uint64_t start, const uint32_t *patterns, const carve_found *f,
+                     int kept, int all_judged)
+{
+	carve_answer a = { 0, patterns[0], 1, NULL };
+
+	if (kept && f->r.verdict == CARVE_WHOLE) {
+		if (f->r.n_pieces != 1 || f->carver != t->e->pattern_carver[patterns[0]] ||
+		    f->signature != t->e->pattern_signature[patterns[0]])
+			return;
+		a.length = f->r.length;
+		a.extension = f->r.extension;
+	} else if (!all_judged) {
+		return;
+	}
+	carve_answers_put(t->answers, t->stream, start, &a);
 }
 
 /* judge_patterns — the candidates of start, one per pattern (sorted). */
@@ -310,8 +348,14 @@ static int judge_patterns(carve_thread *t, uint64_t start, const uint32_t *patte
 	const carve_engine *e = t->e;
 	carve_limits lim = carve_default_limits(t->stream->unit);
 	carve_source src = carve_view_source(t->view);
-	int kept = 0;
+	int kept = 0, all_judged = 1;
 
+	if (!n)
+		return 0;
+	if (known_whole(t, start, patterns[0], out)) {
+		(*judged)++;
+		return 1;
+	}
 	for (size_t k = 0; k < n; k++) {
 		uint32_t p = patterns[k], ci = e->pattern_carver[p], sig = e->pattern_signature[p];
 		carve_job job = { e->carvers[ci]->carver, sig, start, &src, e->scanner, &lim,
@@ -329,6 +373,7 @@ static int judge_patterns(carve_thread *t, uint64_t start, const uint32_t *patte
 			snprintf(msg, sizeof msg, "the carver crashed (%s) judging a candidate; the "
 			         "candidate is dropped and carving goes on", strsignal(crash));
 			add_problem(problems, start, (int)ci, msg);
+			all_judged = 0;
 			continue;
 		}
 		if (r.problem[0])
@@ -344,12 +389,13 @@ static int judge_patterns(carve_thread *t, uint64_t start, const uint32_t *patte
 		if (r.verdict == CARVE_WHOLE)
 			break;
 	}
+	remember(t, start, patterns, out, kept, all_judged);
 	return kept;
 }
 
 int carve_judge_start(carve_thread *t, const evidence_source *src, const carve_stream *s,
                       uint64_t start, carve_excluded_fn excluded, void *excluded_ctx,
-                      carve_found *out, carve_problem ***problems)
+                      carve_answers *answers, carve_found *out, carve_problem ***problems)
 {
 	const carve_scanner *sc = t->e->scanner;
 	size_t reach = carve_scanner_reach(sc), got = 0, n = 0;
@@ -359,7 +405,7 @@ int carve_judge_start(carve_thread *t, const evidence_source *src, const carve_s
 	unsigned judged = 0;
 	int kept;
 
-	look_at(t, src, s);
+	look_at(t, src, s, answers);
 	source = carve_view_source(t->view);
 	bytes = source.get(source.ctx, start, reach, &got);
 	if (!bytes || !(patterns = malloc(carve_scanner_count(sc) * sizeof *patterns)))
@@ -474,7 +520,7 @@ void carve_block_run(carve_thread *t, carve_block *b)
 
 	if (!b->problems_tail)
 		b->problems_tail = &b->problems;
-	look_at(t, b->src, b->stream);
+	look_at(t, b->src, b->stream, b->answers);
 	buf = carve_view_load(t->view, b->offset, (size_t)b->length + reach, &got, read_problem, b);
 	len = got < b->length ? got : (size_t)b->length;
 	t->n_cover = 0;

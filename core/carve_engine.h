@@ -71,6 +71,7 @@ typedef struct carve_found {
 typedef struct carve_block {
 	const evidence_source *src;
 	const carve_stream *stream;
+	struct carve_answers *answers; /* the evidence source's, shared by its blocks */
 	uint64_t offset, length;
 	carve_found *found;        /* in start order */
 	size_t n_found, found_cap;
@@ -93,12 +94,14 @@ void carve_block_run(carve_thread *t, carve_block *b);
 /*
  * carve_judge_start — judge every candidate of stream offset start (the
  * signatures that put a file's start there), as carve_block_run does,
- * with excluded ranges a continuation may not take.  Problems go to
+ * with excluded ranges a continuation may not take, sharing answers
+ * (carve_answers.h, NULL for none) with the blocks.  Problems go to
  * *problems (the list's tail pointer).
  * RETURN 1 when something was kept (*out), else 0.
  */
 int carve_judge_start(carve_thread *t, const evidence_source *src, const carve_stream *s,
                       uint64_t start, carve_excluded_fn excluded, void *excluded_ctx,
-                      carve_found *out, carve_problem ***problems);
+                      struct carve_answers *answers, carve_found *out,
+                      carve_problem ***problems);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "carve_answers.h"
 #include "plugin_guard.h"
 
 #include <unistd.h>
@@ -39,6 +40,7 @@ typedef struct carve_session {
 	/* Resolution, on the walking thread. */
 	content_reader *reader;
 	carve_thread *own;
+	carve_answers *answers;    /* shared by the blocks' threads and own */
 	const carve_stream *stream;
 	carve_piece *cover;        /* files of this stream kept whole */
 	size_t n_cover, cover_cap;
@@ -335,7 +337,7 @@ static void resolve_block(carve_session *s, carve_block *b)
 		                  overlaps_cover(s, f.r.pieces[1].offset, f.r.pieces[1].length))) {
 			/* Judged anew, knowing what this stream kept so far. */
 			if (!carve_judge_start(s->own, &s->ev->src, b->stream, f.start, overlaps_cover, s,
-			                       &f, &tail))
+			                       s->answers, &f, &tail))
 				continue;
 		}
 		/* A partial file inside a partial file kept already adds nothing:
@@ -440,6 +442,7 @@ static void hand_out(carve_session *s, const carve_stream *st, uint64_t offset, 
 	}
 	b->src = &s->ev->src;
 	b->stream = st;
+	b->answers = s->answers;
 	b->offset = offset;
 	b->length = length;
 	b->problems_tail = &b->problems;
@@ -495,8 +498,11 @@ static int open_session(carve_session *s, run *r, evidence_run *ev, const carve_
 		qsort(s->done, s->n_done, sizeof *s->done, by_identity);
 	s->reader = content_reader_new();
 	s->own = s->reader ? carve_thread_new(r->carving, s->reader) : NULL;
-	if (!s->own) {
+	s->answers = carve_answers_new();
+	if (!s->own || !s->answers) {
 		record_problem(s, NULL, -1, "carving skipped: out of memory");
+		carve_thread_free(s->own);
+		carve_answers_free(s->answers);
 		content_reader_free(s->reader);
 		carve_streams_free(s->streams, s->n_streams);
 		free(s->done);
@@ -510,6 +516,7 @@ static int open_session(carve_session *s, run *r, evidence_run *ev, const carve_
 static void close_session(carve_session *s)
 {
 	carve_thread_free(s->own);
+	carve_answers_free(s->answers);
 	content_reader_free(s->reader);
 	carve_streams_free(s->streams, s->n_streams);
 	free(s->cover);
