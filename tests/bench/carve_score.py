@@ -13,7 +13,8 @@ into exactly one class:
   exact     its SHA-256 is an original's (each original counted once; more
             copies of one are "duplicates", neither good nor false)
   embedded  its SHA-256 is an item embedded in an original (an EXIF
-            thumbnail), which the ground truth lists
+            thumbnail), which the ground truth lists, or the EXIF thumbnail
+            of a decoy JPEG that the truncation left whole
   partial   a strict prefix of an original, or a contiguous piece of one
   broken    overlaps an original but is none of the above: a wrong
             fragment joined, garbage appended or prepended
@@ -40,6 +41,8 @@ import mmap
 import os
 import sys
 
+from carve_image import exif_thumbnail
+
 K = 64                  # window length
 STEP = 512              # windows of the image are taken at sector boundaries
 AMBIGUOUS = -1
@@ -65,6 +68,7 @@ class Truth:
         for i, it in enumerate(self.originals):
             for e in it.get("embedded", []):
                 self.embedded.setdefault(e["sha256"], (i, e))
+        self._embedded_in_decoys()
         # every fragment of every item, sorted by image offset
         self.ranges = []
         for idx, it in enumerate(self.items):
@@ -81,6 +85,20 @@ class Truth:
         if self.size:
             self.m.close()
         self.f.close()
+
+    def _embedded_in_decoys(self):
+        """A decoy is a damaged file, but an item embedded in it that is still
+        whole (the EXIF thumbnail of a truncated JPEG) is a true find: it is
+        listed with the decoy's name, not counted false."""
+        for it in self.items:
+            if it["kind"] != "decoy" or it["type"] != "jpg":
+                continue
+            data = b"".join(self.m[o:o + n] for o, n in it["fragments"])
+            th = exif_thumbnail(data)
+            if th:
+                off, ln = th
+                h = hashlib.sha256(data[off:off + ln]).hexdigest()
+                self.embedded.setdefault(h, (None, dict(what="exif_thumbnail", decoy=it["name"])))
 
     def data(self, i):
         """The bytes of original I, read from the image through its fragments."""
@@ -264,6 +282,8 @@ def classify(path, truth, seen):
         seen.add(i)
         return "exact", it["type"], it["name"], "%d fragment(s)" % len(it["fragments"])
     e = truth.embedded.get(h)
+    if e is not None and e[0] is None:
+        return "embedded", "jpg", None, "%s of decoy %s" % (e[1]["what"], e[1]["decoy"])
     if e is not None:
         it = truth.originals[e[0]]
         return "embedded", it["type"], it["name"], e[1]["what"]

@@ -18,6 +18,7 @@ import unittest
 from contextlib import redirect_stdout
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import carve_image  # noqa: E402
 import carve_score  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -53,6 +54,11 @@ class Case:
         e[6144:] = r.randbytes(12000 - 6144)
         self.E = bytes(e)
         self.place(520192, self.E)
+        # F: a decoy JPEG truncated after its Exif segment: its thumbnail
+        # is whole
+        self.thumb = b"\xff\xd8\xff\xdb" + r.randbytes(2500) + b"\xff\xd9"
+        self.F = b"\xff\xd8" + carve_image.exif_app1(r, self.thumb) + b"\xff\xdb" + r.randbytes(3000)
+        self.place(800768, self.F)
         self.d = d
         items = [
             dict(kind="original", name="A.jpg", type="jpg", size=len(self.A), sha256=sha(self.A),
@@ -67,6 +73,8 @@ class Case:
                  sha256=sha(self.D), fragments=[[300032, len(self.D)]]),
             dict(kind="decoy", name="E", type="png", decoy="magic_random", size=len(self.E),
                  sha256=sha(self.E), fragments=[[520192, len(self.E)]]),
+            dict(kind="decoy", name="F", type="jpg", decoy="truncated", size=len(self.F),
+                 sha256=sha(self.F), fragments=[[800768, len(self.F)]]),
         ]
         self.truth = dict(image_size=len(self.img), items=items)
         with open(os.path.join(d, "img.raw"), "wb") as f:
@@ -129,6 +137,13 @@ class ScorerTest(unittest.TestCase):
 
     def test_embedded_item(self):
         self.assertEqual(self.cls(self.c.C[1000:4000])[:3], ("embedded", "jpg", "C.jpg"))
+
+    def test_whole_thumbnail_of_a_decoy_is_embedded(self):
+        r = self.cls(self.c.thumb)
+        self.assertEqual(r[:3], ("embedded", "jpg", None))
+        self.assertIn("decoy F", r[3])
+        self.assertEqual(self.cls(self.c.F)[0], "false")             # the decoy itself
+        self.assertEqual(self.cls(self.c.thumb[:2000])[0], "false")    # a piece of the thumbnail
 
     def test_false_outputs(self):
         r = self.cls(self.c.D)
