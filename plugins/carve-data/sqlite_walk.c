@@ -231,6 +231,33 @@ static int rowid_in_order(const rowid_range *range, int64_t *last, uint64_t rowi
 	return ok;
 }
 
+/* content_accounted — the page's content area (content_start to the end
+ * of its usable bytes) is exactly its cells, its freeblocks and the
+ * fragmented bytes its header counts, as SQLite keeps every b-tree page
+ * (integrity_check: "Fragmentation of N bytes reported as M").  A page of
+ * a database with another page size, or a page's leftover bytes taken for
+ * a page, fails it. */
+static int content_accounted(const unsigned char *page, const sqlfile_btree_header *b,
+                             uint32_t usable, uint64_t cells)
+{
+	uint64_t free_bytes = 0;
+	uint32_t hdr = b->pointers_end - 2u * b->ncell - b->size, at = b->first_freeblock, min = 0;
+
+	while (at) {
+		uint32_t next, size;
+		if (at < b->content_start || at < min || (uint64_t)at + 4 > usable)
+			return 0;
+		next = get_be16(page + at);
+		size = get_be16(page + at + 2);
+		if (size < 4 || (uint64_t)at + size > usable || (next && next < at + size))
+			return 0;
+		free_bytes += size;
+		min = at + size;
+		at = next;
+	}
+	return cells + free_bytes + page[hdr + 7] == (uint64_t)usable - b->content_start;
+}
+
 /* walk_cells — the cells of b-tree page pgno (in buf, header b); 0 when a
  * cell is malformed (the page is blamed).  A rowid out of order blames the
  * page too, but the walk goes on below it: which page is wrong is told
@@ -241,6 +268,7 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 {
 	uint32_t usable = w->g.usable, ptrs = b->pointers_end - 2u * b->ncell;
 	int64_t last = range->lo, child_lo = range->lo;
+	uint64_t cells = 0;  /* bytes the cells take in the content area */
 
 	for (uint32_t i = 0; i < b->ncell; i++) {
 		uint32_t ptr = get_be16(buf + ptrs + 2 * i), at, local, child = 0;
@@ -257,10 +285,11 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 			at += 4;
 		}
 		if (b->type == 5) {
-			if (!sqlfile_varint(buf + at, usable - at, &rowid))
+			if (!(n = sqlfile_varint(buf + at, usable - at, &rowid)))
 				return 0;
 			if (!rowid_in_order(range, &last, rowid, 0))
 				blame(w, pgno);
+			at += (uint32_t)n;
 		} else {
 			if (!(n = sqlfile_varint(buf + at, usable - at, &payload)))
 				return 0;
@@ -281,7 +310,9 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 			else if (local < payload)
 				walk_overflow(w, get_be32(buf + at + local), pgno, payload - local,
 				              NULL, NULL, 0);
+			at += local + (local < payload ? 4 : 0);
 		}
+		cells += at - ptr < 4 ? 4 : at - ptr;   /* SQLite never makes a cell smaller */
 		if (child && claim(w, child, pgno)) {
 			/* a table child holds the rowids up to its key */
 			rowid_range below = { child_lo, b->type == 5 ? (int64_t)rowid : INT64_MAX };
@@ -290,6 +321,8 @@ static int walk_cells(walk *w, uint32_t pgno, const unsigned char *buf,
 		child_lo = last;
 	}
 	range->lo = last;   /* the right child's rowids come after the last key */
+	if (!content_accounted(buf, b, usable, cells))
+		blame(w, pgno);
 	return 1;
 }
 
@@ -372,6 +405,33 @@ static void claim_fixed_pages(walk *w)
 	}
 }
 
+/* sqlite_like — a page no structure leads to may still be the database's
+ * own (a b-tree page or an overflow page an interrupted transaction left,
+ * a page never written, all zeros): a b-tree page type, or a first word
+ * that could be a page number (an overflow or freelist page's link, or
+ * zero).  What is neither is another file's. */
+static int sqlite_like(const walk *w, const unsigned char *page)
+{
+	return page[0] == 2 || page[0] == 5 || page[0] == 10 || page[0] == 13 ||
+	       get_be32(page) <= w->npages;
+}
+
+/* check_unclaimed — every page no b-tree, overflow chain or freelist
+ * claimed must look like the database's: in a wrong join, the second
+ * piece's pages that the first piece's trees do not reach are read here
+ * (SQLite's integrity_check reports such pages as never used). */
+static void check_unclaimed(walk *w)
+{
+	for (uint32_t p = 2; p <= w->npages && !w->failed; p++) {
+		if (w->seen[p >> 3] & (1u << (p & 7)))
+			continue;
+		if (w->bad_page && p >= w->bad_page)
+			return;
+		if (read_page(w, p, w->scratch) && !sqlite_like(w, w->scratch))
+			blame(w, p);
+	}
+}
+
 static int finish(walk *w, uint64_t *bad_offset)
 {
 	int rc = EXHIBIT_OK;
@@ -426,6 +486,7 @@ int sqlfile_db_validate(const exhibit_host_api *api, exhibit_host *host, uint64_
 		if (claim(&w, w.roots[i].root, w.roots[i].schema_page))
 			walk_btree(&w, w.roots[i].root, 0, 0, 0, any_rowid);
 	walk_freelist(&w);
+	check_unclaimed(&w);
 	/* Without a trusted size the candidate's length is a guess: its last
 	 * page must be one the database uses, and it must be whole pages. */
 	if (!w.g.size_trusted && w.max_used < w.npages)

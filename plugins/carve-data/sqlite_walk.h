@@ -12,10 +12,12 @@
 /*
  * sqlfile_db_validate — the exhibit_carver.validate of carve-sqlite.  A page
  * is wrong when its structure is (a b-tree page header or cell that does
- * not hold together, a b-tree of mixed kinds, an overflow chain shorter or
- * longer than its payload, a freelist trunk with too many leaves) or when
- * it points at a page that does not exist or was already claimed (then the
- * pointing page is wrong).  *bad_offset is the first byte of the
+ * not hold together, a content area that is not exactly its cells,
+ * freeblocks and counted fragments, a b-tree of mixed kinds, an overflow
+ * chain shorter or longer than its payload, a freelist trunk with too many
+ * leaves), when it points at a page that does not exist or was already
+ * claimed (then the pointing page is wrong), or when nothing claims it and
+ * it does not look like a page of any database (another file's bytes).  *bad_offset is the first byte of the
  * lowest-numbered wrong page, so a database whose second part lies
  * elsewhere fails at the first page that is not its own.
  * RETURN: EXHIBIT_OK, EXHIBIT_ERR_FORMAT, or EXHIBIT_ERR when out of memory

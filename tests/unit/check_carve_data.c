@@ -439,6 +439,61 @@ START_TEST(sqlite_swapped_leaves)
 }
 END_TEST
 
+/* A b-tree page whose content area is not exactly its cells, freeblocks
+ * and counted fragments (as a page of a database with another page size
+ * taken for one of this database's) is wrong: one fragment byte more on a
+ * leaf is found, at that page. */
+START_TEST(sqlite_content_not_accounted)
+{
+	size_t len, page = 0;
+	unsigned char *db;
+	uint64_t bad;
+
+	if (!samples[0] || !(db = load_sample("db-page1024.sqlite", &len)))
+		return;
+	ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, db, len, &bad), EXHIBIT_OK);
+	for (uint32_t ps = get_be16(db + 16), pg = 2; !page && pg <= len / ps; pg++)
+		if (db[(size_t)(pg - 1) * ps] == 0x0D && get_be16(db + (size_t)(pg - 1) * ps + 3))
+			page = (size_t)(pg - 1) * ps;
+	ck_assert_msg(page, "db-page1024.sqlite has no table leaf page with cells");
+	db[page + 7]++;
+	ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, db, len, &bad), EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_eq(bad, page);
+	free(db);
+}
+END_TEST
+
+/* Pages the header counts that nothing claims must look like the
+ * database's own: zeros pass (a page never written), another file's bytes
+ * fail at the first of them. */
+START_TEST(sqlite_unclaimed_pages)
+{
+	size_t len;
+	unsigned char *db, *grown;
+	uint32_t ps, pages;
+	uint64_t bad;
+
+	if (!samples[0] || !(db = load_sample("db-page1024.sqlite", &len)))
+		return;
+	ps = get_be16(db + 16);
+	pages = (uint32_t)(len / ps);
+	ck_assert_uint_eq(get_be32(db + 28), pages);   /* a size the header states */
+	grown = calloc(1, len + 2u * ps);
+	memcpy(grown, db, len);
+	grown[28] = (unsigned char)((pages + 2) >> 24);
+	grown[29] = (unsigned char)((pages + 2) >> 16);
+	grown[30] = (unsigned char)((pages + 2) >> 8);
+	grown[31] = (unsigned char)(pages + 2);
+	ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, grown, len + 2u * ps, &bad), EXHIBIT_OK);
+	memset(grown + len, 0xA7, 2u * ps);             /* not a page of any database */
+	ck_assert_int_eq(validate_bytes(&carve_sqlite_plugin, grown, len + 2u * ps, &bad),
+	                 EXHIBIT_ERR_FORMAT);
+	ck_assert_uint_eq(bad, len);
+	free(grown);
+	free(db);
+}
+END_TEST
+
 /* ---- carve-sqlite-wal and carve-sqlite-journal ------------------------------ */
 
 START_TEST(wal_and_journal_whole)
@@ -866,6 +921,8 @@ int main(int argc, char **argv)
 	tcase_add_test(sqlite, sqlite_absurd_size);
 	tcase_add_test(sqlite, sqlite_fragmented);
 	tcase_add_test(sqlite, sqlite_swapped_leaves);
+	tcase_add_test(sqlite, sqlite_content_not_accounted);
+	tcase_add_test(sqlite, sqlite_unclaimed_pages);
 	tcase_add_test(sqlite, wal_and_journal_whole);
 	tcase_add_test(sqlite, wal_restarted_ends_at_new_log);
 	suite_add_tcase(s, sqlite);
