@@ -10,6 +10,16 @@
  * CRC.  A chunk whose CRC is wrong is the error, at its first data byte
  * (a CRC says that the chunk is damaged, not where).
  *
+ * When its chunks are long (INFLATE_MIN_CHUNK), the image data (the IDAT
+ * chunks' data, one zlib stream; raw deflate in CgBI files) is checked as
+ * it streams too (inflate_check.h): a stream that cannot be deflate is the
+ * error where it shows, which is within a few KiB of where a file's second
+ * fragment should have begun (sooner when a row's filter type, its first
+ * byte, comes as a literal and is none of the five), and the stream must
+ * end within the IDAT run having produced the bytes IHDR's size, depth,
+ * colour type and interlacing call for (a little more is let be, as
+ * libpng does).
+ *
  * No validate: data_check has seen every byte and checked every CRC.
  */
 #include <string.h>
@@ -18,6 +28,7 @@
 
 #include "carve_images.h"
 #include "carve_stream.h"
+#include "inflate_check.h"
 
 #define PNG_MAX_SIZE (512ull << 20)
 #define PNG_MAX_CHUNK 0x7fffffffu
@@ -39,8 +50,20 @@ typedef struct png_state {
 	uint32_t crc;      /* of its type and data so far */
 	uint64_t data_at;  /* where its data starts */
 	uint32_t chunks;
-	uint8_t seen_ihdr, seen_plte, in_idat, idat_done;
+	uint8_t seen_ihdr, seen_plte, in_idat, idat_done, cgbi;
+	uint8_t image_data;   /* IMAGE_*: where the IDAT zlib stream is */
+	uint64_t expect;      /* bytes the stream must produce, 0: unknown */
+	uint32_t height;
+	uint8_t interlaced;
+	inflate_check z;
 } png_state;
+
+enum { IMAGE_NOT_YET = 0, IMAGE_STREAMING, IMAGE_ENDED, IMAGE_UNCHECKED };
+
+/* IDAT chunks at least this long (the first one says) have their image
+ * data inflated: smaller ones have CRCs near enough to place damage, and
+ * inflating costs ten times the CRC. */
+#define INFLATE_MIN_CHUNK (16u << 10)
 
 static const unsigned char png_signature[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 
@@ -86,6 +109,31 @@ static int valid_ihdr(const unsigned char *b)
 	}
 }
 
+/* image_bytes — what the IDAT stream of the IHDR at b inflates to: a
+ * filter byte and the packed samples of each row, of each Adam7 pass when
+ * interlaced; 0 when too large to be a real image (not checked then). */
+static uint64_t image_bytes(const unsigned char *b)
+{
+	static const uint8_t pass[7][4] = { { 0, 0, 8, 8 }, { 4, 0, 8, 8 }, { 0, 4, 4, 8 },
+	                                    { 2, 0, 4, 4 }, { 0, 2, 2, 4 }, { 1, 0, 2, 2 },
+	                                    { 0, 1, 1, 2 } };
+	static const uint8_t channels[7] = { 1, 0, 3, 1, 2, 0, 4 };
+	uint64_t w = carve_be32(b), h = carve_be32(b + 4), bits = (uint64_t)b[8] * channels[b[9]];
+	uint64_t total = 0;
+
+	if (w * h > ((uint64_t)1 << 36))
+		return 0;
+	if (!b[12])
+		return h * (1 + (w * bits + 7) / 8);
+	for (int i = 0; i < 7; i++) {
+		uint64_t cols = w > pass[i][0] ? (w - pass[i][0] + pass[i][2] - 1) / pass[i][2] : 0;
+		uint64_t rows = h > pass[i][1] ? (h - pass[i][1] + pass[i][3] - 1) / pass[i][3] : 0;
+		if (cols && rows)
+			total += rows * (1 + (cols * bits + 7) / 8);
+	}
+	return total;
+}
+
 /* chunk_head — a chunk's length and type at at: is it allowed here? */
 static int chunk_head(png_state *s, const unsigned char *b, uint64_t at, uint64_t *end)
 {
@@ -107,13 +155,28 @@ static int chunk_head(png_state *s, const unsigned char *b, uint64_t at, uint64_
 		    (idat && s->idat_done) || (is_type(t, "IEND") && (length || !after_idat)))
 			return error_at(at, end);
 	}
-	if (s->in_idat && !idat)
+	if (idat && s->image_data == IMAGE_NOT_YET) {
+		s->image_data = length >= INFLATE_MIN_CHUNK ? IMAGE_STREAMING : IMAGE_UNCHECKED;
+		inflate_check_start(&s->z, !s->cgbi);  /* CgBI: raw deflate */
+		if (s->expect) {  /* (some writers add a little: libpng lets it be) */
+			inflate_check_limit(&s->z, s->expect + (s->expect >> 4) + 65536);
+			if (!s->interlaced && s->expect / s->height <= UINT32_MAX)
+				inflate_check_rows(&s->z, (uint32_t)(s->expect / s->height), 4);
+		}
+	}
+	if (s->in_idat && !idat) {
+		/* the image data ends: so must its stream */
+		if (s->image_data == IMAGE_STREAMING)
+			return error_at(at, end);
 		s->idat_done = 1;
+	}
 	s->in_idat = (uint8_t)idat;
 	if (idat)
 		s->idat_done = 0;
 	if (is_type(t, "PLTE"))
 		s->seen_plte = 1;
+	if (is_type(t, "CgBI"))
+		s->cgbi = 1;
 	s->chunks++;
 	memcpy(s->type, t, 4);
 	s->length = length;
@@ -147,6 +210,9 @@ static int step(void *state, const unsigned char *b, uint64_t *end)
 		if (!valid_ihdr(b))
 			return error_at(at, end);
 		s->seen_ihdr = 1;
+		s->expect = image_bytes(b);
+		s->height = carve_be32(b + 4);
+		s->interlaced = b[12];
 		s->crc = (uint32_t)crc32(s->crc, b, 13);
 		break;
 	case P_DATA:
@@ -169,11 +235,24 @@ static int scan(void *state, uint64_t pos, const unsigned char *p, size_t n, siz
                 uint64_t *bad)
 {
 	png_state *s = state;
+	size_t took = 0, at = 0;
 
-	(void)pos;
 	(void)used;
-	(void)bad;
 	s->crc = (uint32_t)crc32(s->crc, p, (uInt)n);
+	if (!s->in_idat || s->image_data != IMAGE_STREAMING)
+		return EXHIBIT_CARVE_CONTINUE;   /* (bytes after the stream's end: not checked) */
+	switch (inflate_check_feed(&s->z, p, n, &took, &at)) {
+	case INFLATE_BAD:
+		*bad = pos + at;
+		return EXHIBIT_CARVE_ERROR;
+	case INFLATE_END:
+		s->image_data = IMAGE_ENDED;
+		if (s->expect && inflate_check_output(&s->z) < s->expect) {
+			*bad = pos + took;
+			return EXHIBIT_CARVE_ERROR;
+		}
+		break;
+	}
 	return EXHIBIT_CARVE_CONTINUE;
 }
 

@@ -34,7 +34,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "carve_images.h"
+#include "inflate_check.h"
 #include "jpeg_progressive.h"
 #include "carve_stub.h"
 #include "hash.h"
@@ -493,7 +496,7 @@ START_TEST(noise_in_the_middle_breaks_files)
 	for (size_t i = 0; i < n_samples; i++) {
 		const sample *s = &samples[i];
 		const exhibit_plugin *p = formats[s->format].plugin();
-		size_t within = noticed_within(s->format, s->name), m = s->len / 2, total, at;
+		size_t within = noticed_within(s->format, s->name), m = s->len / 2, total, at, chunk;
 		unsigned char *copy, *buf;
 		carve_stub_file f;
 		char what[160];
@@ -505,10 +508,12 @@ START_TEST(noise_in_the_middle_breaks_files)
 		noise(copy + m, 4096, i);
 		buf = embed(copy, s->len, i, &total, &at);
 		snprintf(what, sizeof what, "%.60s with noise at %zu", s->name, m);
-		if (s->format == F_PNG) /* a CRC tells which chunk, not where in it */
-			m = png_chunk_holding(s->data, s->len, m);
+		/* a CRC tells which chunk, not where in it; the image data stops
+		 * inflating after the noise begins */
+		chunk = s->format == F_PNG ? png_chunk_holding(s->data, s->len, m) : m;
 		ck_assert_msg(outcome_at(p, buf, total, at, &f, what) == CARVE_STUB_BROKEN &&
-		                      f.bad_offset + 8 >= m && f.bad_offset <= m + within,
+		                      (f.bad_offset == chunk ||
+		                       (f.bad_offset + 8 >= m && f.bad_offset <= m + within)),
 		              "%s: outcome %d, broken at %llu", what, f.outcome,
 		              (unsigned long long)f.bad_offset);
 		free(buf);
@@ -1061,22 +1066,185 @@ START_TEST(png_crc_and_absurd_lengths)
 	ck_assert_uint_gt(length, 100);
 	copy[data + 77] ^= 0x10;
 	ck_assert_int_eq(judge(carve_png_plugin(), copy, s->len, 4096, &f), CARVE_STUB_BROKEN);
-	ck_assert_uint_eq(f.bad_offset, data);
+	/* where the image data stops inflating (at or after the flipped bit),
+	 * else where the chunk's CRC says it is damaged */
+	ck_assert_msg(f.bad_offset == data || (f.bad_offset + 8 >= data + 77 && f.bad_offset <= data + 77 + 4096),
+	              "flipped at %zu, broken at %llu", data + 77, (unsigned long long)f.bad_offset);
 	/* a length over 2^31 - 1 */
 	memcpy(copy, s->data, s->len);
 	memcpy(copy + data - 8, "\x80\x00\x00\x00", 4);
 	ck_assert_int_eq(judge(carve_png_plugin(), copy, s->len, 4096, &f), CARVE_STUB_BROKEN);
 	ck_assert_uint_eq(f.bad_offset, data - 8);
-	/* the largest length there may be: broken where the bytes end */
+	/* the largest length there may be: broken where the bytes end, or
+	 * sooner, where the next chunk's head is taken for image data */
 	memcpy(copy + data - 8, "\x7f\xff\xff\xff", 4);
 	ck_assert_int_eq(judge(carve_png_plugin(), copy, s->len, 4096, &f), CARVE_STUB_BROKEN);
-	ck_assert_uint_eq(f.bad_offset, s->len);
+	ck_assert_uint_ge(f.bad_offset, data + length);
+	ck_assert_uint_le(f.bad_offset, s->len);
 	/* IEND before any image data */
 	memcpy(copy, s->data, s->len);
 	data = png_chunk(copy, s->len, 1, &length);
 	memcpy(copy + data - 8, "\0\0\0\0IEND\xae\x42\x60\x82", 12);
 	ck_assert_int_eq(judge(carve_png_plugin(), copy, s->len, 4096, &f), CARVE_STUB_BROKEN);
 	free(copy);
+}
+END_TEST
+
+/* ---- inflate_check ------------------------------------------------------------------------------ */
+
+/* deflate — src compressed by zlib (window bits as deflateInit2 takes
+ * them: 9..15 zlib-wrapped, -9..-15 raw), at level with strategy. */
+static unsigned char *deflate_with(const unsigned char *src, size_t n, int level, int bits,
+                                   int strategy, size_t *out_len)
+{
+	z_stream z;
+	size_t cap = n + n / 8 + 1024;
+	unsigned char *out = malloc(cap);
+
+	memset(&z, 0, sizeof z);
+	ck_assert_int_eq(deflateInit2(&z, level, Z_DEFLATED, bits, 8, strategy), Z_OK);
+	z.next_in = (unsigned char *)src;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)cap;
+	ck_assert_int_eq(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* Text-like bytes (long matches) and noise (literals, stored blocks). */
+static void inflate_source(unsigned char *buf, size_t n, uint32_t seed, int noisy)
+{
+	static const char *words[] = { "message ", "from ", "alice ", "bob ", "sent ", "2023-11-04 ",
+	                               "photo ", "ok\n", "<div>", "</div>" };
+	uint32_t x = seed * 2654435761u + 1;
+
+	for (size_t i = 0; i < n;) {
+		x = x * 1103515245u + 12345u;
+		if (noisy) {
+			buf[i++] = (unsigned char)(x >> 16);
+			continue;
+		}
+		for (const char *w = words[(x >> 16) % 10]; *w && i < n; w++)
+			buf[i++] = (unsigned char)*w;
+	}
+}
+
+/* Every stream zlib writes — each level, strategy and window, wrapped and
+ * raw, fed in pieces of every size — checks out: it ends where it ends,
+ * having produced what was compressed. */
+START_TEST(inflate_check_takes_every_zlib_stream)
+{
+	static const int strategies[] = { Z_DEFAULT_STRATEGY, Z_FILTERED, Z_HUFFMAN_ONLY, Z_RLE,
+	                                  Z_FIXED };
+	size_t n = 200000, len;
+	unsigned char *src = malloc(n), *packed, *tail;
+
+	for (int noisy = 0; noisy <= 1; noisy++) {
+		inflate_source(src, n, 7, noisy);
+		for (int level = 0; level <= 9; level += 3)
+			for (size_t st = 0; st < sizeof strategies / sizeof *strategies; st++)
+				for (int bits = 9; bits <= 15; bits += 3)
+					for (int raw = 0; raw <= 1; raw++) {
+						inflate_check z;
+						size_t at = 0, used = 0, bad = 0, piece = 1 + (size_t)(level * 97 + st * 13 + bits);
+						int rc = INFLATE_MORE;
+
+						packed = deflate_with(src, n, level, raw ? -bits : bits, strategies[st], &len);
+						/* bytes after the stream: not its */
+						tail = malloc(len + 64);
+						memcpy(tail, packed, len);
+						memset(tail + len, 0xEE, 64);
+						inflate_check_start(&z, !raw);
+						while (rc == INFLATE_MORE && at < len + 64) {
+							size_t k = len + 64 - at < piece ? len + 64 - at : piece;
+							rc = inflate_check_feed(&z, tail + at, k, &used, &bad);
+							if (rc == INFLATE_MORE)
+								at += k;
+						}
+						ck_assert_msg(rc == INFLATE_END, "level %d strategy %zu bits %d raw %d: %d at %zu",
+						              level, st, bits, raw, rc, at + bad);
+						ck_assert_uint_eq(at + used, len);
+						ck_assert_uint_eq(inflate_check_output(&z), n);
+						free(tail);
+						free(packed);
+					}
+	}
+	free(src);
+}
+END_TEST
+
+/* What is not deflate is refused: a truncated stream wants more; PNG-like
+ * rows (a filter byte, then text) followed by noise are never taken for
+ * the stream, and where they are refused it is after the noise begins (in
+ * the middle of a dynamic block, whose codes cover every bit pattern, only
+ * the rows' first bytes and the output's size tell); a distance further
+ * back than the output so far is refused where its code starts. */
+START_TEST(inflate_check_refuses_what_is_not_deflate)
+{
+	enum { ROW = 301, ROWS = 400 };
+	size_t n = (size_t)ROW * ROWS, len, used, bad, refused = 0;
+	unsigned char *src = malloc(n), *packed, *mixed;
+	inflate_check z;
+
+	for (size_t r = 0; r < ROWS; r++) {
+		inflate_source(src + r * ROW + 1, ROW - 1, (uint32_t)r, 0);
+		src[r * ROW] = (unsigned char)(r % 5);
+	}
+	packed = deflate_with(src, n, 6, 15, Z_DEFAULT_STRATEGY, &len);
+	inflate_check_start(&z, 1);
+	ck_assert_int_eq(inflate_check_feed(&z, packed, len - 5, &used, &bad), INFLATE_MORE);
+	/* a second half of noise, thirty times over */
+	mixed = malloc(len);
+	for (uint32_t seed = 1; seed <= 30; seed++) {
+		int rc;
+		memcpy(mixed, packed, len / 2);
+		inflate_source(mixed + len / 2, len - len / 2, seed, 1);
+		inflate_check_start(&z, 1);
+		inflate_check_rows(&z, ROW, 4);
+		inflate_check_limit(&z, n);
+		rc = inflate_check_feed(&z, mixed, len, &used, &bad);
+		ck_assert(rc != INFLATE_END || inflate_check_output(&z) != n);
+		if (rc == INFLATE_BAD) {
+			ck_assert_uint_ge(bad + 8, len / 2);
+			refused++;
+		}
+	}
+	printf("inflate_check: noise after half a stream refused %zu times of 30\n", refused);
+	/* a fixed block whose first code is a match: nothing to copy from */
+	{
+		static const unsigned char far_back[] = { 0x78, 0x9C, 0x03, 0x02, 0x00 };
+		inflate_check_start(&z, 1);
+		ck_assert_int_eq(inflate_check_feed(&z, far_back, sizeof far_back, &used, &bad), INFLATE_BAD);
+		ck_assert_uint_eq(bad, 2);
+	}
+	/* PNG rows: a first byte above 4 that a literal gives is refused */
+	{
+		unsigned char rows[3 * 33];
+		memset(rows, 0x41, sizeof rows);
+		rows[0] = 1;
+		rows[33] = 4;
+		rows[66] = 5;
+		free(packed);
+		packed = deflate_with(rows, sizeof rows, 0, 15, Z_DEFAULT_STRATEGY, &len);
+		inflate_check_start(&z, 1);
+		ck_assert_int_eq(inflate_check_feed(&z, packed, len, &used, &bad), INFLATE_END);
+		free(packed);
+		packed = deflate_with(rows, sizeof rows, 9, 15, Z_HUFFMAN_ONLY, &len);
+		inflate_check_start(&z, 1);
+		inflate_check_rows(&z, 33, 4);
+		ck_assert_int_eq(inflate_check_feed(&z, packed, len, &used, &bad), INFLATE_BAD);
+		rows[66] = 0;
+		free(packed);
+		packed = deflate_with(rows, sizeof rows, 9, 15, Z_HUFFMAN_ONLY, &len);
+		inflate_check_start(&z, 1);
+		inflate_check_rows(&z, 33, 4);
+		ck_assert_int_eq(inflate_check_feed(&z, packed, len, &used, &bad), INFLATE_END);
+	}
+	free(mixed);
+	free(packed);
+	free(src);
 }
 END_TEST
 
@@ -1469,6 +1637,8 @@ static Suite *carve_images_suite(void)
 	tcase_add_test(tc, jpeg_mpf_images_are_one_file);
 	tcase_add_test(tc, jpeg_of_the_dftt_fat_image);
 	tcase_add_test(tc, png_crc_and_absurd_lengths);
+	tcase_add_test(tc, inflate_check_takes_every_zlib_stream);
+	tcase_add_test(tc, inflate_check_refuses_what_is_not_deflate);
 	tcase_add_test(tc, gif_endless_extensions_and_bad_codes);
 	tcase_add_test(tc, bmp_rle_padding_and_absurd_sizes);
 	tcase_add_test(tc, webp_chunks_and_riff_sizes);
