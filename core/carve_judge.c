@@ -26,6 +26,11 @@
 #define SAME_MAX ((uint64_t)4 << 20)
 #define AMBIGUOUS_WALK 64  /* splits tried back from an ambiguous join */
 #define REJECT_LOOK 4096   /* bytes continuation_reject sees of a start */
+/* Split points around one break: at most SPLITS_BEFORE from split_points
+ * (the unit at or before it, the next, earlier ones), then up to
+ * SPLITS_LATER after it (later_points). */
+#define SPLITS_BEFORE 16
+#define SPLITS_LATER 16
 
 carve_limits carve_default_limits(uint64_t unit)
 {
@@ -609,10 +614,11 @@ static void set_whole(judge *j, uint64_t s, uint64_t c, uint64_t length)
  * RETURN 1 when one validated. */
 static int retry_gap(judge *j, uint64_t gap, uint64_t b)
 {
-	uint64_t points[16], length, bad, u = j->lim->unit;
+	uint64_t points[SPLITS_BEFORE], length, bad, u = j->lim->unit;
 
 	for (unsigned round = 0; round < j->lim->validations; round++) {
-		size_t n = split_points(j, b, points, j->lim->splits < 16 ? j->lim->splits : 16);
+		size_t n = split_points(j, b, points,
+		                        j->lim->splits < SPLITS_BEFORE ? j->lim->splits : SPLITS_BEFORE);
 		uint64_t next_b = b;
 
 		for (size_t i = 0; i < n; i++) {
@@ -675,20 +681,67 @@ static uint64_t gap_file(judge *j, uint64_t c)
 	return length;
 }
 
+/* later_points — split points after the break at x that data_check had
+ * passed before it said so: a carver may place a break before bytes it
+ * had to see to find it (a CRC tells that a chunk is damaged, not where:
+ * the break is the chunk's start, the second fragment may begin anywhere
+ * in it).  Fed unit by unit from f, the first of the n_have points
+ * split_points gave (the unit boundary at or before x), data_check shows
+ * where it found the break; every boundary after f and before that unit
+ * that is not among them is a point, up to max.
+ * RETURN how many, or PASS_TIMEOUT. */
+static int listed(const uint64_t *points, size_t n, uint64_t s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (points[i] == s)
+			return 1;
+	return 0;
+}
+
+static int later_points(judge *j, const uint64_t *have, size_t n_have, uint64_t *out, size_t max)
+{
+	uint64_t f = have[0];
+	map single = { j->job->start, 0, 0, 0 };
+	uint64_t u = j->lim->unit, pos, e, stop = f + (max + 2) * u;
+	size_t n = 0;
+	int v;
+
+	if (resume_at(j, f, &pos) != 0 || pos != f)
+		return 0;
+	memcpy(j->trial, j->resumed, j->ss);
+	v = run_pass(j, j->trial, &single, &pos, stop, u, 0, &e);
+	if (v == PASS_TIMEOUT)
+		return v;
+	if (v != EXHIBIT_CARVE_ERROR && v != EXHIBIT_CARVE_REJECT)
+		return 0;     /* (a break validate found: data_check has no say) */
+	/* it broke in the unit that ends at pass_reach */
+	for (uint64_t s = f + u; n < max && s + u <= j->pass_reach; s += u)
+		if (!listed(have, n_have, s))
+			out[n++] = s;
+	return (int)n;
+}
+
 /* search_continuation — the content broke at candidate offset x: look for
  * the second fragment.  RETURN 1 when found (j->out is WHOLE). */
 static int search_continuation(judge *j, uint64_t x)
 {
-	uint64_t points[16], u = j->lim->unit;
-	size_t n = split_points(j, x, points, j->lim->splits < 16 ? j->lim->splits : 16);
+	uint64_t points[SPLITS_BEFORE + SPLITS_LATER], u = j->lim->unit;
+	size_t n = split_points(j, x, points,
+	                        j->lim->splits < SPLITS_BEFORE ? j->lim->splits : SPLITS_BEFORE);
+	int later;
 
 	j->searching = 1;
+	later = n ? later_points(j, points, n, points + n, SPLITS_LATER) : 0;
+	if (later == PASS_TIMEOUT)
+		return 0;
+	n += (size_t)later;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = points[i], split_at = j->job->start + s, next, length, bad;
-		/* each split point gets its share of the trials: one that finds
-		 * nothing near does not starve the next (the nearest continuation
-		 * is the likeliest) */
-		unsigned share = j->out->trials + j->lim->trials / (unsigned)n;
+		/* each split point gets its share of the trials left: one that
+		 * finds nothing near does not starve the next (the nearest
+		 * continuation is the likeliest) */
+		unsigned left = j->out->trials < j->lim->trials ? j->lim->trials - j->out->trials : 0;
+		unsigned share = j->out->trials + left / (unsigned)(n - i);
 		int rc = resume_at(j, s, &next);
 
 		if (rc == PASS_TIMEOUT)

@@ -11,7 +11,9 @@
  * candidate.  When the content breaks, at the offset data_check names or
  * validate's first bad offset, and the carver allows fragments, the judge
  * looks for the continuation (Garfinkel's bifragment gap carving): it
- * tries split points at unit boundaries just before the break, and for
+ * tries split points at unit boundaries just before the break (and after
+ * it, up to where data_check found it, for a carver that names the start
+ * of a damaged record: a CRC tells which chunk, not where in it), and for
  * each, later unit boundaries as the start of the second fragment,
  * resuming data_check from a copy of the state it had at the split (a
  * start the carver's continuation_reject rules out from its first bytes

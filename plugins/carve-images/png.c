@@ -21,6 +21,8 @@
  * libpng does).
  *
  * No validate: data_check has seen every byte and checked every CRC.
+ * continuation_reject looks where a second fragment's first chunk head
+ * would be.
  */
 #include <string.h>
 
@@ -284,12 +286,34 @@ static int data_check(void *state, uint64_t pos, const unsigned char *buf, size_
 	return carve_stream_feed(&s->cs, &parser, s, s->rec, pos, buf, len, end);
 }
 
+/* continuation_reject — a second fragment starting at pos, inside a
+ * chunk's data, holds the rest of that data, its CRC and the next chunk's
+ * length and type: when those are in sight and cannot be a chunk's,
+ * data_check would fail there (on the CRC, or on the head).  Rules out
+ * almost every start for the price of eight bytes. */
+static int continuation_reject(const void *state, uint64_t pos, const unsigned char *buf,
+                               size_t len)
+{
+	const png_state *s = state;
+	uint64_t left;
+	const unsigned char *head;
+
+	if (s->phase != P_DATA || pos < s->data_at || pos > s->data_at + s->length)
+		return 0;
+	left = s->data_at + s->length - pos;
+	if (left + 4 + 8 > len)
+		return 0;
+	head = buf + left + 4;
+	return carve_be32(head) > PNG_MAX_CHUNK || !valid_type(head + 4);
+}
+
 static const exhibit_signature signatures[] = {
 	{ 0, (const unsigned char *)"\x89PNG\r\n\x1a\n", 8 },
 };
 
 static const exhibit_carver carver = {
-	sizeof(png_state), 16, PNG_MAX_SIZE, 1, header_check, data_check, NULL, NULL,
+	sizeof(png_state), 16, PNG_MAX_SIZE, 1, header_check, data_check, NULL,
+	continuation_reject,
 };
 
 static EXHIBIT_CARVER_PLUGIN(plugin, "carve-png", "1.0",

@@ -26,6 +26,10 @@
  * 1 .. N-1: only record N, the trailer, is laid out as above, and its
  * bytes 12..15 hold the FNV-1a of the raw records; data_check skips to the
  * trailer, validate checks the hash.
+ * A late file (flag bit 2) is checked record by record, but a bad record
+ * is reported at the start of its group of 8 (records 8k .. 8k+7; the
+ * header's group from record 1), as a PNG chunk's CRC places damage at
+ * the chunk's start: the break comes before the second fragment's start.
  * A file whose id is 0xC0FFEE makes data_check crash (the host's crash
  * guard is tested with it).
  */
@@ -38,6 +42,7 @@
 #define TOYC_MAX_RECORDS 1000000u
 #define TOYC_LAZY 1u
 #define TOYC_CONTAINER 2u
+#define TOYC_LATE 4u
 #define TOYC_CRASH_ID 0xC0FFEEu
 
 typedef struct toyc_state {
@@ -111,6 +116,8 @@ static int check_record(toyc_state *st, const unsigned char *rec, uint64_t *end)
 
 	if (!ok) {
 		*end = at;
+		if ((st->flags & TOYC_LATE) && st->next_record > 1)
+			*end = (st->next_record / 8 ? st->next_record / 8 * 8 : 1) * TOYC_RECORD;
 		return EXHIBIT_CARVE_ERROR;
 	}
 	if (st->id == TOYC_CRASH_ID) {

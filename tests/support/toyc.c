@@ -36,13 +36,13 @@ void toyc_random(unsigned char *buf, size_t len, uint32_t seed)
 	}
 }
 
-void toyc_make(unsigned char *out, uint32_t records, uint32_t id, int lazy, uint32_t seed)
+void toyc_make(unsigned char *out, uint32_t records, uint32_t id, int flags, uint32_t seed)
 {
 	toyc_random(out, toyc_size(records), seed);
 	memcpy(out, "TOYCARV1", 8);
 	put32(out + 8, records);
 	put32(out + 12, id);
-	out[20] = lazy ? 1 : 0;
+	out[20] = (unsigned char)flags;
 	put32(out + 16, checksum(out, 16));
 	for (uint32_t i = 1; i <= records; i++) {
 		unsigned char *rec = out + (size_t)i * TOYC_RECORD;

@@ -10,10 +10,10 @@
 
 #define TOYC_RECORD 512
 
-/* toyc_make — write a TOYC file of records data records (lazy: flag bit 0)
- * with the given id into out, which holds toyc_size(records) bytes; the
- * payload comes from seed. */
-void toyc_make(unsigned char *out, uint32_t records, uint32_t id, int lazy, uint32_t seed);
+/* toyc_make — write a TOYC file of records data records with the given id
+ * and flags (bit 0 lazy, bit 2 late: tests/plugins/toycarver.c) into out,
+ * which holds toyc_size(records) bytes; the payload comes from seed. */
+void toyc_make(unsigned char *out, uint32_t records, uint32_t id, int flags, uint32_t seed);
 
 static inline size_t toyc_size(uint32_t records)
 {

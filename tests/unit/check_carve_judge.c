@@ -190,6 +190,23 @@ START_TEST(split_inside_a_record)
 }
 END_TEST
 
+/* A late file reports a bad record at the start of its group of 8: the
+ * break comes before the split, which the search finds among the unit
+ * boundaries data_check had passed (later points). */
+START_TEST(break_placed_before_the_split)
+{
+	size_t len, at = 512 * 3 + 100, split = 512 * 45 - 100, gap = 512 * 23;
+	unsigned char *buf = fragmented(&len, at, 120, split, gap, 4, 0);
+	carve_result r = judge(buf, len, at, 512, NULL);
+
+	ck_assert_int_eq(r.verdict, CARVE_WHOLE);
+	ck_assert_uint_eq(r.n_pieces, 2);
+	ck_assert_uint_eq(r.pieces[0].length, split);
+	ck_assert_uint_eq(r.pieces[1].offset, at + split + gap);
+	free(buf);
+}
+END_TEST
+
 START_TEST(another_file_in_the_gap)
 {
 	size_t len, at = 8192, split = 4096 * 6, gap = 4096 * 5;
@@ -464,6 +481,7 @@ int main(void)
 	tcase_add_test(tc, decoys_are_dropped);
 	tcase_add_test(tc, two_fragments_with_random_gap);
 	tcase_add_test(tc, split_inside_a_record);
+	tcase_add_test(tc, break_placed_before_the_split);
 	tcase_add_test(tc, another_file_in_the_gap);
 	tcase_add_test(tc, a_whole_file_in_the_gap_is_skipped);
 	tcase_add_test(tc, a_partial_keeps_no_skipped_bytes);
