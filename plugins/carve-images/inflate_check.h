@@ -82,7 +82,8 @@ void inflate_check_rows(inflate_check *z, uint32_t row_len, unsigned max);
  * inflate_check_feed — the stream's next n bytes.
  * RETURN: INFLATE_MORE; INFLATE_END with *used the bytes of p that the
  * stream took (what follows is not its); INFLATE_BAD with *bad the offset
- * into p of the first byte that cannot be (0 when it was before p).
+ * into p of the first byte that cannot be (0 when an earlier feed gave it:
+ * the bit reader holds up to 8 bytes).
  */
 int inflate_check_feed(inflate_check *z, const unsigned char *p, size_t n, size_t *used,
                        size_t *bad);
