@@ -721,6 +721,17 @@ static int later_points(judge *j, const uint64_t *have, size_t n_have, uint64_t 
 	return (int)n;
 }
 
+/* rotate_after_first — points[0..n) then later ones points[n..n+later):
+ * the later ones moved to just after points[0]. */
+static void rotate_after_first(uint64_t *points, size_t n, size_t later)
+{
+	for (size_t k = 0; k < later && n > 1; k++) {
+		uint64_t p = points[n + k];
+		memmove(points + 2 + k, points + 1 + k, (n - 1) * sizeof *points);
+		points[1 + k] = p;
+	}
+}
+
 /* search_continuation — the content broke at candidate offset x: look for
  * the second fragment.  RETURN 1 when found (j->out is WHOLE). */
 static int search_continuation(judge *j, uint64_t x)
@@ -734,14 +745,19 @@ static int search_continuation(judge *j, uint64_t x)
 	later = n ? later_points(j, points, n, points + n, SPLITS_LATER) : 0;
 	if (later == PASS_TIMEOUT)
 		return 0;
+	/* Where data_check passed the break, the split is likelier there than
+	 * before the break: the later points come second, after the first. */
+	rotate_after_first(points, n, (size_t)later);
 	n += (size_t)later;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = points[i], split_at = j->job->start + s, next, length, bad;
-		/* each split point gets its share of the trials left: one that
-		 * finds nothing near does not starve the next (the nearest
-		 * continuation is the likeliest) */
+		/* each split point gets its share of the trials and of the bytes
+		 * left: one that finds nothing near does not starve the next
+		 * (the nearest continuation is the likeliest) */
 		unsigned left = j->out->trials < j->lim->trials ? j->lim->trials - j->out->trials : 0;
 		unsigned share = j->out->trials + left / (unsigned)(n - i);
+		uint64_t bytes_left = j->fed < j->lim->search_bytes ? j->lim->search_bytes - j->fed : 0;
+		uint64_t fed_share = j->fed + bytes_left / (n - i);
 		int rc = resume_at(j, s, &next);
 
 		if (rc == PASS_TIMEOUT)
@@ -757,7 +773,7 @@ static int search_continuation(judge *j, uint64_t x)
 				from = split_at + (w + u - 1) / u * u;
 		}
 		for (uint64_t c = from; c < j->job->src->size && c - split_at <= j->lim->window &&
-		                        j->out->trials < share; c += u) {
+		                        j->out->trials < share && j->fed < fed_share; c += u) {
 			if (j->job->excluded && j->job->excluded(j->job->excluded_ctx, c, 1))
 				continue;
 			if (starts_file(j, c)) {
