@@ -174,12 +174,13 @@ START_TEST(two_fragments_with_random_gap)
 }
 END_TEST
 
-/* The split falls inside a record (the file starts at an odd offset): the
- * carver reports the record's start, the split lies after it. */
-START_TEST(split_inside_a_record)
+/* joined_at_split — a TOYC file of 120 records with flags, at at, split
+ * after split bytes with gap bytes between: judged whole, in two pieces,
+ * split where it was. */
+static void joined_at_split(size_t at, size_t split, size_t gap, int flags)
 {
-	size_t len, at = 333, split = 512 * 40 - 333, gap = 512 * 9;
-	unsigned char *buf = fragmented(&len, at, 120, split, gap, 0, 0);
+	size_t len;
+	unsigned char *buf = fragmented(&len, at, 120, split, gap, flags, 0);
 	carve_result r = judge(buf, len, at, 512, NULL);
 
 	ck_assert_int_eq(r.verdict, CARVE_WHOLE);
@@ -188,6 +189,13 @@ START_TEST(split_inside_a_record)
 	ck_assert_uint_eq(r.pieces[1].offset, at + split + gap);
 	free(buf);
 }
+
+/* The split falls inside a record (the file starts at an odd offset): the
+ * carver reports the record's start, the split lies after it. */
+START_TEST(split_inside_a_record)
+{
+	joined_at_split(333, 512 * 40 - 333, 512 * 9, 0);
+}
 END_TEST
 
 /* A late file reports a bad record at the start of its group of 8: the
@@ -195,15 +203,7 @@ END_TEST
  * boundaries data_check had passed (later points). */
 START_TEST(break_placed_before_the_split)
 {
-	size_t len, at = 512 * 3 + 100, split = 512 * 45 - 100, gap = 512 * 23;
-	unsigned char *buf = fragmented(&len, at, 120, split, gap, 4, 0);
-	carve_result r = judge(buf, len, at, 512, NULL);
-
-	ck_assert_int_eq(r.verdict, CARVE_WHOLE);
-	ck_assert_uint_eq(r.n_pieces, 2);
-	ck_assert_uint_eq(r.pieces[0].length, split);
-	ck_assert_uint_eq(r.pieces[1].offset, at + split + gap);
-	free(buf);
+	joined_at_split(512 * 3 + 100, 512 * 45 - 100, 512 * 23, 4);
 }
 END_TEST
 
