@@ -297,7 +297,10 @@ typedef struct exhibit_carver {
 	 *     (<= pos + len).
 	 *   EXHIBIT_CARVE_ERROR — the first byte that cannot belong to the
 	 *     file is at candidate offset *end; the host may look for a
-	 *     second fragment, or keep [0, *end) as a partial file.
+	 *     second fragment, or keep [0, *end) as a partial file.  When a
+	 *     check covers a whole record (a CRC), *end is the record's start
+	 *     though the damage may lie anywhere in it: the host then also
+	 *     tries the bytes data_check passed before it said so.
 	 *   EXHIBIT_CARVE_REJECT — drop the candidate.
 	 */
 	int (*data_check)(void *state, uint64_t pos, const unsigned char *buf,
