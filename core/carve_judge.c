@@ -125,6 +125,8 @@ typedef struct judge {
 	uint64_t pass_reach;    /* candidate offset past the last byte run_pass fed */
 	int pass_at_end;        /* ... and it was told that nothing follows */
 	unsigned resumed_gen;   /* bumped whenever j->resumed changes */
+	uint64_t resumed_for;   /* split j->resumed is the state at, + 1; 0: none */
+	uint64_t resumed_next;  /* and where its next call starts */
 	struct {
 		uint64_t c, len;    /* a trial from c failed on bytes [c, c + len) */
 		unsigned gen;       /* resumed from the state of this generation */
@@ -415,6 +417,11 @@ static int resume_at(judge *j, uint64_t s, uint64_t *next)
 	uint64_t x = 0, e;
 	int v;
 
+	if (j->resumed_for == s + 1) {   /* still there: later_points made it */
+		*next = j->resumed_next;
+		return 0;
+	}
+	j->resumed_for = 0;
 	for (size_t i = 0; i < m->n_snaps; i++)
 		if (m->snaps[i].used && m->snaps[i].consumed <= s &&
 		    (best == m->n_snaps || m->snaps[i].consumed > m->snaps[best].consumed))
@@ -432,6 +439,8 @@ static int resume_at(judge *j, uint64_t s, uint64_t *next)
 			return v == PASS_TIMEOUT ? v : -1;
 	}
 	*next = x;
+	j->resumed_for = s + 1;
+	j->resumed_next = x;
 	return 0;
 }
 
@@ -681,6 +690,14 @@ static uint64_t gap_file(judge *j, uint64_t c)
 	return length;
 }
 
+static int listed(const uint64_t *points, size_t n, uint64_t s)
+{
+	for (size_t i = 0; i < n; i++)
+		if (points[i] == s)
+			return 1;
+	return 0;
+}
+
 /* later_points — split points after the break at x that data_check had
  * passed before it said so: a carver may place a break before bytes it
  * had to see to find it (a CRC tells that a chunk is damaged, not where:
@@ -690,14 +707,6 @@ static uint64_t gap_file(judge *j, uint64_t c)
  * where it found the break; every boundary after f and before that unit
  * that is not among them is a point, up to max.
  * RETURN how many, or PASS_TIMEOUT. */
-static int listed(const uint64_t *points, size_t n, uint64_t s)
-{
-	for (size_t i = 0; i < n; i++)
-		if (points[i] == s)
-			return 1;
-	return 0;
-}
-
 static int later_points(judge *j, const uint64_t *have, size_t n_have, uint64_t *out, size_t max)
 {
 	uint64_t f = have[0];
@@ -721,34 +730,28 @@ static int later_points(judge *j, const uint64_t *have, size_t n_have, uint64_t 
 	return (int)n;
 }
 
-/* rotate_after_first — points[0..n) then later ones points[n..n+later):
- * the later ones moved to just after points[0]. */
-static void rotate_after_first(uint64_t *points, size_t n, size_t later)
-{
-	for (size_t k = 0; k < later && n > 1; k++) {
-		uint64_t p = points[n + k];
-		memmove(points + 2 + k, points + 1 + k, (n - 1) * sizeof *points);
-		points[1 + k] = p;
-	}
-}
-
 /* search_continuation — the content broke at candidate offset x: look for
  * the second fragment.  RETURN 1 when found (j->out is WHOLE). */
 static int search_continuation(judge *j, uint64_t x)
 {
-	uint64_t points[SPLITS_BEFORE + SPLITS_LATER], u = j->lim->unit;
-	size_t n = split_points(j, x, points,
-	                        j->lim->splits < SPLITS_BEFORE ? j->lim->splits : SPLITS_BEFORE);
+	uint64_t before[SPLITS_BEFORE], points[SPLITS_BEFORE + SPLITS_LATER], u = j->lim->unit;
+	size_t nb = split_points(j, x, before,
+	                         j->lim->splits < SPLITS_BEFORE ? j->lim->splits : SPLITS_BEFORE);
+	size_t n = 0;
 	int later;
 
+	if (!nb)
+		return 0;
 	j->searching = 1;
-	later = n ? later_points(j, points, n, points + n, SPLITS_LATER) : 0;
+	/* Where data_check passed the break, the split is likelier there than
+	 * before the break: the later points come right after the first. */
+	points[n++] = before[0];
+	later = later_points(j, before, nb, points + n, SPLITS_LATER);
 	if (later == PASS_TIMEOUT)
 		return 0;
-	/* Where data_check passed the break, the split is likelier there than
-	 * before the break: the later points come second, after the first. */
-	rotate_after_first(points, n, (size_t)later);
 	n += (size_t)later;
+	memcpy(points + n, before + 1, (nb - 1) * sizeof *points);
+	n += nb - 1;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t s = points[i], split_at = j->job->start + s, next, length, bad;
 		/* each split point gets its share of the trials and of the bytes
@@ -858,6 +861,7 @@ static void refine_skip(judge *j)
 	j->timed_out = 0;                  /* a stopped search: this is bounded anyway */
 	if (resume_at(j, from, &x) == 0 && x == from) {
 		j->refining = 1;
+		j->resumed_for = 0;        /* fed on: no longer the state at from */
 		run_pass(j, j->resumed, &single, &x, to, j->lim->unit, 0, &e);
 		j->refining = 0;
 	}
